@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package campus-kiosk builds, runs or tests with.
+# Idempotent: when everything is present it only runs dpkg-query and exits quickly.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config python3 python3-glad
+  libimgui-dev libstb-dev libglfw3-dev libfreetype-dev libgl-dev
+  libcurl4-openssl-dev nlohmann-json3-dev libsodium-dev libunibreak-dev
+  libgtest-dev libcli11-dev libspdlog-dev libfmt-dev libfontconfig-dev
+  # run
+  fonts-noto-cjk
+  # tests and tools
+  xvfb xauth mesa-utils libgl1-mesa-dri nginx-light minisign clang
+  libclang-rt-14-dev python3-jsonschema procps curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
