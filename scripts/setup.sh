@@ -10,7 +10,7 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libsodium-dev libunibreak-dev
   libgtest-dev libcli11-dev libspdlog-dev libfmt-dev libfontconfig-dev
   # run
-  fonts-noto-cjk
+  fonts-noto-cjk tzdata
   # tests and tools
   xvfb xauth mesa-utils libgl1-mesa-dri nginx-light minisign clang
   libclang-rt-14-dev python3-jsonschema procps curl

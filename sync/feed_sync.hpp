@@ -35,6 +35,13 @@ struct FeedSyncConfig {
     std::chrono::seconds poll{30};           // ±10 % jitter; backoff up to ~5 min while failing
     bool reset_rollback_guard = false;       // forget the highest version shown (operator's choice)
     FeedLimits limits;
+    // Transfer limits (added with the implementation; defaults as in sync/feed_fetch.hpp).
+    // Tests shrink them to run in seconds.
+    std::chrono::milliseconds connect_timeout{10'000};  // a LAN or CDN answers in well under 1 s
+    std::chrono::milliseconds total_timeout{60'000};    // 4 MiB over a poor 1 Mbit/s link: ~35 s
+    long low_speed_bytes = 1;                            // below this many bytes/s ...
+    std::chrono::seconds low_speed_time{20};             // ... for this long: dropped (a byte every 10 s is)
+    std::chrono::seconds max_backoff{300};               // cap of the exponential backoff while failing
 };
 
 enum class FeedSource { none, cache, network };

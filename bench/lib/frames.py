@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""frames: reads the log bench/lib/frame_probe.c writes and turns it into figures.
+
+  frames.py now
+      CLOCK_MONOTONIC in ns (the probe's clock), to mark a window from a script.
+  frames.py first --log F
+      first_frame_ms: from the launcher's clock just before exec (the `t0` line)
+      to the end of the first glfwSwapBuffers. Exit 1 when no frame was logged.
+  frames.py stats --log F [--from NS] [--to NS]
+      Over the frames that ended inside the window: `count N`, `fps F` (frames
+      per second of window), `p50_ms`, `p95_ms`, `max_ms` of the frame's work
+      (wake-up to buffers swapped). Percentiles are nearest-rank. With no
+      frame in the window the figures are `nan`.
+"""
+import argparse
+import math
+import sys
+import time
+
+
+def read_log(path):
+    t0, frames = None, []
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if not parts:
+                continue
+            if parts[0] == "t0" and len(parts) == 2:
+                t0 = int(parts[1])
+            elif parts[0] == "frame" and len(parts) == 3:
+                frames.append((int(parts[1]), int(parts[2])))
+    return t0, frames
+
+
+def percentile(sorted_values, p):
+    if not sorted_values:
+        return math.nan
+    rank = max(1, math.ceil(p / 100.0 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("now")
+    f = sub.add_parser("first")
+    f.add_argument("--log", required=True)
+    s = sub.add_parser("stats")
+    s.add_argument("--log", required=True)
+    s.add_argument("--from", dest="start", type=int, default=None)
+    s.add_argument("--to", dest="end", type=int, default=None)
+    a = p.parse_args()
+
+    if a.cmd == "now":
+        print(time.clock_gettime_ns(time.CLOCK_MONOTONIC))
+        return
+    t0, frames = read_log(a.log)
+    if a.cmd == "first":
+        if t0 is None or t0 < 0 or not frames:
+            print(f"frames.py: no start time or no frame in {a.log}", file=sys.stderr)
+            sys.exit(1)
+        print(f"{(frames[0][0] - t0) / 1e6:.1f}")
+        return
+    start = a.start if a.start is not None else (frames[0][0] if frames else 0)
+    end = a.end if a.end is not None else (frames[-1][0] if frames else 0)
+    work = sorted(w / 1e6 for e, w in frames if start <= e <= end and w >= 0)
+    seconds = max((end - start) / 1e9, 1e-9)
+    print(f"count {len(work)}")
+    print(f"fps {len(work) / seconds:.2f}")
+    print(f"p50_ms {percentile(work, 50):.2f}")
+    print(f"p95_ms {percentile(work, 95):.2f}")
+    print(f"max_ms {(work[-1] if work else math.nan):.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+// Canvas: what a page draws through.
+//
+// Pages never call ImGui text functions directly: the Canvas wraps text with
+// the CJK line breaker (kiosk/text), draws each line with
+// ImGui::TextUnformatted (feed text is never a format string), and records
+// every piece of text it drew in the layout report that `--dump` writes and
+// the render tests read.
+//
+// Sizes: everything scales from the screen's short side, so 1920×1080,
+// 3840×2160, 1024×768 and 1080×1920 all look designed. No text is ever drawn
+// below TextStyle::caption, which is 2.2 % of the short side (24 px at 1080p).
+//
+// Thread safety: main (render) thread only, between NewFrame and Render.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <imgui.h>
+
+namespace campus::kiosk {
+
+struct Rect {
+    float x = 0, y = 0, w = 0, h = 0;
+    float right() const { return x + w; }
+    float bottom() const { return y + h; }
+    ImVec2 min() const { return {x, y}; }
+    ImVec2 max() const { return {x + w, y + h}; }
+    Rect inset(float d) const { return {x + d, y + d, w - 2 * d, h - 2 * d}; }
+    Rect take_top(float height) const { return {x, y, w, height}; }
+    Rect below(float height, float gap = 0) const { return {x, y + height + gap, w, h - height - gap}; }
+};
+
+// Text sizes, smallest first. Their pixel sizes come from ScreenMetrics::px.
+enum class TextStyle {
+    caption,   // 2.2 % of the short side: the floor, for secondary info
+    body,      // 2.8 %: list rows, details
+    subtitle,  // 3.6 %: section heads, goal titles
+    title,     // 5 %: page titles, the header's school name
+    display,   // 8 %: the habit of the month, countdown numbers
+    hero,      // 14 %: the assembly's class name (glyphs restricted to the hero strings)
+};
+constexpr int kTextStyleCount = 6;
+
+struct ScreenMetrics {
+    int width = 1920;
+    int height = 1080;
+    float short_side() const { return float(width < height ? width : height); }
+    bool portrait() const { return height > width; }
+    // 1 % of the short side: the unit for margins and gaps.
+    float unit() const { return short_side() * 0.01f; }
+    float px(TextStyle style) const;
+};
+
+enum class Align { left, center, right };
+
+// A wrapped block of text at one style, measured but not yet drawn.
+struct TextBlock {
+    std::string text;                // the whole string, as given
+    std::vector<std::string> lines;  // as wrapped
+    TextStyle style = TextStyle::body;
+    float px = 0;                    // font size in pixels
+    float width = 0;                 // widest line
+    float height = 0;                // lines × line height
+    bool fits = true;                // false when it did not fit the box even at the floor style
+};
+
+class FontSet;
+class LayoutReport;
+
+class Canvas {
+public:
+    Canvas(const ScreenMetrics& metrics, const FontSet& fonts, LayoutReport* report);
+
+    const ScreenMetrics& metrics() const { return metrics_; }
+    float px(TextStyle style) const { return metrics_.px(style); }
+    float line_height(TextStyle style) const;  // px × 1.3: CJK needs the air
+
+    // Wraps `text` to `max_width` at `style`. The display and hero fonts hold
+    // only the glyphs planned for them (kiosk/fonts.hpp): a string they lack is
+    // laid out at the largest smaller style that has it all (block.style says
+    // which), never drawn with missing glyphs.
+    TextBlock layout(std::string_view text, TextStyle style, float max_width) const;
+    // The largest style from `largest` down to `smallest` at which the text fits
+    // `box`; when even `smallest` does not fit, returns it at `smallest` with
+    // fits = false (the caller paginates; it never shrinks below the floor).
+    TextBlock fit(std::string_view text, TextStyle largest, TextStyle smallest, float box_w, float box_h) const;
+
+    // Draws a laid-out block with its top-left (or top-centre/-right, per
+    // align, relative to `box_w`) at `pos`; records it in the report, marking
+    // it clipped when it leaves `clip` (default: the whole screen).
+    // Returns the rectangle it covers.
+    Rect draw(const TextBlock& block, ImVec2 pos, ImU32 color, Align align = Align::left, float box_w = 0);
+    // layout + draw in one step.
+    Rect text(std::string_view text, TextStyle style, ImVec2 pos, float max_width, ImU32 color,
+              Align align = Align::left);
+
+    // Shapes (no text, nothing recorded).
+    void fill(const Rect& r, ImU32 color, float rounding = 0) const;
+    void outline(const Rect& r, ImU32 color, float thickness, float rounding = 0) const;
+    void progress_bar(const Rect& r, float fraction, ImU32 fill_color, ImU32 track_color) const;
+    // The red flag (流动红旗): a drawn flag on a pole, not an emoji. `wave` is the
+    // animation phase in radians; the still flag (calm mode) is wave = 0.
+    void red_flag(const Rect& r, float wave = 0) const;
+    // Movement arrow: up (green), down (grey-red), same (dash), new (a dot).
+    void movement_mark(const Rect& r, int movement, bool is_new) const;
+
+    ImDrawList* draw_list() const;
+
+    // Clipping bounds for the report's `clipped` flag (pages set their area).
+    void set_clip(const Rect& r) { clip_ = r; }
+    const Rect& clip() const { return clip_; }
+
+private:
+    ScreenMetrics metrics_;
+    const FontSet& fonts_;
+    LayoutReport* report_;
+    Rect clip_;
+};
+
+}  // namespace campus::kiosk

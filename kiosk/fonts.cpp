@@ -1,0 +1,731 @@
+// FontSet: planning, rasterising and swapping the screen's font atlas.
+//
+// [SECTION] Glyph plans: which code points each tier bakes
+// [SECTION] Finding the font (Noto Sans CJK SC, else fontconfig)
+// [SECTION] Rasterising an atlas (any thread)
+// [SECTION] Installing an atlas into ImGui (main thread)
+// [SECTION] The rebuild worker
+// [SECTION] The GL texture (GL_R8, swizzled)
+// [SECTION] Queries
+#include "kiosk/fonts.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+
+#define GL_GLEXT_PROTOTYPES 1
+#include <GL/gl.h>
+#include <GL/glext.h>
+
+#include <imgui_freetype.h>
+#include <imgui_internal.h>
+#include <backends/imgui_impl_opengl3.h>
+
+#include "kiosk/text/utf8.hpp"
+#include "sync/feed.hpp"
+
+namespace campus::kiosk {
+
+namespace {
+
+// The program's own non-ASCII characters, generated at build time by
+// cmake/collect_glyphs.cpp from every string literal under kiosk/.
+const char32_t kProgramCodePoints[] = {
+#include "kiosk_program_glyphs.inc"
+    0  // terminator, so the array is never empty
+};
+
+constexpr char32_t kMaxBakeable = 0xFFFF;  // imgui 1.86 as Debian builds it: 16-bit ImWchar
+
+int style_index(TextStyle s) { return static_cast<int>(s); }
+
+void log_error(const std::string& message) { std::fprintf(stderr, "kiosk: fonts: %s\n", message.c_str()); }
+
+std::vector<char32_t>& tier_of_plan(GlyphPlan& plan, GlyphTier t) {
+    switch (t) {
+        case GlyphTier::display: return plan.display;
+        case GlyphTier::hero: return plan.hero;
+        default: return plan.text;
+    }
+}
+
+}  // namespace
+
+// [SECTION] Glyph plans: which code points each tier bakes
+
+GlyphTier tier_of(TextStyle style) {
+    switch (style) {
+        case TextStyle::display: return GlyphTier::display;
+        case TextStyle::hero: return GlyphTier::hero;
+        default: return GlyphTier::text;
+    }
+}
+
+const std::vector<char32_t>& GlyphPlan::tier(GlyphTier t) const {
+    switch (t) {
+        case GlyphTier::display: return display;
+        case GlyphTier::hero: return hero;
+        default: return text;
+    }
+}
+
+void GlyphPlan::add(GlyphTier t, std::string_view utf8) {
+    std::set<char32_t> found;
+    text::collect_codepoints(utf8, found);
+    auto& out = tier_of_plan(*this, t);
+    for (char32_t cp : found)
+        if (cp <= kMaxBakeable) out.push_back(cp);
+}
+
+void GlyphPlan::add(GlyphTier t, char32_t first, char32_t last) {
+    auto& out = tier_of_plan(*this, t);
+    for (char32_t cp = first; cp <= last && cp <= kMaxBakeable; ++cp) out.push_back(cp);
+}
+
+bool GlyphPlan::contains(GlyphTier t, char32_t cp) const {
+    const auto& v = tier(t);
+    return std::binary_search(v.begin(), v.end(), cp);
+}
+
+void GlyphPlan::normalise() {
+    for (auto* v : {&text, &display, &hero}) {
+        std::sort(v->begin(), v->end());
+        v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+}
+
+const std::vector<char32_t>& program_code_points() {
+    static const std::vector<char32_t> points = [] {
+        std::vector<char32_t> v(std::begin(kProgramCodePoints), std::end(kProgramCodePoints) - 1);
+        std::sort(v.begin(), v.end());
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+        return v;
+    }();
+    return points;
+}
+
+namespace {
+
+// What every tier needs whatever the feed says: ASCII (digits, Latin, the
+// ASCII punctuation the seeds mix in) and the program's own strings.
+void add_common(GlyphPlan& plan, GlyphTier t) {
+    plan.add(t, 0x20, 0x7E);
+    auto& out = tier_of_plan(plan, t);
+    for (char32_t cp : program_code_points())
+        if (cp <= kMaxBakeable) out.push_back(cp);
+}
+
+// The text tier also gets the symbols feed authors type without thinking:
+// CJK punctuation, full-width forms (the seeds mix ，and ,), dashes, quotes,
+// ellipsis, arrows, stars, circled numbers. A code point the font lacks is
+// simply not baked; covers() then reports it.
+void add_text_base(GlyphPlan& plan) {
+    constexpr GlyphTier t = GlyphTier::text;
+    add_common(plan, t);
+    plan.add(t, 0x3000, 0x303F);  // CJK symbols and punctuation
+    plan.add(t, 0xFF00, 0xFFEF);  // full-width and half-width forms
+    plan.add(t, 0x2010, 0x2027);  // dashes, quotes, bullets, …
+    plan.add(t, 0x2460, 0x2473);  // ①..⑳
+    for (char32_t cp : {0x00A0, 0x00B0, 0x00B1, 0x00B7, 0x00D7, 0x00F7, 0x2030, 0x2032, 0x2033, 0x203B, 0x2103,
+                        0x2116, 0x2160, 0x2161, 0x2162, 0x2163, 0x2164, 0x2190, 0x2191, 0x2192, 0x2193, 0x221A,
+                        0x2264, 0x2265, 0x25A0, 0x25A1, 0x25B2, 0x25B3, 0x25BC, 0x25BD, 0x25C6, 0x25C7, 0x25CB,
+                        0x25CF, 0x2605, 0x2606, 0x2713, 0xFFFD})
+        plan.add(t, static_cast<char32_t>(cp), static_cast<char32_t>(cp));
+}
+
+}  // namespace
+
+GlyphPlan glyph_plan_for(const Feed* feed) {
+    GlyphPlan plan;
+    add_text_base(plan);
+    add_common(plan, GlyphTier::display);
+    add_common(plan, GlyphTier::hero);
+    if (feed) {
+        const auto text = [&](std::string_view s) { plan.add(GlyphTier::text, s); };
+        const auto display = [&](std::string_view s) {
+            plan.add(GlyphTier::text, s);
+            plan.add(GlyphTier::display, s);
+        };
+        const auto hero = [&](std::string_view s) {
+            plan.add(GlyphTier::text, s);
+            plan.add(GlyphTier::hero, s);
+        };
+        // Every string of the feed goes to the text tier: a page may draw any
+        // of them at caption..title. The display and hero tiers get only what
+        // pages draw that large (shared/domain.md: the habit as the hero of its
+        // page, countdowns, the assembly's class and competition names).
+        display(feed->school.name);
+        display(feed->school.short_name);
+        text(feed->school.motto);
+        text(feed->term.name);
+        text(feed->term.theme);
+        for (const Goal& g : feed->term.goals) {
+            text(g.id);
+            text(g.title);
+            text(g.category);
+            text(g.detail);
+            if (g.progress) text(g.progress->unit);
+        }
+        for (const Habit& h : feed->habits) {
+            display(h.title);
+            text(h.detail);
+            for (const std::string& tip : h.tips) text(tip);
+        }
+        for (const SchoolClass& c : feed->classes) {
+            hero(c.id);
+            hero(c.name);
+            text(c.teacher);
+        }
+        for (const Competition& c : feed->competitions) {
+            hero(c.name);
+            text(c.id);
+            text(c.period);
+            for (const Criterion& k : c.criteria) text(k.name);
+            for (const Round& r : c.rounds)
+                for (const Score& s : r.scores) text(s.note);
+        }
+        for (const Announcement& a : feed->announcements) {
+            text(a.title);
+            text(a.body);
+        }
+        for (const SchoolEvent& e : feed->events) {
+            display(e.title);
+            text(e.place);
+        }
+    }
+    plan.normalise();
+    return plan;
+}
+
+// [SECTION] Finding the font (Noto Sans CJK SC, else fontconfig)
+
+namespace {
+
+constexpr const char* kNotoFamily = "Noto Sans CJK SC";
+constexpr const char* kNotoDir = "/usr/share/fonts/opentype/noto/";
+
+struct FreeTypeLibrary {
+    FT_Library lib = nullptr;
+    FreeTypeLibrary() {
+        if (FT_Init_FreeType(&lib) != 0) lib = nullptr;
+    }
+    ~FreeTypeLibrary() {
+        if (lib) FT_Done_FreeType(lib);
+    }
+};
+
+// The face of `path` whose family is `family` (a .ttc holds JP, KR, SC, TC, HK).
+std::optional<int> face_with_family(const std::string& path, const std::string& family) {
+    FreeTypeLibrary ft;
+    if (!ft.lib) return std::nullopt;
+    FT_Face face = nullptr;
+    if (FT_New_Face(ft.lib, path.c_str(), -1, &face) != 0) return std::nullopt;
+    const FT_Long count = face->num_faces;
+    FT_Done_Face(face);
+    for (FT_Long i = 0; i < count; ++i) {
+        if (FT_New_Face(ft.lib, path.c_str(), i, &face) != 0) continue;
+        const bool match = face->family_name && family == face->family_name;
+        FT_Done_Face(face);
+        if (match) return static_cast<int>(i);
+    }
+    return std::nullopt;
+}
+
+// fontconfig's best match for `pattern`, when it supports `lang` (fontconfig
+// always answers something, often DejaVu, which has no Han at all).
+std::optional<FontSet::FontFile> fontconfig_match(const std::string& pattern, const char* lang, int min_weight) {
+    FcConfig* config = FcInitLoadConfigAndFonts();
+    if (!config) return std::nullopt;
+    std::optional<FontSet::FontFile> result;
+    FcPattern* pat = FcNameParse(reinterpret_cast<const FcChar8*>(pattern.c_str()));
+    if (pat) {
+        FcConfigSubstitute(config, pat, FcMatchPattern);
+        FcDefaultSubstitute(pat);
+        FcResult res = FcResultNoMatch;
+        FcPattern* match = FcFontMatch(config, pat, &res);
+        if (match) {
+            FcChar8* file = nullptr;
+            int index = 0, weight = 0;
+            FcLangSet* langs = nullptr;
+            const bool has_file = FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch;
+            FcPatternGetInteger(match, FC_INDEX, 0, &index);
+            FcPatternGetInteger(match, FC_WEIGHT, 0, &weight);
+            const bool speaks = FcPatternGetLangSet(match, FC_LANG, 0, &langs) == FcResultMatch &&
+                                FcLangSetHasLang(langs, reinterpret_cast<const FcChar8*>(lang)) != FcLangDifferentLang;
+            if (has_file && speaks && weight >= min_weight)
+                result = FontSet::FontFile{reinterpret_cast<const char*>(file), index};
+            FcPatternDestroy(match);
+        }
+        FcPatternDestroy(pat);
+    }
+    FcConfigDestroy(config);
+    return result;
+}
+
+std::string family_of(const FontSet::FontFile& f) {
+    FreeTypeLibrary ft;
+    FT_Face face = nullptr;
+    if (!ft.lib || FT_New_Face(ft.lib, f.path.c_str(), f.face_index, &face) != 0) return {};
+    std::string family = face->family_name ? face->family_name : "";
+    FT_Done_Face(face);
+    return family;
+}
+
+}  // namespace
+
+FontSet::FontFile FontSet::find_font_file() {
+    const std::string noto = std::string(kNotoDir) + "NotoSansCJK-Regular.ttc";
+    if (std::filesystem::exists(noto))
+        if (auto face = face_with_family(noto, kNotoFamily)) return {noto, *face};
+    if (auto f = fontconfig_match(std::string(kNotoFamily) + ":weight=regular", "zh-cn", 0)) return *f;
+    if (auto f = fontconfig_match("sans-serif:lang=zh-cn", "zh-cn", 0)) return *f;
+    throw std::runtime_error(
+        "no Chinese font found: looked for " + noto + " (Debian package fonts-noto-cjk) and asked fontconfig for "
+        "'Noto Sans CJK SC' and 'sans-serif:lang=zh-cn'; install fonts-noto-cjk (or any CJK font fontconfig knows)");
+}
+
+std::optional<FontSet::FontFile> FontSet::find_bold_font_file(const FontFile& regular) {
+    const std::string family = family_of(regular);
+    if (family.empty()) return std::nullopt;
+    // Noto ships the weights as sibling files with the same face order.
+    const std::filesystem::path path(regular.path);
+    std::string name = path.filename().string();
+    if (const auto at = name.find("-Regular"); at != std::string::npos) {
+        name.replace(at, 8, "-Bold");
+        const std::string bold = (path.parent_path() / name).string();
+        if (std::filesystem::exists(bold))
+            if (auto face = face_with_family(bold, family)) return FontFile{bold, *face};
+    }
+    if (auto f = fontconfig_match(family + ":weight=bold", "zh-cn", FC_WEIGHT_BOLD))
+        if (family_of(*f) == family && !(f->path == regular.path && f->face_index == regular.face_index)) return f;
+    return std::nullopt;
+}
+
+void FontSet::set_font_files(FontFile regular, std::optional<FontFile> bold) {
+    std::lock_guard lock(mutex_);
+    regular_file_ = std::move(regular);
+    bold_file_ = std::move(bold);
+    bold_searched_ = true;
+    regular_.reset();
+    bold_.reset();
+}
+
+// The font files are mapped, not read: a .ttc is ~19 MB per weight, and the
+// pages FreeType never touches stay on disk (shared with every other process).
+struct FontSet::MappedFile {
+    std::string path;
+    int face_index = 0;
+    void* data = nullptr;
+    std::size_t size = 0;
+
+    explicit MappedFile(const FontFile& f) : path(f.path), face_index(f.face_index) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw std::runtime_error("cannot open font file " + path + ": " + std::strerror(errno));
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+            ::close(fd);
+            throw std::runtime_error("cannot read font file " + path + ": empty or unreadable");
+        }
+        size = static_cast<std::size_t>(st.st_size);
+        data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+        ::close(fd);
+        if (data == MAP_FAILED) {
+            data = nullptr;
+            throw std::runtime_error("cannot map font file " + path + ": " + std::strerror(errno));
+        }
+    }
+    ~MappedFile() {
+        if (data) ::munmap(data, size);
+    }
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+};
+
+void FontSet::ensure_font_files() {
+    // Called with mutex_ held.
+    if (!regular_file_) regular_file_ = find_font_file();
+    if (!bold_searched_) {
+        bold_file_ = find_bold_font_file(*regular_file_);
+        bold_searched_ = true;
+    }
+    if (!regular_) regular_ = std::make_shared<const MappedFile>(*regular_file_);
+    if (bold_file_ && !bold_) bold_ = std::make_shared<const MappedFile>(*bold_file_);
+}
+
+// [SECTION] Rasterising an atlas (any thread)
+
+struct FontSet::Built {
+    std::unique_ptr<ImFontAtlas> atlas;
+    ImFont* fonts[kTextStyleCount] = {};
+    float px[kTextStyleCount] = {};
+    ScreenMetrics metrics;
+    GlyphPlan plan;
+    int width = 0, height = 0;
+    double ms = 0;
+    int max_texture_size = 0;
+};
+
+namespace {
+
+ImVector<ImWchar> ranges_for(const std::vector<char32_t>& code_points) {
+    ImFontGlyphRangesBuilder builder;
+    for (char32_t cp : code_points)
+        if (cp > 0 && cp <= kMaxBakeable) builder.AddChar(static_cast<ImWchar>(cp));
+    ImVector<ImWchar> ranges;
+    builder.BuildRanges(&ranges);
+    return ranges;
+}
+
+}  // namespace
+
+std::unique_ptr<FontSet::Built> FontSet::build(const ScreenMetrics& metrics, const GlyphPlan& plan) {
+    std::shared_ptr<const MappedFile> regular, bold;
+    int max_texture = 0;
+    {
+        std::lock_guard lock(mutex_);
+        ensure_font_files();
+        regular = regular_;
+        bold = bold_;
+        max_texture = max_texture_size_;
+    }
+    const auto start = std::chrono::steady_clock::now();
+
+    auto out = std::make_unique<Built>();
+    out->metrics = metrics;
+    out->plan = plan;
+    out->atlas = std::make_unique<ImFontAtlas>();
+    ImFontAtlas& atlas = *out->atlas;
+    atlas.FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
+    atlas.FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
+    // The kiosk hides the cursor; a tight height saves up to half the texture.
+    atlas.Flags |= ImFontAtlasFlags_NoMouseCursors | ImFontAtlasFlags_NoPowerOfTwoHeight;
+
+    const ImVector<ImWchar> ranges[3] = {ranges_for(plan.text), ranges_for(plan.display), ranges_for(plan.hero)};
+
+    // Width: ImGui picks at most 4096 and grows the height; a 4K screen with
+    // a large feed would then outgrow what some GPUs take (8192). Estimate the
+    // packed surface (glyph ink boxes: ~0.92 em square for Han, about half that
+    // for ASCII) and keep the texture roughly square.
+    double surface = 0;
+    for (int s = 0; s < kTextStyleCount; ++s) {
+        const auto style = static_cast<TextStyle>(s);
+        const double size = metrics.px(style);
+        for (char32_t cp : plan.tier(tier_of(style))) {
+            const double w = cp < 0x80 ? size * 0.55 : size * 0.92, h = cp < 0x80 ? size * 0.75 : size * 0.92;
+            surface += (w + 2) * (h + 2);
+        }
+    }
+    int width = 1024;
+    while (width < 16384 && static_cast<double>(width) * width < surface * 1.15) width *= 2;
+    if (max_texture > 0) width = std::min(width, max_texture);
+    atlas.TexDesiredWidth = width;
+
+    for (int s = 0; s < kTextStyleCount; ++s) {
+        const auto style = static_cast<TextStyle>(s);
+        const bool use_bold = bold && style >= TextStyle::title;
+        const MappedFile& file = use_bold ? *bold : *regular;
+        ImFontConfig cfg;
+        // ImFontAtlas::AddFont copies the font data (19 MB, six times) unless the
+        // atlas "owns" it. It owns our read-only mapping only until Build() is
+        // done: FontData is taken back below, before anything could free it.
+        cfg.FontData = file.data;
+        cfg.FontDataSize = static_cast<int>(file.size);
+        cfg.FontDataOwnedByAtlas = true;
+        cfg.FontNo = file.face_index;
+        cfg.SizePixels = metrics.px(style);
+        cfg.PixelSnapH = true;
+        cfg.OversampleH = cfg.OversampleV = 1;  // FreeType rasterises at the exact size
+        cfg.GlyphRanges = ranges[static_cast<int>(tier_of(style))].Data;
+        std::snprintf(cfg.Name, sizeof cfg.Name, "%s %.0fpx #%d", use_bold ? "bold" : "regular", cfg.SizePixels, s);
+        out->fonts[s] = atlas.AddFont(&cfg);
+        out->px[s] = cfg.SizePixels;
+    }
+    const bool ok = atlas.Build();
+    for (ImFontConfig& cfg : atlas.ConfigData) {
+        cfg.FontData = nullptr;  // ours (the mapping): never IM_FREE'd
+        cfg.FontDataOwnedByAtlas = false;
+    }
+    if (!ok) throw std::runtime_error("FreeType could not build the font atlas from " + regular->path);
+    // The glyph ranges and font configs are not needed once the glyphs are baked.
+    atlas.ClearInputData();
+    unsigned char* pixels = nullptr;
+    atlas.GetTexDataAsAlpha8(&pixels, &out->width, &out->height);
+    if (!pixels) throw std::runtime_error("the font atlas has no pixels after building");
+    if (max_texture > 0 && (out->width > max_texture || out->height > max_texture))
+        throw std::runtime_error("the font atlas is " + std::to_string(out->width) + "x" + std::to_string(out->height) +
+                                 " px, larger than this GPU's textures (" + std::to_string(max_texture) +
+                                 "): too many distinct characters in the feed for this screen size");
+    out->ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return out;
+}
+
+// [SECTION] Installing an atlas into ImGui (main thread)
+
+FontSet::FontSet() = default;
+
+FontSet::~FontSet() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        queued_.reset();
+    }
+    cv_.notify_all();
+    if (worker_.joinable()) worker_.join();
+    // Give the context back an (empty) atlas of its own, so it may outlive us.
+    ImGuiContext* ctx = ImGui::GetCurrentContext();
+    if (ctx && atlas_ && ImGui::GetIO().Fonts == atlas_.get()) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.Fonts = IM_NEW(ImFontAtlas)();
+        io.FontDefault = nullptr;
+        ctx->FontAtlasOwnedByContext = true;
+        ctx->Font = nullptr;
+    }
+    if (atlas_) atlas_->Locked = false;
+}
+
+void FontSet::build_now(const ScreenMetrics& metrics, const GlyphPlan& plan) {
+    ImGuiContext* ctx = ImGui::GetCurrentContext();
+    if (!ctx) throw std::logic_error("FontSet::build_now: no current ImGui context");
+    if (ctx->WithinFrameScope) throw std::logic_error("FontSet::build_now: called between NewFrame and Render");
+    install(build(metrics, plan));
+}
+
+void FontSet::install(std::unique_ptr<Built> built) {
+    ImGuiContext* ctx = ImGui::GetCurrentContext();
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.Fonts && io.Fonts != atlas_.get() && ctx->FontAtlasOwnedByContext) {
+        io.Fonts->Locked = false;  // NewFrame locks it; we are between frames
+        IM_DELETE(io.Fonts);
+    }
+    ctx->FontAtlasOwnedByContext = false;
+
+    std::unique_ptr<ImFontAtlas> old = std::move(atlas_);
+    atlas_ = std::move(built->atlas);
+    std::copy(std::begin(built->fonts), std::end(built->fonts), fonts_);
+    std::copy(std::begin(built->px), std::end(built->px), px_);
+    metrics_ = built->metrics;
+    plan_ = std::move(built->plan);
+    atlas_w_ = built->width;
+    atlas_h_ = built->height;
+    last_build_ms_ = built->ms;
+
+    io.Fonts = atlas_.get();
+    io.FontDefault = fonts_[style_index(TextStyle::body)];
+    // g.Font would point into the old atlas until the next NewFrame.
+    ImGui::SetCurrentFont(io.FontDefault);
+    if (gl_attached_) upload_texture();
+    if (old) old->Locked = false;
+}
+
+// [SECTION] The rebuild worker
+
+void FontSet::request_rebuild(const ScreenMetrics& metrics, GlyphPlan plan) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        queued_ = Job{metrics, std::move(plan)};
+        if (!worker_.joinable()) worker_ = std::thread([this] { worker_loop(); });
+    }
+    cv_.notify_all();
+}
+
+void FontSet::set_on_ready(std::function<void()> on_ready) {
+    std::lock_guard lock(mutex_);
+    on_ready_ = std::move(on_ready);
+}
+
+bool FontSet::pending() const {
+    std::lock_guard lock(mutex_);
+    return queued_.has_value() || busy_ || finished_ != nullptr || !failure_.empty();
+}
+
+void FontSet::wait_idle() const {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [this] { return stopping_ || (!queued_ && !busy_); });
+}
+
+void FontSet::worker_loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        cv_.wait(lock, [this] { return stopping_ || queued_.has_value(); });
+        if (stopping_) return;
+        Job job = std::move(*queued_);
+        queued_.reset();
+        busy_ = true;
+        lock.unlock();
+        std::unique_ptr<Built> result;
+        std::string failure;
+        try {
+            result = build(job.metrics, job.plan);
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        lock.lock();
+        busy_ = false;
+        if (result) {
+            finished_ = std::move(result);  // a newer atlas replaces one never applied
+            failure_.clear();
+        } else {
+            failure_ = failure;
+        }
+        const auto on_ready = on_ready_;
+        const bool more = queued_.has_value();
+        lock.unlock();
+        cv_.notify_all();
+        // Only the last of a burst of requests wakes the app.
+        if (!more && on_ready) on_ready();
+        lock.lock();
+    }
+}
+
+bool FontSet::apply_pending() {
+    std::unique_ptr<Built> ready;
+    std::string failure;
+    {
+        std::lock_guard lock(mutex_);
+        ImGuiContext* ctx = ImGui::GetCurrentContext();
+        if (!ctx || ctx->WithinFrameScope) {
+            if (finished_) log_error("apply_pending called inside a frame or without a context; the new atlas waits");
+            return false;
+        }
+        ready = std::move(finished_);
+        failure = std::move(failure_);
+        failure_.clear();
+    }
+    if (!failure.empty()) log_error("rebuilding the font atlas failed, keeping the current one: " + failure);
+    if (!ready) return false;
+    install(std::move(ready));
+    return true;
+}
+
+// [SECTION] The GL texture (GL_R8, swizzled)
+
+#ifndef GL_TEXTURE_SWIZZLE_RGBA
+#define GL_TEXTURE_SWIZZLE_RGBA 0x8E46
+#endif
+#ifndef GL_R8
+#define GL_R8 0x8229
+#endif
+
+void FontSet::attach_gl() {
+    if (gl_attached_) return;
+    ImGuiIO& io = ImGui::GetIO();
+    // Let the backend create its shader and buffers now, over a tiny scratch
+    // atlas, so it never makes its own RGBA32 copy of our atlas (4 bytes a
+    // pixel: 150+ MB at 4K); then drop its font texture and take over.
+    ImFontAtlas scratch;
+    scratch.Flags |= ImFontAtlasFlags_NoMouseCursors;
+    ImFontAtlas* ours = io.Fonts;
+    io.Fonts = &scratch;
+    const bool created = ImGui_ImplOpenGL3_CreateDeviceObjects();
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    io.Fonts = ours;
+    if (!created) throw std::runtime_error("FontSet::attach_gl: the OpenGL3 backend could not create its objects");
+    GLint max_size = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size);
+    {
+        std::lock_guard lock(mutex_);
+        max_texture_size_ = max_size;
+    }
+    gl_attached_ = true;
+    if (atlas_) upload_texture();
+}
+
+void FontSet::release_gl() {
+    if (!gl_attached_) return;
+    if (gl_texture_) {
+        const GLuint tex = gl_texture_;
+        glDeleteTextures(1, &tex);
+        gl_texture_ = 0;
+    }
+    if (atlas_) atlas_->SetTexID(nullptr);
+    gl_attached_ = false;
+}
+
+void FontSet::upload_texture() {
+    if (!atlas_->TexPixelsAlpha8) {
+        log_error("the atlas has no pixels to upload (already uploaded?)");
+        return;
+    }
+    GLint last_texture = 0, last_alignment = 0, last_row_length = 0;
+    glGetIntegerv(GL_TEXTURE_BINDING_2D, &last_texture);
+    glGetIntegerv(GL_UNPACK_ALIGNMENT, &last_alignment);
+    glGetIntegerv(GL_UNPACK_ROW_LENGTH, &last_row_length);
+    GLuint texture = 0;
+    glGenTextures(1, &texture);
+    glBindTexture(GL_TEXTURE_2D, texture);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    // The backend's shader multiplies the texel by the vertex colour: white
+    // with the glyph's coverage as alpha is what its RGBA32 texture held.
+    const GLint swizzle[4] = {GL_ONE, GL_ONE, GL_ONE, GL_RED};
+    glTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_RGBA, swizzle);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, atlas_w_, atlas_h_, 0, GL_RED, GL_UNSIGNED_BYTE, atlas_->TexPixelsAlpha8);
+    const GLenum error = glGetError();
+    glPixelStorei(GL_UNPACK_ALIGNMENT, last_alignment);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, last_row_length);
+    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(last_texture));
+    if (error != GL_NO_ERROR) {
+        glDeleteTextures(1, &texture);
+        log_error("uploading the " + std::to_string(atlas_w_) + "x" + std::to_string(atlas_h_) +
+                  " font atlas failed (GL error " + std::to_string(error) + "); text keeps the previous texture");
+        if (gl_texture_) atlas_->SetTexID(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(gl_texture_)));
+        return;
+    }
+    if (gl_texture_) {
+        const GLuint previous = gl_texture_;
+        glDeleteTextures(1, &previous);
+    }
+    gl_texture_ = texture;
+    atlas_->SetTexID(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture)));
+    // The GPU has the pixels now; the CPU copy is the largest thing we hold.
+    IM_FREE(atlas_->TexPixelsAlpha8);
+    atlas_->TexPixelsAlpha8 = nullptr;
+}
+
+// [SECTION] Queries
+
+ImFont* FontSet::font(TextStyle style) const { return fonts_[style_index(style)]; }
+
+float FontSet::px(TextStyle style) const {
+    const float baked = px_[style_index(style)];
+    return baked > 0 ? baked : metrics_.px(style);
+}
+
+bool FontSet::covers(TextStyle style, std::string_view utf8) const {
+    const ImFont* f = font(style);
+    if (!f) return false;
+    for (const text::Utf8Char& c : text::utf8_chars(utf8)) {
+        const char32_t cp = c.codepoint;
+        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) continue;  // controls draw nothing
+        if (cp > kMaxBakeable) return false;
+        if (!f->FindGlyphNoFallback(static_cast<ImWchar>(cp))) return false;
+    }
+    return true;
+}
+
+std::size_t FontSet::atlas_pixels() const {
+    return static_cast<std::size_t>(atlas_w_) * static_cast<std::size_t>(atlas_h_);
+}
+int FontSet::atlas_width() const { return atlas_w_; }
+int FontSet::atlas_height() const { return atlas_h_; }
+
+}  // namespace campus::kiosk

@@ -1,0 +1,194 @@
+// FontSet: the screen's type, baked into one Dear ImGui font atlas.
+//
+// imgui 1.86 has no dynamic atlas, and a full CJK range (20 000+ glyphs) at
+// hallway sizes would not fit any texture. So the atlas holds exactly the code
+// points the screen can draw, planned per style tier (GlyphPlan):
+//   text     caption, body, subtitle, title: every string of the feed, the
+//            program's own strings (collected from kiosk/ at build time), ASCII,
+//            CJK punctuation, full-width forms and common symbols.
+//   display  the few strings pages draw at display size (habit and event
+//            titles, the school's name, countdowns) plus the program strings.
+//   hero     class and competition names, digits, the program strings.
+// One ImFont per TextStyle is baked at ScreenMetrics::px(style) with
+// FreeType, from Noto Sans CJK SC (Regular for the text tier, Bold for title
+// and up when installed).
+//
+// A new feed (or a new screen size) changes the plan: request_rebuild()
+// rasterises a fresh atlas on a worker thread, apply_pending() swaps it in
+// between frames; the display never stalls on FreeType.
+//
+// Thread safety: request_rebuild() and pending() may be called from any
+// thread. Everything else is for the main (render) thread, between frames
+// (never between NewFrame and Render), with the ImGui context current.
+//
+// Lifetime: FontSet installs its atlas as io.Fonts of the current ImGui
+// context (taking over from the context's own atlas). Its destructor hands
+// the context an empty atlas of its own again, so FontSet and the context may
+// be destroyed in either order. With attach_gl(), call release_gl() while the
+// GL context is still current, before ImGui_ImplOpenGL3_Shutdown.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <imgui.h>
+
+#include "kiosk/canvas.hpp"
+
+namespace campus {
+struct Feed;
+}
+
+namespace campus::kiosk {
+
+enum class GlyphTier { text, display, hero };
+// Which glyph tier a style's font is baked with.
+GlyphTier tier_of(TextStyle style);
+
+// The code points to bake, per tier. Sorted, unique, BMP only (imgui 1.86 is
+// built with 16-bit ImWchar: code points above U+FFFF cannot be baked and are
+// dropped here, so covers() reports them missing).
+struct GlyphPlan {
+    std::vector<char32_t> text;
+    std::vector<char32_t> display;
+    std::vector<char32_t> hero;
+
+    // Adds every code point of a UTF-8 string to a tier (invalid bytes skipped).
+    void add(GlyphTier tier, std::string_view utf8);
+    void add(GlyphTier tier, char32_t first, char32_t last);  // inclusive range
+    const std::vector<char32_t>& tier(GlyphTier t) const;
+    bool contains(GlyphTier t, char32_t cp) const;
+    // Sorts and removes duplicates; glyph_plan_for() returns normalised plans.
+    void normalise();
+    std::size_t glyph_count() const { return text.size() + display.size() + hero.size(); }
+    bool operator==(const GlyphPlan&) const = default;
+};
+
+// The program's own non-ASCII code points: every string literal under kiosk/,
+// collected at build time (cmake/collect_glyphs.cpp), sorted and unique.
+const std::vector<char32_t>& program_code_points();
+
+// The plan for a feed; `feed` may be null (the waiting screen): then the
+// program strings and the base sets only.
+GlyphPlan glyph_plan_for(const Feed* feed);
+
+class FontSet {
+public:
+    FontSet();
+    ~FontSet();
+    FontSet(const FontSet&) = delete;
+    FontSet& operator=(const FontSet&) = delete;
+
+    // The font file to use: Noto Sans CJK SC (fonts-noto-cjk), else the CJK
+    // font fontconfig picks for zh-cn. Throws std::runtime_error naming what
+    // was tried when there is none.
+    struct FontFile {
+        std::string path;
+        int face_index = 0;
+    };
+    static FontFile find_font_file();
+    // The bold face for title, display and hero, when the same family ships one.
+    static std::optional<FontFile> find_bold_font_file(const FontFile& regular);
+    // Overrides the search (tests, --font); call before the first build.
+    void set_font_files(FontFile regular, std::optional<FontFile> bold);
+
+    // Builds synchronously and installs the atlas into the current ImGui
+    // context. Call once before the first frame. Throws std::runtime_error
+    // when the font cannot be loaded or the atlas cannot be built.
+    void build_now(const ScreenMetrics& metrics, const GlyphPlan& plan);
+
+    // Rasterises a new atlas on the worker thread and returns at once. A newer
+    // request replaces one not yet started. Any thread.
+    void request_rebuild(const ScreenMetrics& metrics, GlyphPlan plan);
+    // Called on the worker thread when a rebuilt atlas is ready (the app
+    // passes glfwPostEmptyEvent so its loop wakes up to apply it).
+    void set_on_ready(std::function<void()> on_ready);
+    // True while a requested rebuild is queued or running, or finished but not
+    // yet applied. Any thread.
+    bool pending() const;
+    // Main thread, between frames: swaps in the atlas the worker finished, if
+    // any (io.Fonts, io.FontDefault, the GL texture when attached), and frees
+    // the old one. True when swapped: the caller redraws, and must not reuse
+    // ImFont pointers or draw data from before. A failed rebuild is logged to
+    // stderr and the current atlas stays.
+    bool apply_pending();
+    // Blocks until no rebuild is queued or running (tests, shutdown).
+    void wait_idle() const;
+
+    // GL texture: after ImGui_ImplOpenGL3_Init, with the GL context current.
+    // From then on FontSet owns the font texture and uploads it as a
+    // single-channel GL_R8 texture swizzled to (1,1,1,r) — what the backend's
+    // shader expects from its RGBA32 texture, at a quarter of the memory —
+    // and frees the atlas's CPU copy of the pixels after each upload.
+    void attach_gl();
+    void release_gl();
+
+    // The font for a style, its pixel size, and whether its glyph tier holds
+    // every code point of `utf8`.
+    ImFont* font(TextStyle style) const;
+    float px(TextStyle style) const;
+    bool covers(TextStyle style, std::string_view utf8) const;
+    const ScreenMetrics& metrics() const { return metrics_; }
+    const GlyphPlan& plan() const { return plan_; }
+    bool built() const { return atlas_ != nullptr; }
+
+    // For bench/: the current atlas's texture size in pixels (width × height)
+    // and how long its rasterisation took (wall clock, on whichever thread).
+    std::size_t atlas_pixels() const;
+    int atlas_width() const;
+    int atlas_height() const;
+    double last_build_ms() const { return last_build_ms_; }
+
+private:
+    struct Built;
+    struct Job {
+        ScreenMetrics metrics;
+        GlyphPlan plan;
+    };
+    std::unique_ptr<Built> build(const ScreenMetrics& metrics, const GlyphPlan& plan);
+    void install(std::unique_ptr<Built> built);
+    void upload_texture();
+    void worker_loop();
+    void ensure_font_files();
+
+    struct MappedFile;
+    std::shared_ptr<const MappedFile> regular_;
+    std::shared_ptr<const MappedFile> bold_;
+    std::optional<FontFile> regular_file_;
+    std::optional<FontFile> bold_file_;
+    bool bold_searched_ = false;
+
+    // Current atlas (main thread).
+    std::unique_ptr<ImFontAtlas> atlas_;
+    ImFont* fonts_[kTextStyleCount] = {};
+    float px_[kTextStyleCount] = {};
+    ScreenMetrics metrics_;
+    GlyphPlan plan_;
+    int atlas_w_ = 0, atlas_h_ = 0;
+    double last_build_ms_ = 0;
+    bool gl_attached_ = false;
+    unsigned int gl_texture_ = 0;
+
+    // Worker (guarded by mutex_).
+    mutable std::mutex mutex_;
+    mutable std::condition_variable cv_;
+    std::optional<Job> queued_;
+    bool busy_ = false;
+    bool stopping_ = false;
+    std::unique_ptr<Built> finished_;
+    std::string failure_;
+    std::function<void()> on_ready_;
+    int max_texture_size_ = 0;  // GL_MAX_TEXTURE_SIZE once attached; 0 = unknown
+    std::thread worker_;
+};
+
+}  // namespace campus::kiosk

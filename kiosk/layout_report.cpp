@@ -1,0 +1,45 @@
+// LayoutReport: the JSON that `--dump` writes beside each screenshot.
+#include "kiosk/layout_report.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace campus::kiosk {
+
+void LayoutReport::reset(std::string page, int width, int height) {
+    page_ = std::move(page);
+    width_ = width;
+    height_ = height;
+    entries_.clear();
+}
+
+nlohmann::json LayoutReport::to_json() const {
+    nlohmann::json texts = nlohmann::json::array();
+    for (const LayoutEntry& e : entries_) {
+        texts.push_back({
+            {"text", e.text},
+            {"lines", e.lines},
+            {"rect", {e.rect.x, e.rect.y, e.rect.w, e.rect.h}},
+            {"px", e.px},
+            {"clipped", e.clipped},
+        });
+    }
+    return {{"page", page_}, {"size", {width_, height_}}, {"texts", std::move(texts)}};
+}
+
+void LayoutReport::write(const std::filesystem::path& path) const {
+    // Feed text reaching here has been through the text layer, but a cached
+    // feed may still hold ill-formed UTF-8: replace rather than throw mid-dump.
+    const std::string body = to_json().dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write layout report " + path.string() + ": " + std::strerror(errno));
+    out << body << '\n';
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write layout report " + path.string() + ": write failed");
+}
+
+}  // namespace campus::kiosk

@@ -1,0 +1,56 @@
+// LayoutReport: every piece of text a page drew, for `--dump` and the render
+// tests. The Canvas records each drawn block with its whole string (even when
+// it wrapped over several lines), the lines as drawn, the rectangle it covers,
+// its font size and whether it left the page's clip rectangle or the screen.
+//
+// JSON: { "page": "...", "size": [w, h],
+//         "texts": [ { "text", "lines", "rect": [x, y, w, h], "px", "clipped" } ] }
+//
+// Thread safety: one thread at a time (the render thread).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "kiosk/canvas.hpp"
+
+namespace campus::kiosk {
+
+struct LayoutEntry {
+    std::string text;                // the whole string, as in the feed or the program
+    std::vector<std::string> lines;  // as drawn
+    Rect rect;
+    float px = 0;
+    bool clipped = false;
+};
+
+class LayoutReport {
+public:
+    LayoutReport() = default;
+    LayoutReport(std::string page, int width, int height) : page_(std::move(page)), width_(width), height_(height) {}
+
+    // Starts a new page: forgets the entries recorded so far.
+    void reset(std::string page, int width, int height);
+    void add(LayoutEntry entry) { entries_.push_back(std::move(entry)); }
+
+    const std::string& page() const { return page_; }
+    int width() const { return width_; }
+    int height() const { return height_; }
+    const std::vector<LayoutEntry>& entries() const { return entries_; }
+
+    nlohmann::json to_json() const;
+    // Writes to_json() to `path` (pretty-printed, UTF-8). Throws
+    // std::runtime_error naming the path when it cannot be written.
+    void write(const std::filesystem::path& path) const;
+
+private:
+    std::string page_;
+    int width_ = 0;
+    int height_ = 0;
+    std::vector<LayoutEntry> entries_;
+};
+
+}  // namespace campus::kiosk

@@ -1,0 +1,42 @@
+// kiosk: the campus screen. Parses the options and hands over to App; every
+// failure ends here as one clear line on stderr and a non-zero exit.
+//
+// Exit codes: 0 done, 1 runtime failure (no display, no font, bad feed for
+// --dump, …), 2 bad command line or config.
+#include <cstdio>
+#include <exception>
+#include <optional>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "kiosk/app.hpp"
+#include "kiosk/options.hpp"
+
+int main(int argc, char** argv) {
+    // The log goes to stderr (journald picks it up under systemd); stdout stays
+    // free for --help.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("kiosk"));
+    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+
+    std::optional<campus::kiosk::Options> options;
+    try {
+        options = campus::kiosk::parse_options(argc, argv);
+    } catch (const campus::kiosk::OptionsError& e) {
+        std::fprintf(stderr, "kiosk: %s\nRun kiosk --help for the options.\n", e.what());
+        return 2;
+    }
+    if (!options) return 0;  // --help
+
+    try {
+        const bool dumping = !options->dump_dir.empty();
+        campus::kiosk::App app(std::move(*options));
+        return dumping ? app.dump() : app.run();
+    } catch (const std::exception& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    } catch (...) {
+        spdlog::critical("stopped by an unknown exception");
+        return 1;
+    }
+}

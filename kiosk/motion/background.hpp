@@ -1,0 +1,44 @@
+// Background: the lobby's living background (shaders/background.frag), drawn
+// into the bound framebuffer before ImGui, in place of the clear.
+//
+// Soft pools of light drift over theme::page_background; the paper's
+// brightness changes by at most kStrength, so text keeps its contrast. It is
+// off in calm mode and in classrooms (MotionSettings::background); when its
+// program failed, draw() returns false and the caller clears to the plain
+// paper colour as before.
+//
+// Thread safety: main (render) thread, GL context current.
+#pragma once
+
+#include <string_view>
+
+#include "kiosk/motion/gl_program.hpp"
+#include "kiosk/motion/shaders.hpp"
+
+namespace campus::kiosk::motion {
+
+class Background {
+public:
+    // Peak change of the paper's brightness: 1.5 % is below what a reader
+    // notices in a still frame (and ink on it stays ≥ 16:1).
+    static constexpr float kStrength = 0.015f;
+
+    explicit Background(std::string_view vertex_source = shaders::background_vert,
+                        std::string_view fragment_source = shaders::background_frag);
+    ~Background();
+    Background(const Background&) = delete;
+    Background& operator=(const Background&) = delete;
+
+    bool available() const { return program_.valid(); }
+
+    // Fills `width`×`height` of the bound framebuffer at background time `t`
+    // (MotionClock::background_time). False when unavailable: clear instead.
+    bool draw(int width, int height, float t) const;
+
+private:
+    GlProgram program_;
+    GLuint vertex_array_ = 0;
+    GLint u_paper_ = -1, u_time_ = -1, u_resolution_ = -1, u_strength_ = -1, u_grid_ = -1;
+};
+
+}  // namespace campus::kiosk::motion

@@ -1,0 +1,87 @@
+#include "kiosk/motion/motion_clock.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kiosk/motion/flag_renderer.hpp"
+
+namespace campus::kiosk::motion {
+
+MotionClock::MotionClock(MotionSettings settings) : settings_(settings) {
+    // Nonsense from a config file must not make the loop spin or divide by zero.
+    if (!(settings_.max_fps > 0)) settings_.max_fps = 30;
+    if (!(settings_.background_fps > 0)) settings_.background_fps = 10;
+    settings_.background_fps = std::min(settings_.background_fps, settings_.max_fps);
+    settings_.transition_seconds = std::max(0.0, settings_.transition_seconds);
+    settings_.background_burst_seconds = std::max(0.0, settings_.background_burst_seconds);
+    settings_.flag_wave_periods = std::max(0, settings_.flag_wave_periods);
+}
+
+bool MotionClock::transition_enabled() const { return !settings_.calm && settings_.transition_seconds > 0; }
+
+void MotionClock::page_arrived(double now, bool with_transition) {
+    if (settings_.calm) return;
+    if (with_transition && transition_enabled()) {
+        transition_start_ = now;
+        transition_end_ = now + settings_.transition_seconds;
+    }
+    wave_start_ = now;
+    wave_end_ = now + settings_.flag_wave_periods * static_cast<double>(kFlagWavePeriod);
+    if (settings_.background && settings_.background_burst_seconds > 0) {
+        // Bank the previous burst (or the part of it that ran) so the light
+        // resumes where it stopped instead of jumping.
+        if (burst_start_ > -kNever) background_before_burst_ += std::clamp(now, burst_start_, burst_end_) - burst_start_;
+        // The shader takes float seconds, which lose milliseconds after a few
+        // hours; a kiosk runs for months. Wrapping here, at a page change,
+        // hides the jump in the transition.
+        background_before_burst_ = std::fmod(background_before_burst_, 3600.0);
+        burst_start_ = now;
+        burst_end_ = now + settings_.background_burst_seconds;
+    }
+}
+
+void MotionClock::frame_drawn(double now, bool flag_on_screen) {
+    last_frame_ = now;
+    if (!flag_on_screen && now < wave_end_) wave_end_ = std::min(wave_end_, std::max(wave_start_, now));
+}
+
+double MotionClock::motion_end() const {
+    return std::max({transition_end_, wave_end_, burst_end_});
+}
+
+bool MotionClock::animating(double now) const {
+    if (settings_.calm) return false;
+    const double end = motion_end();
+    return now < end || last_frame_ < end;  // the second: the frame showing the rest pose is still owed
+}
+
+double MotionClock::next_frame_due() const {
+    if (settings_.calm) return kNever;
+    const double end = motion_end();
+    if (last_frame_ >= end) return kNever;
+    const bool fast = last_frame_ < transition_end_ || last_frame_ < wave_end_;
+    const double interval = 1.0 / (fast ? settings_.max_fps : settings_.background_fps);
+    return std::min(last_frame_ + interval, end);
+}
+
+float MotionClock::flag_time(double now) const {
+    if (settings_.calm || now < wave_start_ || now >= wave_end_) return 0.0f;
+    return static_cast<float>(now - wave_start_);
+}
+
+float MotionClock::background_time(double now) const {
+    if (settings_.calm || burst_start_ == -kNever) return static_cast<float>(background_before_burst_);
+    const double in_burst = std::clamp(now, burst_start_, burst_end_) - burst_start_;
+    return static_cast<float>(background_before_burst_ + in_burst);
+}
+
+bool MotionClock::transition_running(double now) const {
+    return !settings_.calm && now >= transition_start_ && now < transition_end_;
+}
+
+float MotionClock::transition_progress(double now) const {
+    if (!transition_running(now)) return 1.0f;
+    return static_cast<float>(std::clamp((now - transition_start_) / settings_.transition_seconds, 0.0, 1.0));
+}
+
+}  // namespace campus::kiosk::motion

@@ -1,0 +1,91 @@
+// MotionClock: the policy the loop asks "must I draw another frame, and when?"
+//
+// Motion costs frames, and under software GL (llvmpipe) a frame costs a core
+// for several milliseconds. So something moves only for a short while after a
+// page arrives, and the loop sleeps as before the rest of the time:
+//   - the page transition: transition_seconds (0.5 s), at max_fps;
+//   - the red flag: waves for flag_wave_periods whole periods (3 × 1.6 s)
+//     after a page with a flag arrives, at max_fps, then rests. Whole periods
+//     so the rest pose is the t = 0 pose: the flag settles without a jump;
+//   - the lobby background: moves only during the first
+//     background_burst_seconds (4 s) of each page, at background_fps (10), and
+//     its time accumulates over the bursts so it resumes where it stopped.
+//
+// Trade-off of the background bursts (chosen over a continuous ≤ 2 fps): a
+// continuous trickle keeps the CPU busy all day (2 fps × a full frame is
+// 2–4 % of a core at 1080p under llvmpipe, forever); bursts cost ~40 frames a
+// page, all at the page change, when the eye is drawn to the screen anyway,
+// and exactly nothing while the page is read. A lobby with 15 s pages draws
+// about 3 frames a second on average, and 0 between bursts.
+//
+// `calm` (--calm, the classroom role) never animates: flag_time and
+// background_time stay 0, transitions are hard cuts, and any two frames of the
+// same content are identical.
+//
+// Times are seconds on one monotonic clock the caller picks (glfwGetTime(),
+// steady_clock); the clock keeps no clock of its own, so tests drive it.
+//
+// Thread safety: the main thread only.
+#pragma once
+
+#include <limits>
+
+namespace campus::kiosk::motion {
+
+enum class TransitionStyle { crossfade, slide };
+
+struct MotionSettings {
+    bool calm = false;                 // --calm or the classroom role: nothing moves. Default off.
+    bool background = true;            // the living background; the app turns it off for classrooms. Default on.
+    double max_fps = 30;               // cap while the flag waves or a transition runs. Default 30: smooth enough
+                                       // for cloth, and what a 1080p llvmpipe mini-PC can hold (issue 6).
+    double transition_seconds = 0.5;   // page transition length. Default 0.5 s; 0 = hard cuts.
+    TransitionStyle transition_style = TransitionStyle::crossfade;  // crossfade reads calmer than a slide
+    int flag_wave_periods = 3;         // waving after a page arrives, in wave periods (1.6 s). Default 3 (4.8 s); 0 = still.
+    double background_burst_seconds = 4;  // background motion per page. Default 4 s; 0 = still paper.
+    double background_fps = 10;        // frame rate when only the background moves. Default 10: its light moves
+                                       // a few pixels a second, more frames would show nothing new.
+};
+
+class MotionClock {
+public:
+    static constexpr double kNever = std::numeric_limits<double>::infinity();
+
+    explicit MotionClock(MotionSettings settings = {});
+    const MotionSettings& settings() const { return settings_; }
+
+    // A new page is on screen from `now` (the rotation advanced, or the very
+    // first page). `with_transition` false for the first page: nothing to
+    // blend from. Starts the transition, the flag's waving and a background burst.
+    void page_arrived(double now, bool with_transition = true);
+    // A frame was drawn at `now`. `flag_on_screen`: it drew a flag through
+    // add_flag (FlagRenderer::flags_in_frame() > 0); a page without one stops
+    // the waving period at once so the loop goes back to sleep.
+    void frame_drawn(double now, bool flag_on_screen);
+
+    // Must the loop draw frames now (something moves, or one last frame is
+    // owed to show the rest pose)?
+    bool animating(double now) const;
+    // When the next animation frame is due, on the caller's clock; kNever when
+    // nothing moves. The loop sleeps until min(this, its other deadlines).
+    double next_frame_due() const;
+
+    // Inputs to the effects at `now`.
+    float flag_time(double now) const;        // seconds into the wave; 0 = rest pose (and always in calm)
+    float background_time(double now) const;  // seconds of background motion so far; constant between bursts
+    bool transition_running(double now) const;
+    float transition_progress(double now) const;  // 0 → 1 over transition_seconds, linear (the shader eases)
+
+private:
+    double motion_end() const;  // when everything started so far has stopped moving
+    bool transition_enabled() const;
+
+    MotionSettings settings_;
+    double transition_start_ = -kNever, transition_end_ = -kNever;
+    double wave_start_ = -kNever, wave_end_ = -kNever;
+    double burst_start_ = -kNever, burst_end_ = -kNever;
+    double background_before_burst_ = 0;  // background seconds of the bursts before the current one
+    double last_frame_ = -kNever;
+};
+
+}  // namespace campus::kiosk::motion

@@ -1,0 +1,424 @@
+// One competition's standings (流动红旗 and the like) for the current round:
+// rank, a drawn red flag for the holders, class, total, the score of every
+// criterion, movement against last week and the flag streak.
+//
+// The table is measured first (every cell at the style tried), then its rows
+// flow into as many table columns as fit side by side, then into pages. The
+// style is the largest that needs no more pages than the floor style would,
+// so a small school reads its table in big type and 80 classes still never go
+// below TextStyle::caption. plan() does all of that; page_count() and draw()
+// both read the same plan.
+//
+// Sections:
+//   [table]  columns, cells and their measured widths
+//   [plan]   choosing the style, flowing rows into columns and pages
+//   [draw]   the title, the "not started" message, the table
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
+
+#include "kiosk/page.hpp"
+#include "kiosk/pages/page_util.hpp"
+#include "kiosk/theme.hpp"
+
+namespace campus::kiosk {
+namespace {
+
+constexpr const char* kNotStarted = "本学期评比尚未开始";
+constexpr const char* kNotStartedDetail = "第一周评比结果公布后，这里将显示各班得分与流动红旗。";
+constexpr const char* kNoScores = "本周评比结果尚未公布";
+
+// ---- [table] ---------------------------------------------------------------
+
+// Fixed columns around the criteria: flag, rank, class | criteria… | total,
+// movement, streak.
+constexpr std::size_t kFlagCol = 0, kRankCol = 1, kNameCol = 2, kFirstCriterion = 3;
+
+struct Row {
+    const ClassStanding* standing = nullptr;  // null for a grade heading
+    int grade = 0;
+    bool own = false;                 // the classroom's own class
+    std::string name;                 // 三年级二班
+    std::vector<TextBlock> cells;     // one per column; flag and movement cells hold no text
+    TextBlock movement;               // "2" beside the arrow, or "新"
+    TextBlock heading;                // 三年级 (grade headings only)
+    float height = 0;
+};
+
+struct Table {
+    TextStyle cell = TextStyle::body;
+    TextStyle head = TextStyle::caption;
+    std::size_t criteria = 0;
+    std::vector<TextBlock> heads;     // one per column
+    std::vector<float> widths;        // one per column, padding included
+    float pad = 0;                    // horizontal padding each side of a cell
+    float mark = 0;                   // movement arrow's square
+    float head_h = 0, row_h = 0, width = 0;
+    std::size_t total_col() const { return kFirstCriterion + criteria; }
+    std::size_t move_col() const { return total_col() + 1; }
+    std::size_t streak_col() const { return total_col() + 2; }
+    std::size_t columns() const { return total_col() + 3; }
+    float x_of(std::size_t col) const {
+        float x = 0;
+        for (std::size_t c = 0; c < col; ++c) x += widths[c];
+        return x;
+    }
+};
+
+std::string class_name(const Feed& feed, const std::string& id) {
+    const SchoolClass* c = feed.find_class(id);
+    return c != nullptr ? c->name : id;
+}
+
+TextStyle smaller(TextStyle style) {
+    return style == TextStyle::caption ? style : static_cast<TextStyle>(static_cast<int>(style) - 1);
+}
+
+// ---- [plan] ----------------------------------------------------------------
+
+struct Plan {
+    CompetitionStandings standings;
+    std::string title;
+    std::string subtitle;
+    Rect content;
+    Table table;
+    std::vector<Row> rows;
+    std::vector<pages::FlowPage> pages;
+    int table_columns = 1;
+    float table_gap = 0;
+};
+
+Table measure_table(Canvas& canvas, const Competition& competition, std::vector<Row>& rows, TextStyle style,
+                    float available_w, bool has_previous) {
+    const float u = canvas.metrics().unit();
+    Table t;
+    t.cell = style;
+    t.head = smaller(style);
+    t.criteria = competition.criteria.size();
+    t.pad = 1.0f * u;
+    const float line = canvas.line_height(style);
+    t.row_h = line + 1.0f * u;
+    t.mark = 0.6f * line;
+
+    const float unbounded = 1e6f;
+    t.heads.assign(t.columns(), TextBlock{});
+    t.heads[kRankCol] = canvas.layout("名次", t.head, unbounded);
+    t.heads[kNameCol] = canvas.layout("班级", t.head, unbounded);
+    for (std::size_t k = 0; k < t.criteria; ++k)
+        t.heads[kFirstCriterion + k] = canvas.layout(competition.criteria[k].name, t.head, unbounded);
+    t.heads[t.total_col()] = canvas.layout("总分", t.head, unbounded);
+    if (has_previous) t.heads[t.move_col()] = canvas.layout("升降", t.head, unbounded);
+
+    t.widths.assign(t.columns(), 0);
+    t.widths[kFlagCol] = line * 1.1f + 2 * t.pad;
+    for (Row& row : rows) {
+        if (row.standing == nullptr) {
+            row.heading = canvas.layout(pages::grade_name(row.grade), TextStyle::subtitle, unbounded);
+            row.height = row.heading.height + 0.8f * u;
+            continue;
+        }
+        const ClassStanding& s = *row.standing;
+        row.height = t.row_h;
+        row.cells.assign(t.columns(), TextBlock{});
+        row.cells[kRankCol] = canvas.layout(std::to_string(s.rank), style, unbounded);
+        row.cells[kNameCol] = canvas.layout(row.name, style, unbounded);
+        for (std::size_t k = 0; k < t.criteria && k < s.values.size(); ++k)
+            row.cells[kFirstCriterion + k] = canvas.layout(pages::format_number(s.values[k]), style, unbounded);
+        row.cells[t.total_col()] = canvas.layout(pages::format_number(s.total), style, unbounded);
+        if (has_previous) {
+            if (!s.movement)
+                row.movement = canvas.layout("新", t.head, unbounded);
+            else if (*s.movement != 0)
+                row.movement = canvas.layout(std::to_string(std::abs(*s.movement)), style, unbounded);
+            else
+                row.movement = TextBlock{};
+        }
+        if (s.streak >= 2)
+            row.cells[t.streak_col()] = canvas.layout("连续" + std::to_string(s.streak) + "周", style, unbounded);
+        for (std::size_t c = kRankCol; c < t.columns(); ++c)
+            t.widths[c] = std::max(t.widths[c], row.cells[c].width);
+        if (has_previous)
+            t.widths[t.move_col()] = std::max(t.widths[t.move_col()], t.mark + 0.5f * u + row.movement.width);
+    }
+    for (std::size_t c = kRankCol; c < t.columns(); ++c) {
+        if (c == t.move_col() && !has_previous) continue;
+        if (t.widths[c] == 0 && t.heads[c].text.empty()) continue;  // e.g. no streaks this week
+        t.widths[c] = std::max(t.widths[c], t.heads[c].width) + 2 * t.pad;
+    }
+
+    // Too wide for the screen: criterion heads (the longest words) wrap onto
+    // two lines rather than the table running off the edge.
+    t.width = t.x_of(t.columns());
+    if (t.width > available_w) {
+        for (std::size_t k = 0; k < t.criteria; ++k) {
+            const std::size_t c = kFirstCriterion + k;
+            float cells_w = 0;
+            for (const Row& row : rows)
+                if (row.standing != nullptr) cells_w = std::max(cells_w, row.cells[c].width);
+            const float narrow = std::max(cells_w, 2 * canvas.px(t.head));
+            t.heads[c] = canvas.layout(competition.criteria[k].name, t.head, narrow);
+            t.widths[c] = std::max(cells_w, t.heads[c].width) + 2 * t.pad;
+        }
+        t.width = t.x_of(t.columns());
+    }
+    t.head_h = 0;
+    for (const TextBlock& h : t.heads) t.head_h = std::max(t.head_h, h.height);
+    t.head_h += 1.0f * u;
+    return t;
+}
+
+struct Attempt {
+    Table table;
+    std::vector<Row> rows;
+    std::vector<pages::FlowPage> pages;
+    int table_columns = 1;
+};
+
+Attempt plan_at(Canvas& canvas, const Feed& feed, const CompetitionStandings& st, const PageContext& ctx,
+                const Rect& content, TextStyle style) {
+    const float u = canvas.metrics().unit();
+    const float gap = 3 * u;
+    Attempt a;
+    const bool by_grade = st.competition->scope == CompetitionScope::grade;
+    const bool classroom = ctx.role == Role::classroom && !ctx.class_id.empty();
+    int last_grade = -1;
+    for (const ClassStanding* s : st.displayed()) {
+        if (by_grade && s->grade != last_grade) {
+            Row heading;
+            heading.grade = s->grade;
+            a.rows.push_back(heading);
+            last_grade = s->grade;
+        }
+        Row row;
+        row.standing = s;
+        row.grade = s->grade;
+        row.own = classroom && s->class_id == ctx.class_id;
+        row.name = class_name(feed, s->class_id);
+        a.rows.push_back(std::move(row));
+    }
+    a.table = measure_table(canvas, *st.competition, a.rows, style, content.w, st.previous_round != nullptr);
+
+    a.table_columns = std::max(1, static_cast<int>((content.w + gap) / (a.table.width + gap)));
+    std::vector<pages::FlowItem> items;
+    for (const Row& row : a.rows) items.push_back({row.height, row.standing == nullptr, 0});
+    const float column_h = content.h - a.table.head_h;
+    a.pages = pages::flow_balanced(items, column_h, 0, a.table_columns);
+    return a;
+}
+
+Plan make_plan(Canvas& canvas, const PageContext& ctx, const Competition& competition, const Rect& area) {
+    Plan plan;
+    plan.standings = compute_standings(ctx.feed, competition, ctx.day.local.date);
+    plan.title = competition.name;
+    if (plan.standings.round != nullptr) {
+        plan.title += " · 第" + std::to_string(plan.standings.round->week) + "周";
+        int holders = 0;
+        for (const ClassStanding& s : plan.standings.standings) holders += s.flag ? 1 : 0;
+        // Named after the competition: a hygiene flag's holders hold 卫生流动红旗.
+        if (holders > 0) plan.subtitle = "本周" + std::to_string(holders) + "个班级获得" + competition.name;
+    }
+    const Rect inner = pages::content_area(canvas, area);
+    plan.content = pages::title_bar(canvas, inner, plan.title, plan.subtitle, 0, 1, /*measure_only=*/true);
+    plan.table_gap = 3 * canvas.metrics().unit();
+    if (plan.standings.round == nullptr || plan.standings.displayed().empty()) return plan;
+
+    // The floor style decides how many pages are unavoidable; then the largest
+    // style that needs no more than that wins.
+    static constexpr std::array<TextStyle, 3> kStyles = {TextStyle::subtitle, TextStyle::body, TextStyle::caption};
+    std::vector<Attempt> attempts;
+    for (TextStyle style : kStyles)
+        attempts.push_back(plan_at(canvas, ctx.feed, plan.standings, ctx, plan.content, style));
+    const std::size_t fewest = attempts.back().pages.size();
+    for (Attempt& a : attempts) {
+        if (a.pages.size() <= fewest && a.table.width <= plan.content.w) {
+            plan.table = std::move(a.table);
+            plan.rows = std::move(a.rows);
+            plan.pages = std::move(a.pages);
+            plan.table_columns = a.table_columns;
+            return plan;
+        }
+    }
+    Attempt& floor = attempts.back();
+    plan.table = std::move(floor.table);
+    plan.rows = std::move(floor.rows);
+    plan.pages = std::move(floor.pages);
+    plan.table_columns = floor.table_columns;
+    return plan;
+}
+
+// ---- [draw] ----------------------------------------------------------------
+
+void draw_message(Canvas& canvas, const Rect& content, std::string_view message, std::string_view detail) {
+    const float u = canvas.metrics().unit();
+    const float w = std::min(content.w, content.w * 0.8f);
+    const TextBlock big = canvas.fit(message, TextStyle::title, TextStyle::subtitle, w, content.h / 2);
+    const TextBlock small = detail.empty() ? TextBlock{} : canvas.layout(detail, TextStyle::body, w);
+    const float h = big.height + (detail.empty() ? 0 : 2 * u + small.height);
+    const float x = content.x + (content.w - w) / 2;
+    float y = content.y + std::max(0.0f, (content.h - h) / 2 - 4 * u);
+    canvas.draw(big, {x, y}, theme::ink, Align::center, w);
+    if (!detail.empty()) canvas.draw(small, {x, y + big.height + 2 * u}, theme::ink_secondary, Align::center, w);
+}
+
+class StandingsPage final : public Page {
+public:
+    explicit StandingsPage(std::string competition_id) : competition_id_(std::move(competition_id)) {}
+
+    std::string name() const override { return "standings-" + competition_id_; }
+
+    int page_count(const PageContext& ctx, Canvas& canvas, const Rect& area) override {
+        const Plan* plan = plan_for(ctx, canvas, area);
+        if (plan == nullptr) return 0;
+        // Before the first round the page still says so plainly: one screen.
+        return std::max(1, static_cast<int>(plan->pages.size()));
+    }
+
+    void draw(const PageContext& ctx, Canvas& canvas, const Rect& area, int index) override {
+        const Plan* plan = plan_for(ctx, canvas, area);
+        if (plan == nullptr) return;
+        const int count = std::max(1, static_cast<int>(plan->pages.size()));
+        if (index < 0 || index >= count) return;
+        pages::title_bar(canvas, pages::content_area(canvas, area), plan->title, plan->subtitle, index, count,
+                         false);
+        if (plan->standings.round == nullptr) {
+            draw_message(canvas, plan->content, kNotStarted, kNotStartedDetail);
+            return;
+        }
+        if (plan->pages.empty()) {
+            draw_message(canvas, plan->content, kNoScores, {});
+            return;
+        }
+        const Rect previous_clip = canvas.clip();
+        canvas.set_clip(plan->content);
+        const pages::FlowPage& page = plan->pages[static_cast<std::size_t>(index)];
+        const float used_w = float(page.columns.size()) * plan->table.width +
+                             float(page.columns.size() - 1) * plan->table_gap;
+        // Tables sit centred as a group when they leave room on the sides.
+        const float x0 = plan->content.x + std::max(0.0f, (plan->content.w - used_w) / 2);
+        const float wave = ctx.calm ? 0.0f : ctx.motion * 3.0f;
+        for (std::size_t c = 0; c < page.columns.size(); ++c) {
+            const float x = x0 + float(c) * (plan->table.width + plan->table_gap);
+            draw_column(canvas, *plan, page.columns[c], x, plan->content.y, wave);
+        }
+        canvas.set_clip(previous_clip);
+    }
+
+private:
+    static void draw_column(Canvas& canvas, const Plan& plan, const pages::FlowColumn& column, float x, float y,
+                            float wave) {
+        const Table& t = plan.table;
+        const float u = canvas.metrics().unit();
+        const float thin = std::max(1.0f, 0.12f * u);
+
+        // Column heads, bottom-aligned, centred over their numbers.
+        for (std::size_t c = kRankCol; c < t.columns(); ++c) {
+            const TextBlock& head = t.heads[c];
+            if (head.text.empty()) continue;
+            const Align align = c == kNameCol ? Align::left : Align::center;
+            canvas.draw(head, {x + t.x_of(c) + t.pad, y + t.head_h - 0.5f * u - head.height}, theme::ink_secondary,
+                        align, t.widths[c] - 2 * t.pad);
+        }
+        y += t.head_h;
+        canvas.fill(Rect{x, y - thin, t.width, thin}, theme::ink_secondary);
+
+        for (std::size_t i = column.first; i < column.last; ++i) {
+            // Whole pixels, so every hairline between rows renders alike.
+            y = std::round(y);
+            const Row& row = plan.rows[i];
+            if (row.standing == nullptr) {
+                const float top = y + 0.4f * u;
+                canvas.draw(row.heading, {x + t.pad, top}, theme::flag_red_dark);
+                y += row.height;
+                canvas.fill(Rect{x, y - thin, t.width, thin}, theme::panel_border);
+                continue;
+            }
+            draw_row(canvas, t, row, x, y, wave);
+            y += row.height;
+            // A red rule closes the flag holders of a ranking, so the winners
+            // read as one block from across the hall.
+            const bool last_holder = row.standing->flag &&
+                                     (i + 1 >= plan.rows.size() || plan.rows[i + 1].standing == nullptr ||
+                                      !plan.rows[i + 1].standing->flag);
+            if (last_holder)
+                canvas.fill(Rect{x, y - 0.3f * u, t.width, 0.3f * u}, theme::flag_red);
+            else
+                canvas.fill(Rect{x, y - thin, t.width, thin}, theme::panel_border);
+        }
+    }
+
+    static void draw_row(Canvas& canvas, const Table& t, const Row& row, float x, float y, float wave) {
+        const ClassStanding& s = *row.standing;
+        const float u = canvas.metrics().unit();
+        const Rect band{x, y, t.width, t.row_h};
+        if (row.own)
+            canvas.fill(band, theme::own_row);
+        else if (s.flag)
+            canvas.fill(band, theme::holder_row);
+        if (row.own) canvas.outline(band.inset(0.15f * u), theme::gold, 0.3f * u);
+
+        const float line = canvas.line_height(t.cell);
+        const float text_y = y + (t.row_h - line) / 2;
+        if (s.flag) {
+            const float size = std::min(t.widths[kFlagCol] - 2 * t.pad, t.row_h * 0.9f);
+            canvas.red_flag(Rect{x + (t.widths[kFlagCol] - size) / 2, y + (t.row_h - size) / 2, size, size}, wave);
+        }
+        for (std::size_t c = kRankCol; c < t.columns(); ++c) {
+            const TextBlock& cell = row.cells[c];
+            if (c == t.move_col() || cell.text.empty()) continue;
+            const bool numbers = c != kNameCol && c != t.streak_col();
+            ImU32 color = theme::ink;
+            if (c >= kFirstCriterion && c < t.total_col()) color = theme::ink_secondary;
+            if (c == t.streak_col()) color = theme::flag_red_dark;
+            canvas.draw(cell, {x + t.x_of(c) + t.pad, text_y}, color, numbers ? Align::center : Align::left,
+                        t.widths[c] - 2 * t.pad);
+        }
+        // Movement: the drawn arrow, then how many places.
+        if (!t.heads[t.move_col()].text.empty()) {
+            const float cx = x + t.x_of(t.move_col()) + t.pad;
+            const float inner = t.widths[t.move_col()] - 2 * t.pad;
+            const float w = t.mark + (row.movement.text.empty() ? 0 : 0.5f * u + row.movement.width);
+            const float mx = cx + (inner - w) / 2;
+            canvas.movement_mark(Rect{mx, y + (t.row_h - t.mark) / 2, t.mark, t.mark}, s.movement.value_or(0),
+                                 !s.movement.has_value());
+            if (!row.movement.text.empty()) {
+                const float ly = y + (t.row_h - canvas.line_height(row.movement.style)) / 2;
+                canvas.draw(row.movement, {mx + t.mark + 0.5f * u, ly}, theme::ink);
+            }
+        }
+    }
+
+    const Plan* plan_for(const PageContext& ctx, Canvas& canvas, const Rect& area) {
+        const Competition* competition = nullptr;
+        for (const Competition& c : ctx.feed.competitions)
+            if (c.id == competition_id_) competition = &c;
+        if (competition == nullptr) return nullptr;
+        const Key key{&ctx.feed, ctx.feed.version, ctx.feed.generated_at.instant, ctx.day.local.date, ctx.role, ctx.class_id,
+                      area.x, area.y, area.w, area.h, canvas.metrics().width, canvas.metrics().height};
+        if (!cached_ || !(cached_->first == key))
+            cached_.emplace(key, make_plan(canvas, ctx, *competition, area));
+        return &cached_->second;
+    }
+    // The plan depends on the (immutable) feed, the day, the role and the area.
+    struct Key {
+        const Feed* feed;
+        int64_t version;
+        Instant generated_at;  // with the address and version: this exact feed
+        Date today;
+        Role role;
+        std::string class_id;
+        float x, y, w, h;
+        int screen_w, screen_h;
+        bool operator==(const Key&) const = default;
+    };
+    std::string competition_id_;
+    std::optional<std::pair<Key, Plan>> cached_;
+};
+
+}  // namespace
+
+std::unique_ptr<Page> make_standings_page(std::string competition_id) {
+    return std::make_unique<StandingsPage>(std::move(competition_id));
+}
+
+}  // namespace campus::kiosk

@@ -1,0 +1,92 @@
+// The platform half of the kiosk: a GLFW window with an OpenGL 3.3 core
+// context (loaded through glad), Dear ImGui's GLFW + OpenGL3 backends, and an
+// offscreen target for --dump.
+//
+// Thread safety: main thread only, except post_empty_event(), which any thread
+// may call (glfwPostEmptyEvent is thread-safe) to wake wait_events().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "kiosk/options.hpp"
+
+struct GLFWwindow;
+struct ImDrawData;
+
+namespace campus::kiosk {
+
+// No display, no GL 3.3, no window: what failed and what to do about it.
+struct PlatformError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct WindowConfig {
+    bool fullscreen = true;
+    int monitor = 0;                 // index into glfwGetMonitors(), 0 = primary
+    std::optional<ScreenSize> size;  // default: the monitor's current mode (windowed: 1280x720)
+    bool visible = true;             // false for --dump: nothing shows, we render offscreen
+    std::string title = "campus-kiosk";
+};
+
+// An RGB image read back from GL, top row first.
+struct Image {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> rgb;
+};
+
+class Platform {
+public:
+    // Initialises GLFW, opens the window, loads GL, starts ImGui and its
+    // backends (imgui.ini disabled). Throws PlatformError.
+    explicit Platform(const WindowConfig& config);
+    ~Platform();
+    Platform(const Platform&) = delete;
+    Platform& operator=(const Platform&) = delete;
+
+    bool should_close() const;
+    void request_close();
+    ScreenSize framebuffer_size() const;
+
+    // Blocks until an event arrives or `timeout_seconds` pass (≤ 0: poll).
+    void wait_events(double timeout_seconds);
+    static void post_empty_event();
+
+    // True once after the window was resized or exposed (X11 lost its
+    // contents): the app must draw a frame even if nothing else changed.
+    bool take_redraw_request();
+
+    // Starts an ImGui frame for a screen of `size` pixels (the window's
+    // framebuffer, or the dump target). Call ImGui::NewFrame() after.
+    void new_frame(ScreenSize size);
+    // Renders the finished ImGui frame into the window and presents it.
+    void present(ImDrawData* draw_data, std::uint32_t clear_rgba);
+    // Renders the finished ImGui frame into an offscreen framebuffer of
+    // exactly `size` and reads it back.
+    Image render_offscreen(ImDrawData* draw_data, ScreenSize size, std::uint32_t clear_rgba);
+
+    // The font atlas changed (FontSet swapped it): upload it again.
+    void reload_font_texture();
+
+private:
+    struct Offscreen;
+    void shutdown();
+    GLFWwindow* window_ = nullptr;
+    bool imgui_glfw_ = false;
+    bool imgui_gl_ = false;
+    std::unique_ptr<Offscreen> offscreen_;
+};
+
+// Writes an RGB image as PNG; throws std::runtime_error naming the path.
+void write_png(const std::string& path, const Image& image);
+
+// True when some display server is reachable in principle ($DISPLAY or
+// $WAYLAND_DISPLAY set); GLFW's own error for a missing display is cryptic.
+bool display_available();
+
+}  // namespace campus::kiosk

@@ -1,0 +1,954 @@
+// parse_feed: bytes -> Feed, or every problem found (shared/feed-contract.md).
+//
+// [SECTION] Places and values in messages (Path, describe)
+// [SECTION] FeedChecker: typed field access that reports what is wrong
+// [SECTION] Top level, school, term
+// [SECTION] Habits, classes
+// [SECTION] Competitions, rounds, scores
+// [SECTION] Announcements, events
+// [SECTION] parse_feed, to_string
+//
+// Two stages: json_limited::read enforces the size/depth/length limits while it
+// builds the DOM (one pass), then FeedChecker walks the DOM once, building the
+// Feed and collecting every problem rather than stopping at the first: a clerk
+// fixing a spreadsheet export wants the whole list at once.
+//
+// Messages are written for the office that publishes: they name the value, the
+// rule, and where relevant the criterion's own name (卫生), never C++ types.
+#include "sync/feed_parse.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "sync/json_limited.hpp"
+
+namespace campus {
+
+namespace {
+
+using json_limited::Type;
+using json_limited::Value;
+
+//-----------------------------------------------------------------------------
+// [SECTION] Places and values in messages
+//-----------------------------------------------------------------------------
+
+// A JSON Pointer kept as a chain of stack frames, turned into text only when a
+// problem is reported: a 3 MB feed has ~10^5 places and almost never a problem.
+class Path {
+public:
+    Path() = default;
+    Path child(std::string_view key) const { return Path(this, key, npos); }
+    Path at(std::size_t index) const { return Path(this, {}, index); }
+
+    std::string pointer() const {
+        std::string out = parent_ ? parent_->pointer() : std::string();
+        if (!parent_) return out;
+        if (index_ != npos) {
+            json_limited::append_pointer_token(out, std::to_string(index_));
+        } else {
+            json_limited::append_pointer_token(out, key_);
+        }
+        return out;
+    }
+
+private:
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    Path(const Path* parent, std::string_view key, std::size_t index) : parent_(parent), key_(key), index_(index) {}
+    const Path* parent_ = nullptr;
+    std::string_view key_;
+    std::size_t index_ = npos;
+};
+
+std::string quote_value(std::string_view text) {
+    // Long values are cut so one problem stays one readable line.
+    constexpr std::size_t max_chars = 60;
+    std::string out = "\"";
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if ((b & 0xC0u) != 0x80u && ++chars > max_chars) {
+            out += "…";
+            break;
+        }
+        if (b == '\n') {
+            out += "\\n";
+        } else if (b < 0x20) {
+            out += ' ';
+        } else {
+            out += text[i];
+        }
+    }
+    out += '"';
+    return out;
+}
+
+// 23 -> "23", 23.5 -> "23.5": the shortest text that reads back as the same number.
+std::string format_number(double value) {
+    char buffer[64];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    if (ec != std::errc()) return std::to_string(value);
+    return std::string(buffer, end);
+}
+
+// What a clerk would call the value they wrote.
+std::string describe(Value value) {
+    switch (value.type()) {
+        case Type::string: return quote_value(value.as_string());
+        case Type::integer: return std::to_string(value.as_integer());
+        case Type::real: return format_number(value.as_number());
+        case Type::boolean: return value.as_bool() ? "true" : "false";
+        case Type::null: return "null";
+        case Type::object: return "an object { … }";
+        case Type::array: return "a list [ … ]";
+    }
+    return "a value";
+}
+
+// True when `text` has the shape of `pattern`, where '9' stands for any digit.
+bool has_shape(std::string_view text, std::string_view pattern) {
+    if (text.size() != pattern.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (pattern[i] == '9') {
+            if (text[i] < '0' || text[i] > '9') return false;
+        } else if (text[i] != pattern[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool all_digits(std::string_view text) {
+    if (text.empty()) return false;
+    for (char c : text) {
+        if (c < '0' || c > '9') return false;
+    }
+    return true;
+}
+
+std::optional<int> small_whole_number(std::string_view digits) {
+    if (!all_digits(digits) || digits.size() > 9) return std::nullopt;
+    int n = 0;
+    std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    return n;
+}
+
+bool valid_feed_id(std::string_view id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    }
+    return true;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] FeedChecker
+//-----------------------------------------------------------------------------
+
+enum class Need { required, optional };
+
+// Ids already seen in one array, with where they were first seen.
+class IdRegistry {
+public:
+    // True when new; otherwise the pointer of the first use in `first_use`.
+    bool add(std::string_view id, const Path& where, std::string& first_use) {
+        auto [it, inserted] = seen_.try_emplace(std::string(id), std::string());
+        if (inserted) {
+            it->second = where.pointer();
+            return true;
+        }
+        first_use = it->second;
+        return false;
+    }
+
+private:
+    std::unordered_map<std::string, std::string> seen_;
+};
+
+struct CriterionCheck {
+    std::string id;             // empty when the criterion's id was unusable
+    std::string name;           // for messages: "卫生"
+    std::optional<double> max;  // unset when the criterion's max was unusable
+};
+
+// Thrown when a feed has so many problems that listing more helps nobody; it
+// also bounds the work on a hostile feed (5,000 criteria missing from each of
+// 250,000 scores would otherwise be a billion messages).
+struct TooManyProblems {};
+constexpr std::size_t kMaxProblems = 500;
+
+class FeedChecker {
+public:
+    std::vector<Problem> problems;
+
+    void check_feed(Value root, Feed& feed);
+
+private:
+    // ---- reporting -------------------------------------------------------
+    void problem(const Path& at, std::string message) {
+        problems.push_back({at.pointer(), std::move(message)});
+        if (problems.size() >= kMaxProblems) throw TooManyProblems{};
+    }
+
+    void expected(const Path& at, std::string_view what, Value got) {
+        problem(at, "expected " + std::string(what) + ", got " + describe(got));
+    }
+
+    // ---- typed access ------------------------------------------------------
+    // Each returns nullopt (after reporting) when the value is absent where
+    // required or of the wrong kind; absent optional members are silent.
+    std::optional<Value> member(Value object, const Path& at, const char* key, Need need) {
+        auto v = object.find(key);
+        if (!v && need == Need::required) problem(at.child(key), std::string("missing: \"") + key + "\" is required here");
+        return v;
+    }
+
+    bool is_object(Value value, const Path& at) {
+        if (value.is_object()) return true;
+        expected(at, "an object { … }", value);
+        return false;
+    }
+
+    std::optional<Value> object_member(Value object, const Path& at, const char* key, Need need) {
+        std::optional<Value> v = member(object, at, key, need);
+        if (v && !is_object(*v, at.child(key))) return std::nullopt;
+        return v;
+    }
+
+    std::optional<Value> list_member(Value object, const Path& at, const char* key, Need need) {
+        std::optional<Value> v = member(object, at, key, need);
+        if (v && !v->is_array()) {
+            expected(at.child(key), "a list [ … ]", *v);
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    std::optional<std::string> text_value(Value value, const Path& at, bool allow_empty) {
+        if (!value.is_string()) {
+            expected(at, "text in quotes", value);
+            return std::nullopt;
+        }
+        const std::string_view s = value.as_string();
+        if (s.empty() && !allow_empty) {
+            problem(at, "must not be empty");
+            return std::nullopt;
+        }
+        return std::string(s);
+    }
+
+    // Required text must be non-empty: an empty name or id is a mistake.
+    std::optional<std::string> text(Value object, const Path& at, const char* key, Need need) {
+        std::optional<Value> v = member(object, at, key, need);
+        if (!v) return std::nullopt;
+        return text_value(*v, at.child(key), need == Need::optional);
+    }
+
+    std::optional<double> number_value(Value value, const Path& at) {
+        if (!value.is_number()) {
+            expected(at, "a number", value);
+            return std::nullopt;
+        }
+        return value.as_number();
+    }
+
+    std::optional<double> number(Value object, const Path& at, const char* key, Need need) {
+        std::optional<Value> v = member(object, at, key, need);
+        if (!v) return std::nullopt;
+        return number_value(*v, at.child(key));
+    }
+
+    // JSON Schema counts 3.0 as an integer, and so do we.
+    std::optional<std::int64_t> whole_value(Value value, const Path& at) {
+        if (value.is_integer()) return value.as_integer();
+        if (value.type() == Type::real) {
+            const double d = value.as_number();
+            if (std::trunc(d) == d && std::fabs(d) <= 9007199254740992.0) return static_cast<std::int64_t>(d);
+        }
+        expected(at, "a whole number", value);
+        return std::nullopt;
+    }
+
+    std::optional<std::int64_t> whole(Value object, const Path& at, const char* key, Need need) {
+        std::optional<Value> v = member(object, at, key, need);
+        if (!v) return std::nullopt;
+        return whole_value(*v, at.child(key));
+    }
+
+    std::optional<Date> date_value(Value value, const Path& at) {
+        const auto s = text_value(value, at, false);
+        if (!s) return std::nullopt;
+        if (auto d = parse_date(*s)) return d;
+        if (has_shape(*s, "9999-99-99")) {
+            problem(at, quote_value(*s) + " is not a real date: there is no such day in the calendar");
+        } else {
+            problem(at, quote_value(*s) + " is not a date: write it as YYYY-MM-DD, e.g. 2023-09-01");
+        }
+        return std::nullopt;
+    }
+
+    std::optional<Date> date(Value object, const Path& at, const char* key, Need need) {
+        std::optional<Value> v = member(object, at, key, need);
+        if (!v) return std::nullopt;
+        return date_value(*v, at.child(key));
+    }
+
+    std::optional<ZonedStamp> stamp(Value object, const Path& at, const char* key, Need need) {
+        std::optional<Value> v = member(object, at, key, need);
+        if (!v) return std::nullopt;
+        const Path here = at.child(key);
+        const auto s = text_value(*v, here, false);
+        if (!s) return std::nullopt;
+        if (auto t = parse_rfc3339(*s)) return t;
+        problem(here, quote_value(*s) +
+                          " is not an RFC 3339 time with an offset: write it like 2023-11-06T07:30:00+08:00");
+        return std::nullopt;
+    }
+
+    // Reports a duplicate; returns true when the id is new.
+    bool unique_id(IdRegistry& ids, std::string_view id, const Path& at, std::string_view what) {
+        std::string first;
+        if (ids.add(id, at, first)) return true;
+        problem(at, "duplicate " + std::string(what) + " id " + quote_value(id) + ": already used at " + first);
+        return false;
+    }
+
+    // ---- the contract's parts ---------------------------------------------------
+    void check_school(Value object, const Path& at, School& school);
+    void check_term(Value object, const Path& at, Term& term);
+    void check_goal(Value object, const Path& at, Goal& goal, IdRegistry& ids);
+    void check_habits(Value list, const Path& at, std::vector<Habit>& habits);
+    void check_classes(Value list, const Path& at, std::vector<SchoolClass>& classes);
+    void check_competition(Value object, const Path& at, Competition& competition, IdRegistry& ids);
+    void check_criteria(Value list, const Path& at, Competition& competition,
+                        std::vector<CriterionCheck>& checks);
+    // Returns true when the round's start date is usable.
+    bool check_round(Value object, const Path& at, const std::vector<CriterionCheck>& criteria, Round& round);
+    void check_announcements(Value list, const Path& at, std::vector<Announcement>& announcements);
+    std::optional<AnnouncementTarget> check_target(Value value, const Path& at);
+    void check_events(Value list, const Path& at, std::vector<SchoolEvent>& events);
+
+    // Class ids of /classes (only usable ones), for scores and targets. The
+    // views point into the document, which outlives the checker.
+    std::unordered_map<std::string_view, std::size_t> class_index_;
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Top level, school, term
+//-----------------------------------------------------------------------------
+
+constexpr std::string_view kFormat = "campus-kiosk-feed";
+constexpr std::int64_t kKnownFormatVersion = 1;
+
+void FeedChecker::check_feed(Value root, Feed& feed) {
+    const Path top;
+    if (!root.is_object()) {
+        problem(top, "the feed must be a JSON object { … }, got " + describe(root));
+        return;
+    }
+
+    // A document of another kind or another major version means different
+    // things by the same words: checking its fields against format 1 would
+    // bury the one message that matters under misleading ones.
+    bool foreign = false;
+    if (const auto format = text(root, top, "format", Need::required); format && *format != kFormat) {
+        problem(top.child("format"),
+                quote_value(*format) + " is not a campus kiosk feed: format must be \"" + std::string(kFormat) + "\"");
+        foreign = true;
+    }
+    if (const auto v = whole(root, top, "format_version", Need::required)) {
+        if (*v != kKnownFormatVersion) {
+            problem(top.child("format_version"), "format version " + std::to_string(*v) +
+                                                     " is not known to this screen: it knows format version " +
+                                                     std::to_string(kKnownFormatVersion) + " only");
+            foreign = true;
+        } else {
+            feed.format_version = static_cast<int>(*v);
+        }
+    }
+    if (foreign) return;
+
+    if (const auto id = text(root, top, "feed_id", Need::required)) {
+        if (valid_feed_id(*id)) {
+            feed.feed_id = *id;
+        } else {
+            problem(top.child("feed_id"),
+                    quote_value(*id) + " is not a valid feed id: use 1 to 64 lowercase letters a-z, digits 0-9 or \"-\"");
+        }
+    }
+    if (const auto v = whole(root, top, "version", Need::required)) {
+        if (*v >= 1) {
+            feed.version = *v;
+        } else {
+            problem(top.child("version"), "the version must be 1 or more, got " + std::to_string(*v));
+        }
+    }
+    if (auto t = stamp(root, top, "generated_at", Need::required)) feed.generated_at = *t;
+    feed.expires_at = stamp(root, top, "expires_at", Need::optional);
+
+    if (std::optional<Value> school = object_member(root, top, "school", Need::required)) {
+        check_school(*school, top.child("school"), feed.school);
+    }
+    if (std::optional<Value> term = object_member(root, top, "term", Need::required)) {
+        check_term(*term, top.child("term"), feed.term);
+    }
+    if (std::optional<Value> habits = list_member(root, top, "habits", Need::required)) {
+        check_habits(*habits, top.child("habits"), feed.habits);
+    }
+    // Classes before competitions and announcements, which refer to them.
+    if (std::optional<Value> classes = list_member(root, top, "classes", Need::required)) {
+        check_classes(*classes, top.child("classes"), feed.classes);
+    }
+    if (std::optional<Value> competitions = list_member(root, top, "competitions", Need::required)) {
+        const Path at = top.child("competitions");
+        IdRegistry ids;
+        feed.competitions.resize(competitions->size());
+        for (std::size_t i = 0; i < competitions->size(); ++i) {
+            Value c = (*competitions)[i];
+            const Path here = at.at(i);
+            if (!is_object(c, here)) continue;
+            check_competition(c, here, feed.competitions[i], ids);
+        }
+    }
+    if (std::optional<Value> announcements = list_member(root, top, "announcements", Need::optional)) {
+        check_announcements(*announcements, top.child("announcements"), feed.announcements);
+    }
+    if (std::optional<Value> events = list_member(root, top, "events", Need::optional)) {
+        check_events(*events, top.child("events"), feed.events);
+    }
+}
+
+void FeedChecker::check_school(Value object, const Path& at, School& school) {
+    if (auto name = text(object, at, "name", Need::required)) school.name = std::move(*name);
+    if (auto s = text(object, at, "short_name", Need::optional)) school.short_name = std::move(*s);
+    if (auto s = text(object, at, "motto", Need::optional)) school.motto = std::move(*s);
+    if (std::optional<Value> tz = member(object, at, "timezone", Need::optional)) {
+        const auto name = text_value(*tz, at.child("timezone"), false);
+        if (!name) return;
+        school.timezone_name = *name;
+    }
+    school.timezone = TimeZone::load(school.timezone_name);
+    if (!school.timezone) {
+        problem(at.child("timezone"), quote_value(school.timezone_name) +
+                                          " is not a known IANA time zone: use a name like \"Asia/Shanghai\"");
+    }
+}
+
+void FeedChecker::check_term(Value object, const Path& at, Term& term) {
+    if (auto name = text(object, at, "name", Need::required)) term.name = std::move(*name);
+    const auto start = date(object, at, "start", Need::required);
+    const auto end = date(object, at, "end", Need::required);
+    if (start) term.start = *start;
+    if (end) term.end = *end;
+    if (start && end && *end < *start) {
+        problem(at.child("end"),
+                "the term ends on " + end->to_string() + ", before it starts on " + start->to_string());
+    }
+    if (auto theme = text(object, at, "theme", Need::optional)) term.theme = std::move(*theme);
+
+    // Goals may be left out: a term without published goals still has a calendar.
+    if (std::optional<Value> goals = list_member(object, at, "goals", Need::optional)) {
+        const Path goals_at = at.child("goals");
+        IdRegistry ids;
+        term.goals.resize(goals->size());
+        for (std::size_t i = 0; i < goals->size(); ++i) {
+            const Path here = goals_at.at(i);
+            if (is_object((*goals)[i], here)) check_goal((*goals)[i], here, term.goals[i], ids);
+        }
+    }
+}
+
+void FeedChecker::check_goal(Value object, const Path& at, Goal& goal, IdRegistry& ids) {
+    if (auto id = text(object, at, "id", Need::required)) {
+        unique_id(ids, *id, at.child("id"), "goal");
+        goal.id = std::move(*id);
+    }
+    if (auto s = text(object, at, "title", Need::required)) goal.title = std::move(*s);
+    if (auto s = text(object, at, "category", Need::optional)) goal.category = std::move(*s);
+    if (auto s = text(object, at, "detail", Need::optional)) goal.detail = std::move(*s);
+
+    std::optional<Value> progress = object_member(object, at, "progress", Need::optional);
+    if (!progress) return;
+    const Path here = at.child("progress");
+    GoalProgress p;
+    if (const auto current = number(*progress, here, "current", Need::required)) {
+        if (*current < 0) {
+            problem(here.child("current"), "the progress so far must be 0 or more, got " + format_number(*current));
+        }
+        p.current = *current;
+    }
+    if (const auto target = number(*progress, here, "target", Need::required)) {
+        if (*target <= 0) {
+            problem(here.child("target"), "the target must be above 0, got " + format_number(*target));
+        }
+        p.target = *target;
+    }
+    if (auto unit = text(*progress, here, "unit", Need::optional)) p.unit = std::move(*unit);
+    goal.progress = std::move(p);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Habits, classes
+//-----------------------------------------------------------------------------
+
+void FeedChecker::check_habits(Value list, const Path& at, std::vector<Habit>& habits) {
+    habits.resize(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        Value h = list[i];
+        const Path here = at.at(i);
+        if (!is_object(h, here)) continue;
+        Habit& habit = habits[i];
+        if (std::optional<Value> m = member(h, here, "month", Need::required)) {
+            const Path month_at = here.child("month");
+            if (const auto s = text_value(*m, month_at, false)) {
+                if (const auto ym = parse_year_month(*s)) {
+                    habit.month = *ym;
+                } else {
+                    problem(month_at, quote_value(*s) + " is not a month: write it as YYYY-MM, e.g. 2023-11");
+                }
+            }
+        }
+        if (auto s = text(h, here, "title", Need::required)) habit.title = std::move(*s);
+        if (auto s = text(h, here, "detail", Need::optional)) habit.detail = std::move(*s);
+        if (std::optional<Value> tips = list_member(h, here, "tips", Need::optional)) {
+            const Path tips_at = here.child("tips");
+            for (std::size_t k = 0; k < tips->size(); ++k) {
+                if (auto tip = text_value((*tips)[k], tips_at.at(k), true)) habit.tips.push_back(std::move(*tip));
+            }
+        }
+    }
+}
+
+void FeedChecker::check_classes(Value list, const Path& at, std::vector<SchoolClass>& classes) {
+    IdRegistry ids;
+    classes.resize(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        Value c = list[i];
+        const Path here = at.at(i);
+        if (!is_object(c, here)) continue;
+        SchoolClass& school_class = classes[i];
+        if (auto id = text(c, here, "id", Need::required)) {
+            // A class with a bad grade or name is still a known class: scores
+            // naming it should not add a second, misleading "unknown class".
+            if (unique_id(ids, *id, here.child("id"), "class")) class_index_.emplace(c.find("id")->as_string(), i);
+            school_class.id = std::move(*id);
+        }
+        if (const auto grade = whole(c, here, "grade", Need::required)) {
+            if (*grade >= 1 && *grade <= 12) {
+                school_class.grade = static_cast<int>(*grade);
+            } else {
+                problem(here.child("grade"), "grade " + std::to_string(*grade) + " is outside grades 1 to 12");
+            }
+        }
+        if (auto s = text(c, here, "name", Need::required)) school_class.name = std::move(*s);
+        if (auto s = text(c, here, "teacher", Need::optional)) school_class.teacher = std::move(*s);
+    }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Competitions, rounds, scores
+//-----------------------------------------------------------------------------
+
+void FeedChecker::check_competition(Value object, const Path& at, Competition& competition,
+                                    IdRegistry& ids) {
+    if (auto id = text(object, at, "id", Need::required)) {
+        unique_id(ids, *id, at.child("id"), "competition");
+        competition.id = std::move(*id);
+    }
+    if (auto s = text(object, at, "name", Need::required)) competition.name = std::move(*s);
+    if (auto period = text(object, at, "period", Need::required)) {
+        if (*period == "week") {
+            competition.period = std::move(*period);
+        } else {
+            problem(at.child("period"), "unknown period " + quote_value(*period) + ": format 1 knows only \"week\"");
+        }
+    }
+    if (const auto awards = whole(object, at, "awards", Need::required)) {
+        if (*awards >= 1 && *awards <= std::numeric_limits<int>::max()) {
+            competition.awards = static_cast<int>(*awards);
+        } else {
+            problem(at.child("awards"),
+                    "awards (how many classes get the flag) must be 1 or more, got " + std::to_string(*awards));
+        }
+    }
+    if (const auto scope = text(object, at, "scope", Need::required)) {
+        if (*scope == "school") {
+            competition.scope = CompetitionScope::school;
+        } else if (*scope == "grade") {
+            competition.scope = CompetitionScope::grade;
+        } else {
+            problem(at.child("scope"), "unknown scope " + quote_value(*scope) + ": use \"school\" or \"grade\"");
+        }
+    }
+
+    std::vector<CriterionCheck> criteria;
+    if (std::optional<Value> list = list_member(object, at, "criteria", Need::required)) {
+        check_criteria(*list, at.child("criteria"), competition, criteria);
+    }
+
+    if (const auto ties = text(object, at, "ties", Need::optional)) {
+        if (*ties == "share") {
+            competition.ties = TiePolicy::share;
+        } else if (*ties == "tiebreak") {
+            competition.ties = TiePolicy::tiebreak;
+        } else {
+            problem(at.child("ties"), "unknown ties policy " + quote_value(*ties) + ": use \"share\" or \"tiebreak\"");
+        }
+    }
+    std::optional<Value> tiebreak = list_member(object, at, "tiebreak", Need::optional);
+    if (tiebreak) {
+        const Path tb_at = at.child("tiebreak");
+        for (std::size_t k = 0; k < tiebreak->size(); ++k) {
+            const auto id = text_value((*tiebreak)[k], tb_at.at(k), false);
+            if (!id) continue;
+            std::size_t found = criteria.size();
+            for (std::size_t c = 0; c < criteria.size(); ++c) {
+                if (criteria[c].id == *id) found = c;
+            }
+            if (found == criteria.size()) {
+                problem(tb_at.at(k), quote_value(*id) + " is not one of this competition's criteria");
+            } else {
+                competition.tiebreak.push_back(static_cast<int>(found));
+            }
+        }
+    }
+    if (competition.ties == TiePolicy::tiebreak && (!tiebreak || tiebreak->empty())) {
+        problem(at.child("tiebreak"),
+                "ties is \"tiebreak\" but no criteria are listed in tiebreak to break ties with");
+    }
+
+    if (const auto display = text(object, at, "display", Need::optional)) {
+        std::optional<int> top_n;
+        if (display->rfind("top:", 0) == 0) top_n = small_whole_number(std::string_view(*display).substr(4));
+        if (*display == "all") {
+            competition.display.kind = DisplayPolicy::Kind::all;
+        } else if (*display == "winners") {
+            competition.display.kind = DisplayPolicy::Kind::winners;
+        } else if (top_n && *top_n >= 1) {
+            competition.display.kind = DisplayPolicy::Kind::top;
+            competition.display.top_n = *top_n;
+        } else {
+            problem(at.child("display"), quote_value(*display) +
+                                             " is not a display policy: use \"all\", \"winners\" or \"top:N\" "
+                                             "with N 1 or more, e.g. \"top:10\"");
+        }
+    }
+
+    std::optional<Value> rounds = list_member(object, at, "rounds", Need::required);
+    if (!rounds) return;
+    const Path rounds_at = at.child("rounds");
+    // Two rounds on one start date (or with one week number) leave "the
+    // current round" ambiguous, so the standings would depend on feed order.
+    std::unordered_map<std::int64_t, std::size_t> start_days;
+    std::unordered_map<int, std::size_t> weeks;
+    competition.rounds.resize(rounds->size());
+    for (std::size_t i = 0; i < rounds->size(); ++i) {
+        const Path here = rounds_at.at(i);
+        if (!is_object((*rounds)[i], here)) continue;
+        Round& round = competition.rounds[i];
+        const bool has_start = check_round((*rounds)[i], here, criteria, round);
+        if (round.week >= 1) {
+            if (auto [it, inserted] = weeks.try_emplace(round.week, i); !inserted) {
+                problem(here.child("week"), "week " + std::to_string(round.week) + " already has a round at " +
+                                                rounds_at.at(it->second).pointer());
+            }
+        }
+        if (has_start) {
+            if (auto [it, inserted] = start_days.try_emplace(round.start.days_since_epoch(), i); !inserted) {
+                problem(here.child("start"), "another round also starts on " + round.start.to_string() + ", at " +
+                                                 rounds_at.at(it->second).pointer());
+            }
+        }
+    }
+}
+
+void FeedChecker::check_criteria(Value list, const Path& at, Competition& competition,
+                                 std::vector<CriterionCheck>& checks) {
+    if (list.empty()) {
+        problem(at, "a competition needs at least one criterion to score");
+        return;
+    }
+    IdRegistry ids;
+    competition.criteria.resize(list.size());
+    checks.resize(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        Value c = list[i];
+        const Path here = at.at(i);
+        if (!is_object(c, here)) continue;
+        Criterion& criterion = competition.criteria[i];
+        CriterionCheck& check = checks[i];
+        if (auto id = text(c, here, "id", Need::required)) {
+            // Scores put criteria next to "class" and "note" in one object.
+            if (*id == "class" || *id == "note") {
+                problem(here.child("id"), quote_value(*id) + " cannot be a criterion id: scores use it for another field");
+            } else if (unique_id(ids, *id, here.child("id"), "criterion")) {
+                check.id = *id;
+            }
+            criterion.id = std::move(*id);
+        }
+        if (auto name = text(c, here, "name", Need::required)) criterion.name = std::move(*name);
+        check.name = criterion.name.empty() ? criterion.id : criterion.name;
+        if (const auto max = number(c, here, "max", Need::required)) {
+            if (*max > 0) {
+                criterion.max = *max;
+                check.max = *max;
+            } else {
+                problem(here.child("max"), "the maximum must be above 0, got " + format_number(*max));
+            }
+        }
+        if (const auto weight = number(c, here, "weight", Need::optional)) {
+            if (*weight >= 0) {
+                criterion.weight = *weight;
+            } else {
+                problem(here.child("weight"), "the weight must be 0 or more, got " + format_number(*weight));
+            }
+        }
+    }
+}
+
+bool FeedChecker::check_round(Value object, const Path& at, const std::vector<CriterionCheck>& criteria,
+                              Round& round) {
+    if (const auto week = whole(object, at, "week", Need::required)) {
+        if (*week >= 1 && *week <= 1000) {
+            round.week = static_cast<int>(*week);
+        } else {
+            problem(at.child("week"), "school week " + std::to_string(*week) + " is not a week of a term (1 or more)");
+        }
+    }
+    const auto start = date(object, at, "start", Need::required);
+    if (start) round.start = *start;
+
+    std::optional<Value> scores = list_member(object, at, "scores", Need::required);
+    if (!scores) return start.has_value();
+    const Path scores_at = at.child("scores");
+    std::unordered_map<std::string_view, std::size_t> scored;  // class id -> index of its score
+    scored.reserve(scores->size());
+    round.scores.resize(scores->size());
+    for (std::size_t i = 0; i < scores->size(); ++i) {
+        Value s = (*scores)[i];
+        const Path here = scores_at.at(i);
+        if (!is_object(s, here)) continue;
+        Score& score = round.scores[i];
+        if (std::optional<Value> cls = member(s, here, "class", Need::required)) {
+            const Path class_at = here.child("class");
+            if (!cls->is_string() || cls->as_string().empty()) {
+                text_value(*cls, class_at, false);  // reports the wrong type or the empty text
+            } else {
+                const std::string_view id = cls->as_string();
+                if (!class_index_.count(id)) {
+                    problem(class_at, "unknown class " + quote_value(id) + ": it is not listed in /classes");
+                }
+                if (auto [it, inserted] = scored.try_emplace(id, i); !inserted) {
+                    problem(class_at, "class " + quote_value(id) + " is scored twice in this round: also at " +
+                                          scores_at.at(it->second).pointer());
+                }
+                score.class_id = id;
+            }
+        }
+        score.values.assign(criteria.size(), 0.0);
+        // Objects are searched by a linear scan, which is fastest for the usual
+        // handful of members; a score written with hundreds of members (only
+        // a hostile feed does that) gets a hash index so checking stays linear.
+        std::unordered_map<std::string_view, std::size_t> wide;
+        if (s.size() > 32) {
+            wide.reserve(s.size());
+            for (std::size_t m = 0; m < s.size(); ++m) wide[s.key(m)] = m;  // last wins, as in find()
+        }
+        for (std::size_t c = 0; c < criteria.size(); ++c) {
+            const CriterionCheck& criterion = criteria[c];
+            if (criterion.id.empty()) continue;  // already reported under /criteria
+            std::optional<Value> it;
+            if (wide.empty()) {
+                it = s.find(criterion.id);
+            } else if (const auto w = wide.find(criterion.id); w != wide.end()) {
+                it = s[w->second];
+            }
+            const Path value_at = here.child(criterion.id);
+            if (!it) {
+                problem(value_at, "missing: the score for " + criterion.name + " (\"" + criterion.id +
+                                      "\") is required for every class");
+                continue;
+            }
+            const auto value = number_value(*it, value_at);
+            if (!value) continue;
+            if (*value < 0) {
+                problem(value_at, format_number(*value) + " is below the minimum 0 for " + criterion.name);
+            } else if (criterion.max && *value > *criterion.max) {
+                problem(value_at, format_number(*value) + " is above the maximum " + format_number(*criterion.max) +
+                                      " for " + criterion.name);
+            }
+            score.values[c] = *value;
+        }
+        if (auto note = text(s, here, "note", Need::optional)) score.note = std::move(*note);
+    }
+    return start.has_value();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Announcements, events
+//-----------------------------------------------------------------------------
+
+std::optional<AnnouncementTarget> FeedChecker::check_target(Value value, const Path& at) {
+    const auto text = text_value(value, at, false);
+    if (!text) return std::nullopt;
+    const std::string_view t = *text;
+    AnnouncementTarget target;
+    if (t == "all") {
+        target.kind = AnnouncementTarget::Kind::all;
+        return target;
+    }
+    if (t == "lobby" || t == "corridor" || t == "classroom" || t == "assembly") {
+        target.kind = AnnouncementTarget::Kind::role;
+        target.value = std::string(t);
+        return target;
+    }
+    if (t.rfind("grade:", 0) == 0) {
+        const auto grade = small_whole_number(t.substr(6));
+        if (grade && *grade >= 1 && *grade <= 12) {
+            target.kind = AnnouncementTarget::Kind::grade;
+            target.grade = *grade;
+            return target;
+        }
+        problem(at, quote_value(t) + " does not name a grade: use grade:N with N from 1 to 12, e.g. \"grade:3\"");
+        return std::nullopt;
+    }
+    if (t.rfind("class:", 0) == 0) {
+        const std::string_view id = t.substr(6);
+        if (class_index_.count(id)) {
+            target.kind = AnnouncementTarget::Kind::class_id;
+            target.value = std::string(id);
+            return target;
+        }
+        problem(at, quote_value(t) + " names unknown class " + quote_value(id) + ": it is not listed in /classes");
+        return std::nullopt;
+    }
+    if (t.rfind("screen:", 0) == 0 && t.size() > 7) {
+        target.kind = AnnouncementTarget::Kind::screen;
+        target.value = std::string(t.substr(7));
+        return target;
+    }
+    problem(at, quote_value(t) +
+                    " is not a target: use all, lobby, corridor, classroom, assembly, grade:N, class:ID or screen:ID");
+    return std::nullopt;
+}
+
+void FeedChecker::check_announcements(Value list, const Path& at, std::vector<Announcement>& announcements) {
+    IdRegistry ids;
+    announcements.resize(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        Value a = list[i];
+        const Path here = at.at(i);
+        if (!is_object(a, here)) continue;
+        Announcement& announcement = announcements[i];
+        if (auto id = text(a, here, "id", Need::required)) {
+            unique_id(ids, *id, here.child("id"), "announcement");
+            announcement.id = std::move(*id);
+        }
+        if (const auto level = text(a, here, "level", Need::required)) {
+            if (*level == "info") {
+                announcement.level = AnnouncementLevel::info;
+            } else if (*level == "urgent") {
+                announcement.level = AnnouncementLevel::urgent;
+            } else if (*level == "emergency") {
+                announcement.level = AnnouncementLevel::emergency;
+            } else {
+                problem(here.child("level"),
+                        "unknown level " + quote_value(*level) + ": use \"info\", \"urgent\" or \"emergency\"");
+            }
+        }
+        if (auto s = text(a, here, "title", Need::required)) announcement.title = std::move(*s);
+        if (auto s = text(a, here, "body", Need::optional)) announcement.body = std::move(*s);
+        const auto from = stamp(a, here, "from", Need::optional);
+        const auto until = stamp(a, here, "until", Need::optional);
+        if (from) announcement.from = from->instant;
+        if (until) announcement.until = until->instant;
+        if (from && until && !(from->instant < until->instant)) {
+            problem(here.child("until"), "the announcement ends (" + std::string(a.find("until")->as_string()) +
+                                             ") before or when it starts (" + std::string(a.find("from")->as_string()) + ")");
+        }
+        if (std::optional<Value> targets = list_member(a, here, "targets", Need::optional)) {
+            const Path targets_at = here.child("targets");
+            if (targets->empty()) {
+                problem(targets_at, "the list of targets is empty: leave \"targets\" out to show it on every screen");
+            }
+            for (std::size_t k = 0; k < targets->size(); ++k) {
+                if (auto t = check_target((*targets)[k], targets_at.at(k))) announcement.targets.push_back(std::move(*t));
+            }
+        }
+        if (announcement.targets.empty()) announcement.targets.push_back(AnnouncementTarget{});
+    }
+}
+
+void FeedChecker::check_events(Value list, const Path& at, std::vector<SchoolEvent>& events) {
+    IdRegistry ids;
+    events.resize(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        Value e = list[i];
+        const Path here = at.at(i);
+        if (!is_object(e, here)) continue;
+        SchoolEvent& event = events[i];
+        if (auto id = text(e, here, "id", Need::required)) {
+            unique_id(ids, *id, here.child("id"), "event");
+            event.id = std::move(*id);
+        }
+        if (auto s = text(e, here, "title", Need::required)) event.title = std::move(*s);
+        if (const auto d = date(e, here, "date", Need::required)) event.date = *d;
+        if (const auto s = text(e, here, "time", Need::optional)) {
+            if (const auto t = parse_time_of_day(*s)) {
+                event.time = *t;
+            } else {
+                problem(here.child("time"), quote_value(*s) + " is not a time of day: write it as HH:MM, e.g. 08:30");
+            }
+        }
+        if (auto s = text(e, here, "place", Need::optional)) event.place = std::move(*s);
+    }
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] parse_feed, to_string
+//-----------------------------------------------------------------------------
+
+ParseResult parse_feed(std::string_view bytes, const FeedLimits& limits) {
+    ParseResult result;
+    try {
+        json_limited::ReadResult read = json_limited::read(bytes, limits);
+        if (read.error) {
+            result.problems.push_back(std::move(*read.error));
+            return result;
+        }
+        FeedChecker checker;
+        auto feed = std::make_shared<Feed>();
+        try {
+            checker.check_feed(read.document.root(), *feed);
+        } catch (const TooManyProblems&) {
+            checker.problems.push_back({"", "stopped after " + std::to_string(kMaxProblems) +
+                                                " problems: fix these and check the feed again"});
+        }
+        if (checker.problems.empty()) {
+            result.feed = std::move(feed);
+        } else {
+            result.problems = std::move(checker.problems);
+        }
+    } catch (const std::exception& e) {
+        // Allocation failure, or a bug: reject the feed with the reason rather
+        // than take the screen down (the screen keeps its last good feed).
+        result.feed = nullptr;
+        result.problems.push_back({"", std::string("could not check the feed: ") + e.what()});
+    }
+    return result;
+}
+
+std::string to_string(const Problem& problem) {
+    if (problem.pointer.empty()) return problem.message;
+    return problem.pointer + ": " + problem.message;
+}
+
+}  // namespace campus

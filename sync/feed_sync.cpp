@@ -1,0 +1,423 @@
+// FeedSync: the sync thread. See feed_sync.hpp for the pipeline.
+//
+// [SECTION] helpers: clock, RFC 3339 for the status file
+// [SECTION] Impl: state owned by the sync thread
+// [SECTION] checking a candidate: signature, contract, claim, rollback guard
+// [SECTION] one attempt against the network
+// [SECTION] publishing: snapshot swap, status file
+// [SECTION] the thread: poll, jitter, backoff, stop
+#include "sync/feed_sync.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "sync/feed_cache.hpp"
+#include "sync/feed_fetch.hpp"
+#include "sync/minisign.hpp"
+
+namespace campus {
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// [SECTION] helpers
+
+Instant now_instant() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+std::string utc_rfc3339(Instant t) {
+    std::time_t tt = static_cast<std::time_t>(t.time_since_epoch().count());
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// A signature is a few hundred bytes; anything near this is not one.
+constexpr std::size_t kMaxSignatureBytes = 64u << 10;
+
+std::string join_problems(const std::vector<Problem>& problems) {
+    std::string out;
+    const std::size_t shown = std::min<std::size_t>(problems.size(), 3);
+    for (std::size_t i = 0; i < shown; ++i) {
+        if (i) out += "; ";
+        out += to_string(problems[i]);
+    }
+    if (problems.size() > shown) out += "; and " + std::to_string(problems.size() - shown) + " more";
+    return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// [SECTION] Impl
+
+struct FeedSync::Impl {
+    explicit Impl(FeedSyncConfig c) : config(std::move(c)), cache(config.cache_dir), rng(std::random_device{}()) {}
+
+    FeedSyncConfig config;
+    FeedCache cache;
+    std::vector<MinisignPublicKey> keys;
+    std::string key_problem;  // set when keys were configured but none is usable
+
+    // The published snapshot: the only state shared with other threads.
+    mutable std::mutex snapshot_mutex;
+    std::shared_ptr<const FeedSnapshot> published = std::make_shared<FeedSnapshot>();
+
+    std::mutex wake_mutex;
+    std::condition_variable wake;
+    bool stopping = false;
+    std::atomic<bool> cancel_transfer{false};  // stop() aborts a transfer in flight
+    bool started = false;
+    std::thread thread;
+    std::function<void()> on_update;
+
+    // Owned by the sync thread (and by start() before the thread exists).
+    std::shared_ptr<const Feed> shown;
+    CachedFeed shown_record;  // body, signature, validators of `shown`
+    RollbackGuard guard;
+    SyncState state;
+    int consecutive_failures = 0;
+    std::mt19937_64 rng;
+    std::string last_status_error;
+
+    bool signatures_required() const { return !config.trusted_keys.empty(); }
+
+    struct Verdict {
+        std::shared_ptr<const Feed> feed;
+        std::string refusal;  // empty when accepted
+    };
+    Verdict check(std::string_view body, std::string_view signature, const std::string& signature_where) const;
+    void accept(std::shared_ptr<const Feed> feed, CachedFeed record, FeedSource source);
+    void load_cache();
+    void attempt();
+    void publish();
+    void write_status();
+    std::chrono::milliseconds next_delay();
+    void run();
+};
+
+// ---------------------------------------------------------------------------
+// [SECTION] checking a candidate
+
+FeedSync::Impl::Verdict FeedSync::Impl::check(std::string_view body, std::string_view signature,
+                                              const std::string& signature_where) const {
+    Verdict v;
+    std::string trusted_comment;
+    if (signatures_required()) {
+        if (!key_problem.empty()) {
+            v.refusal = key_problem;
+            return v;
+        }
+        if (signature.empty()) {
+            v.refusal = "no signature (" + signature_where + ") and trusted keys are configured";
+            return v;
+        }
+        auto verdict = verify_minisign(body, signature, keys);
+        if (!verdict.ok) {
+            v.refusal = "signature " + signature_where + ": " + verdict.error;
+            return v;
+        }
+        trusted_comment = verdict.trusted_comment;
+    }
+
+    ParseResult parsed = parse_feed(body, config.limits);
+    if (!parsed.ok()) {
+        v.refusal = "invalid feed: " + join_problems(parsed.problems);
+        return v;
+    }
+    const Feed& feed = *parsed.feed;
+
+    if (signatures_required()) {
+        // The signature covers the bytes; the claim ties them to this school and
+        // this version, so an old signed feed cannot be replayed as a new one.
+        FeedClaim claim = parse_feed_claim(trusted_comment);
+        if (claim.feed_id != feed.feed_id || claim.version != feed.version) {
+            v.refusal = "signed trusted comment '" + trusted_comment + "' does not match the feed (feed_id=" +
+                        feed.feed_id + " version=" + std::to_string(feed.version) + ")";
+            return v;
+        }
+    }
+    if (!guard.feed_id.empty() && guard.feed_id != feed.feed_id) {
+        v.refusal = "feed_id '" + feed.feed_id + "' is not the pinned feed_id '" + guard.feed_id +
+                    "' (reset the rollback guard to follow another feed)";
+        return v;
+    }
+    if (feed.version < guard.highest_version) {
+        v.refusal = "version " + std::to_string(feed.version) + " is older than version " +
+                    std::to_string(guard.highest_version) + " already shown (rollback refused)";
+        return v;
+    }
+    v.feed = parsed.feed;
+    return v;
+}
+
+void FeedSync::Impl::accept(std::shared_ptr<const Feed> feed, CachedFeed record, FeedSource source) {
+    RollbackGuard next{feed->feed_id, std::max(guard.highest_version, feed->version)};
+    if (source == FeedSource::network) {
+        // Feed first, guard second: a crash in between leaves a cache whose
+        // version is above the guard, and load_cache() takes the maximum.
+        if (auto err = cache.store_feed(record); !err.empty())
+            spdlog::warn("feed sync: cache not written, the feed will not survive a restart: {}", err);
+    }
+    if (next.feed_id != guard.feed_id || next.highest_version != guard.highest_version) {
+        if (auto err = cache.store_guard(next); !err.empty())
+            spdlog::warn("feed sync: rollback guard not written: {}", err);
+        guard = next;
+    }
+    shown = std::move(feed);
+    state.etag = record.etag;
+    shown_record = std::move(record);
+    state.source = source;
+}
+
+void FeedSync::Impl::load_cache() {
+    if (auto err = cache.prepare(); !err.empty()) spdlog::warn("feed sync: {}", err);
+    std::string guard_error;
+    guard = config.reset_rollback_guard ? RollbackGuard{} : cache.load_guard(&guard_error);
+    if (!guard_error.empty()) spdlog::warn("feed sync: {}", guard_error);
+    if (config.reset_rollback_guard) {
+        spdlog::info("feed sync: rollback guard reset by the operator (pinned feed_id and highest version forgotten)");
+        if (auto err = cache.store_guard(guard); !err.empty()) spdlog::warn("feed sync: {}", err);
+    }
+
+    std::string cache_error;
+    auto cached = cache.load_feed(&cache_error);
+    if (!cached) {
+        if (!cache_error.empty()) spdlog::warn("feed sync: cached feed ignored: {}", cache_error);
+        return;
+    }
+    Verdict v = check(cached->body, cached->signature, "in the cache");
+    if (!v.feed) {
+        // The guard may hold a version above the cache (see accept()); anything
+        // else failing here means the cache is not trustworthy: ignore it.
+        spdlog::warn("feed sync: cached feed {} ignored: {}", cache.feed_path(), v.refusal);
+        return;
+    }
+    spdlog::info("feed sync: showing cached feed {} version {}", v.feed->feed_id, v.feed->version);
+    if (cached->fetched_at > 0) state.last_success = Instant{std::chrono::seconds{cached->fetched_at}};
+    accept(v.feed, std::move(*cached), FeedSource::cache);
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] one attempt
+
+void FeedSync::Impl::attempt() {
+    const Instant now = now_instant();
+    state.last_attempt = now;
+
+    FetchRequest request;
+    request.url = config.source;
+    request.ca_file = config.ca_file;
+    request.proxy = config.proxy;
+    request.limits.connect_timeout = config.connect_timeout;
+    request.limits.total_timeout = config.total_timeout;
+    request.limits.low_speed_bytes = config.low_speed_bytes;
+    request.limits.low_speed_time = config.low_speed_time;
+    request.limits.max_bytes = config.limits.max_bytes;
+    request.cancel = &cancel_transfer;
+    // Validators only belong to the URL that issued them.
+    if (shown && shown_record.source == config.source) {
+        request.etag = shown_record.etag;
+        request.last_modified = shown_record.last_modified;
+    }
+
+    auto fail = [&](std::string error, bool offline) {
+        spdlog::warn("feed sync: {}", error);
+        state.offline = offline;
+        state.last_error = std::move(error);
+        ++consecutive_failures;
+    };
+    auto confirmed = [&] {
+        state.offline = false;
+        state.last_error.clear();
+        state.last_success = now;
+        state.source = FeedSource::network;
+        consecutive_failures = 0;
+    };
+
+    FetchResult result = fetch_source(request);
+    if (cancel_transfer) return;  // stopping: neither a success nor a failure worth reporting
+    if (!result.ok()) {
+        fail(result.error, true);
+        return;
+    }
+    if (result.outcome == FetchResult::Outcome::not_modified) {
+        if (!shown) {
+            fail(result.effective_url + ": HTTP 304 to a request without validators", true);
+            return;
+        }
+        confirmed();
+        return;
+    }
+    if (shown && result.body == shown_record.body) {
+        // Unchanged, but served without validators (file://, a server without ETag).
+        if (result.etag != shown_record.etag || result.last_modified != shown_record.last_modified ||
+            shown_record.source != config.source) {
+            shown_record.etag = result.etag;
+            shown_record.last_modified = result.last_modified;
+            shown_record.source = config.source;
+            shown_record.fetched_at = now.time_since_epoch().count();
+            state.etag = result.etag;
+            if (auto err = cache.store_feed(shown_record); !err.empty()) spdlog::warn("feed sync: {}", err);
+        }
+        confirmed();
+        return;
+    }
+
+    std::string signature;
+    const std::string sig_url = signature_url(config.source);
+    if (signatures_required()) {
+        FetchRequest sig_request = request;
+        sig_request.url = config.source + ".minisig";
+        sig_request.etag.clear();
+        sig_request.last_modified.clear();
+        sig_request.limits.max_bytes = kMaxSignatureBytes;
+        FetchResult sig = fetch_source(sig_request);
+        if (sig.outcome == FetchResult::Outcome::http_error) {
+            fail("refused: signature missing: " + sig.error, false);
+            return;
+        }
+        if (!sig.ok() || sig.outcome != FetchResult::Outcome::body) {
+            fail(sig.error.empty() ? sig_url + ": no signature body" : sig.error, sig.outcome == FetchResult::Outcome::failed);
+            return;
+        }
+        signature = std::move(sig.body);
+    }
+
+    Verdict v = check(result.body, signature, sig_url);
+    if (!v.feed) {
+        fail("refused " + result.effective_url + ": " + v.refusal, false);
+        return;
+    }
+    CachedFeed record;
+    record.body = std::move(result.body);
+    record.signature = std::move(signature);
+    record.source = config.source;
+    record.etag = result.etag;
+    record.last_modified = result.last_modified;
+    record.fetched_at = now.time_since_epoch().count();
+    spdlog::info("feed sync: accepted {} version {} from {}", v.feed->feed_id, v.feed->version, result.effective_url);
+    accept(v.feed, std::move(record), FeedSource::network);
+    confirmed();
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] publishing
+
+void FeedSync::Impl::publish() {
+    const Instant now = now_instant();
+    state.stale = shown && shown->expires_at && now > shown->expires_at->instant;
+    auto next = std::make_shared<FeedSnapshot>();
+    next->feed = shown;
+    next->state = state;
+    {
+        std::lock_guard lock(snapshot_mutex);
+        published = std::move(next);
+    }
+    if (on_update) on_update();
+}
+
+void FeedSync::Impl::write_status() {
+    if (config.status_file.empty()) return;
+    using nlohmann::json;
+    auto time_or_null = [](const std::optional<Instant>& t) { return t ? json(utc_rfc3339(*t)) : json(nullptr); };
+    json status = {
+        {"feed_id", shown ? json(shown->feed_id) : json(nullptr)},
+        {"feed_version", shown ? json(shown->version) : json(nullptr)},
+        {"source", state.source == FeedSource::network ? json("network")
+                   : state.source == FeedSource::cache ? json("cache")
+                                                        : json(nullptr)},
+        {"last_attempt", time_or_null(state.last_attempt)},
+        {"last_success", time_or_null(state.last_success)},
+        {"last_error", state.last_error.empty() ? json(nullptr) : json(state.last_error)},
+        {"offline", state.offline},
+        {"stale", state.stale},
+        {"etag", state.etag.empty() ? json(nullptr) : json(state.etag)},
+    };
+    std::string err = write_file_atomically(
+        config.status_file, status.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+    // A read-only status path must not flood the log every poll: report changes.
+    if (err != last_status_error && !err.empty()) spdlog::warn("feed sync: status file not written: {}", err);
+    last_status_error = err;
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] the thread
+
+std::chrono::milliseconds FeedSync::Impl::next_delay() {
+    using namespace std::chrono;
+    const double poll_ms = static_cast<double>(duration_cast<milliseconds>(config.poll).count());
+    double base = poll_ms;
+    if (consecutive_failures > 0) {
+        // Double per failure, capped; never below the normal poll.
+        const double cap = std::max(poll_ms, static_cast<double>(duration_cast<milliseconds>(config.max_backoff).count()));
+        base = std::min(cap, poll_ms * static_cast<double>(1ull << std::min(consecutive_failures, 20)));
+    }
+    // ±10 %: a school's screens, switched on together at 7:00, do not poll in lockstep.
+    std::uniform_real_distribution<double> jitter(0.9, 1.1);
+    return milliseconds(static_cast<int64_t>(std::max(100.0, base * jitter(rng))));
+}
+
+void FeedSync::Impl::run() {
+    for (;;) {
+        attempt();
+        publish();
+        write_status();
+        auto delay = next_delay();
+        std::unique_lock lock(wake_mutex);
+        if (wake.wait_for(lock, delay, [this] { return stopping; })) return;
+    }
+}
+
+FeedSync::FeedSync(FeedSyncConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {
+    for (const auto& text : impl_->config.trusted_keys) {
+        auto key = parse_minisign_public_key(text);
+        if (key.value)
+            impl_->keys.push_back(*key.value);
+        else
+            spdlog::error("feed sync: trusted key ignored: {}", key.error);
+    }
+    if (!impl_->config.trusted_keys.empty() && impl_->keys.empty())
+        impl_->key_problem = "none of the configured trusted keys is a valid minisign public key; every feed is refused";
+}
+
+FeedSync::~FeedSync() { stop(); }
+
+void FeedSync::start(std::function<void()> on_update) {
+    {
+        std::lock_guard lock(impl_->wake_mutex);
+        if (impl_->started) return;
+        impl_->started = true;
+        impl_->stopping = false;
+    }
+    impl_->cancel_transfer = false;
+    impl_->on_update = std::move(on_update);
+    impl_->load_cache();
+    impl_->publish();
+    impl_->write_status();
+    impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+void FeedSync::stop() {
+    {
+        std::lock_guard lock(impl_->wake_mutex);
+        impl_->stopping = true;
+    }
+    impl_->cancel_transfer = true;
+    impl_->wake.notify_all();
+    // A transfer in flight notices cancel_transfer within about a second.
+    if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+std::shared_ptr<const FeedSnapshot> FeedSync::snapshot() const {
+    std::lock_guard lock(impl_->snapshot_mutex);
+    return impl_->published;
+}
+
+}  // namespace campus

@@ -1,0 +1,291 @@
+// The red flag's standings (see standings.hpp and the contract's "Rules a
+// screen MUST apply").
+//
+// [SECTION] Comparing totals: why not `==` on doubles
+// [SECTION] Ranking one round
+// [SECTION] Current and previous round, movement, streak
+// [SECTION] Display policy
+
+#include "sync/standings.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+#include <unordered_map>
+
+namespace campus {
+
+namespace {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Comparing totals
+//-----------------------------------------------------------------------------
+// A total is Σ score × weight in doubles. With weights like 0.1, two classes
+// whose scores are the same numbers in another order get totals that differ in
+// the last bit (19.5, 18, 18.5 sum to 5.6 at weight 0.1; 19.5, 18.5, 18 to
+// 5.6000000000000005, see StandingsWeights.TenthWeightsDoNotBreakTies), and an exact
+// comparison would rank them 1 and 2 where the duty team sees a tie. Scores are
+// written with a few decimals at most, so two totals closer than a billionth of
+// their size are the same total. The tolerance is measured from the first
+// class of a tie group (not pairwise), so grouping stays transitive and a
+// chain of near-equal totals cannot drift into one long tie.
+bool same_total(double leader, double total) {
+    const double scale = std::max({1.0, std::fabs(leader), std::fabs(total)});
+    return std::fabs(leader - total) <= 1e-9 * scale;
+}
+
+// NaN cannot come out of a valid feed (scores are in [0, max], max finite), but
+// std::sort must never see one: it would break the ordering and the sort.
+double sortable(double total) {
+    return std::isnan(total) ? -HUGE_VAL : total;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Ranking one round
+//-----------------------------------------------------------------------------
+
+// One class in one round, as far as ranking needs it. Only the current round
+// is turned into ClassStandings; earlier rounds (needed for movement and
+// streaks) stay in this light form, so a term of 20 rounds copies no scores.
+struct Entry {
+    const Score* score = nullptr;
+    std::size_t feed_index = 0;  // position in the round's scores
+    int class_index = 0;         // dense index of the class (see ClassIndex)
+    int grade = 0;
+    double total = 0;
+    int rank = 0;
+    bool flag = false;
+};
+
+// Class ids to dense indices, so each round can say where a class stands
+// with a plain vector instead of a hash map per round.
+struct ClassIndex {
+    std::unordered_map<std::string_view, int> index;
+    std::vector<int> grade;
+
+    explicit ClassIndex(const Feed& feed) {
+        index.reserve(feed.classes.size());
+        for (const SchoolClass& c : feed.classes) {
+            if (index.emplace(c.id, static_cast<int>(grade.size())).second) grade.push_back(c.grade);
+        }
+    }
+    // A valid feed names only known classes; an unknown one (a hand-built
+    // Feed) gets its own index and grade 0 rather than being dropped.
+    int of(std::string_view id) {
+        const auto [it, added] = index.emplace(id, static_cast<int>(grade.size()));
+        if (added) grade.push_back(0);
+        return it->second;
+    }
+};
+
+struct RankedRound {
+    std::vector<Entry> entries;  // in output order: by grade (scope grade), then rank, ties in feed order
+    std::vector<int> position;   // class index -> position in `entries`, -1 when absent
+
+    const Entry* find(int class_index) const {
+        if (class_index < 0 || static_cast<std::size_t>(class_index) >= position.size()) return nullptr;
+        const int p = position[static_cast<std::size_t>(class_index)];
+        return p < 0 ? nullptr : &entries[static_cast<std::size_t>(p)];
+    }
+};
+
+// Higher wins on the tiebreak criteria, in order: <0 when `a` is ahead, 0 when
+// they are still tied. Nothing to compare under ties "share".
+int compare_tiebreak(const Competition& competition, const Entry& a, const Entry& b) {
+    if (competition.ties != TiePolicy::tiebreak) return 0;
+    for (const int c : competition.tiebreak) {
+        const auto ci = static_cast<std::size_t>(c);
+        if (c < 0 || ci >= a.score->values.size() || ci >= b.score->values.size()) continue;
+        const double va = a.score->values[ci], vb = b.score->values[ci];
+        if (va > vb) return -1;
+        if (va < vb) return 1;
+    }
+    return 0;
+}
+
+// Ranks one ranking group (the whole school, or one grade) in place: on entry
+// in feed order, on return in rank order with ties in feed order.
+void rank_group(const Competition& competition, std::vector<Entry>::iterator first, std::vector<Entry>::iterator last) {
+    const auto n = static_cast<std::size_t>(last - first);
+    if (n == 0) return;
+
+    // 1. Highest total first.
+    std::sort(first, last, [](const Entry& a, const Entry& b) { return sortable(a.total) > sortable(b.total); });
+
+    // 2. Tie groups by total, measured from each group's leader (kept in `rank`
+    //    for now: the group number).
+    int group = 0;
+    double leader = sortable(first->total);
+    for (auto it = first; it != last; ++it) {
+        const double t = sortable(it->total);
+        if (it != first && !same_total(leader, t)) {
+            ++group;
+            leader = t;
+        }
+        it->rank = group;
+    }
+
+    // 3. Within a tie group, the tiebreak criteria, then feed order. Step 1
+    //    ordered near-equal totals by their last bits, which must not show.
+    std::sort(first, last, [&](const Entry& a, const Entry& b) {
+        if (a.rank != b.rank) return a.rank < b.rank;
+        const int t = compare_tiebreak(competition, a, b);
+        return t != 0 ? t < 0 : a.feed_index < b.feed_index;
+    });
+
+    // 4. Standard competition ranking (1, 2, 2, 4): a class tied with the one
+    //    before it takes its rank, otherwise its position. Every class whose
+    //    rank is within the awards gets a flag, so an edge tie gives more.
+    int previous_group = -1, previous_rank = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        Entry& e = first[static_cast<std::ptrdiff_t>(i)];
+        const int g = e.rank;
+        const bool tied = i > 0 && g == previous_group &&
+                          compare_tiebreak(competition, first[static_cast<std::ptrdiff_t>(i - 1)], e) == 0;
+        e.rank = tied ? previous_rank : static_cast<int>(i) + 1;
+        e.flag = e.rank <= competition.awards;
+        previous_group = g;
+        previous_rank = e.rank;
+    }
+}
+
+RankedRound rank_round(const Competition& competition, const Round& round, ClassIndex& classes) {
+    RankedRound result;
+    result.entries.reserve(round.scores.size());
+    for (const Score& score : round.scores) {
+        Entry e;
+        e.score = &score;
+        e.feed_index = result.entries.size();
+        e.class_index = classes.of(score.class_id);
+        e.grade = classes.grade[static_cast<std::size_t>(e.class_index)];
+        for (std::size_t i = 0; i < competition.criteria.size() && i < score.values.size(); ++i) {
+            e.total += score.values[i] * competition.criteria[i].weight;
+        }
+        result.entries.push_back(e);
+    }
+
+    auto& entries = result.entries;
+    if (competition.scope == CompetitionScope::school) {
+        rank_group(competition, entries.begin(), entries.end());
+    } else {
+        // One ranking per grade, grades in ascending order.
+        std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.grade < b.grade; });
+        for (auto begin = entries.begin(); begin != entries.end();) {
+            auto end = begin;
+            while (end != entries.end() && end->grade == begin->grade) ++end;
+            rank_group(competition, begin, end);
+            begin = end;
+        }
+    }
+    result.position.assign(classes.grade.size(), -1);
+    // The first row of a class wins when a round names it twice.
+    for (std::size_t i = entries.size(); i-- > 0;) {
+        result.position[static_cast<std::size_t>(entries[i].class_index)] = static_cast<int>(i);
+    }
+    return result;
+}
+
+// The criterion furthest from full marks; the first one on a tie.
+int weakest_criterion(const Competition& competition, const Score& score) {
+    int weakest = -1;
+    double worst = HUGE_VAL;
+    for (std::size_t i = 0; i < competition.criteria.size() && i < score.values.size(); ++i) {
+        const double max = competition.criteria[i].max;
+        const double fraction = max > 0 ? score.values[i] / max : 0.0;
+        if (fraction < worst) {
+            worst = fraction;
+            weakest = static_cast<int>(i);
+        }
+    }
+    return weakest;
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Current and previous round, movement, streak
+//-----------------------------------------------------------------------------
+
+CompetitionStandings compute_standings(const Feed& feed, const Competition& competition, Date today) {
+    CompetitionStandings out;
+    out.competition = &competition;
+
+    // Rounds by start date: the office may list them in any order. Equal
+    // starts keep feed order, so the later-listed one counts as the later round.
+    std::vector<const Round*> rounds;
+    rounds.reserve(competition.rounds.size());
+    for (const Round& r : competition.rounds) rounds.push_back(&r);
+    std::stable_sort(rounds.begin(), rounds.end(), [](const Round* a, const Round* b) { return a->start < b->start; });
+
+    // The current round: the latest that has started.
+    const auto after_today = std::upper_bound(rounds.begin(), rounds.end(), today,
+                                              [](const Date& d, const Round* r) { return d < r->start; });
+    const auto count = static_cast<std::size_t>(after_today - rounds.begin());
+    if (count == 0) return out;
+    out.round = rounds[count - 1];
+    out.previous_round = count >= 2 ? rounds[count - 2] : nullptr;
+
+    // Every started round is ranked with the same rules, because a streak
+    // needs to know who held the flag in each of them.
+    ClassIndex classes(feed);
+    std::vector<RankedRound> ranked;
+    ranked.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) ranked.push_back(rank_round(competition, *rounds[i], classes));
+
+    const RankedRound& current = ranked.back();
+    const RankedRound* previous = count >= 2 ? &ranked[count - 2] : nullptr;
+    out.standings.reserve(current.entries.size());
+    for (const Entry& e : current.entries) {
+        ClassStanding row;
+        row.class_id = e.score->class_id;
+        row.grade = e.grade;
+        row.total = e.total;
+        row.values = e.score->values;
+        row.rank = e.rank;
+        row.flag = e.flag;
+        row.note = e.score->note;
+        row.weakest_criterion = weakest_criterion(competition, *e.score);
+        if (previous) {
+            if (const Entry* before = previous->find(e.class_index)) row.movement = before->rank - e.rank;
+        }
+        // Consecutive flags back from the current round; a round the class
+        // was missing from (or lost the flag in) ends the streak.
+        for (std::size_t i = count; i-- > 0;) {
+            const Entry* then = ranked[i].find(e.class_index);
+            if (!then || !then->flag) break;
+            ++row.streak;
+        }
+        out.standings.push_back(std::move(row));
+    }
+    return out;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Display policy
+//-----------------------------------------------------------------------------
+
+std::vector<const ClassStanding*> CompetitionStandings::displayed() const {
+    std::vector<const ClassStanding*> rows;
+    const DisplayPolicy policy = competition ? competition->display : DisplayPolicy{};
+    for (const ClassStanding& row : standings) {
+        bool show = true;
+        switch (policy.kind) {
+        case DisplayPolicy::Kind::all: show = true; break;
+        case DisplayPolicy::Kind::winners: show = row.flag; break;
+        // rank is within the ranking group, so for scope "grade" this is the
+        // top N of each grade.
+        case DisplayPolicy::Kind::top: show = row.rank <= policy.top_n; break;
+        }
+        if (show) rows.push_back(&row);
+    }
+    return rows;
+}
+
+const ClassStanding* CompetitionStandings::find(std::string_view class_id) const {
+    for (const ClassStanding& row : standings) {
+        if (row.class_id == class_id) return &row;
+    }
+    return nullptr;
+}
+
+}  // namespace campus

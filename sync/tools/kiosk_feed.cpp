@@ -1,0 +1,192 @@
+// kiosk-feed: the publisher's tool. Checks a feed before it goes out, and shows
+// the standings a screen would show at a given time.
+//
+//   kiosk-feed validate FILE...           exit 0 when every file is a valid feed;
+//                                         else exit 1, one line per problem:
+//                                         FILE: /json/pointer: message
+//   kiosk-feed standings FILE --at TIME   the standings of every competition at
+//                                         TIME (RFC 3339), as JSON on stdout
+//
+// Exit status: 0 fine, 1 an invalid or unreadable feed, 2 a usage error.
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "sync/calendar.hpp"
+#include "sync/feed_parse.hpp"
+#include "sync/standings.hpp"
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_invalid = 1;
+constexpr int exit_usage = 2;
+
+struct FileContents {
+    std::string bytes;
+    std::string error;  // empty when read
+};
+
+// parse_feed's own words for an oversized body, with the file's real size
+// (only the first limit + 1 bytes are read).
+std::string too_large(std::uintmax_t size, std::size_t limit) {
+    return "the feed is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(limit) + " bytes";
+}
+
+// Reads at most `limit` + 1 bytes: enough for parse_feed to see that a file is
+// over the limit without loading a runaway file whole.
+FileContents read_file(const std::string& path, std::size_t limit) {
+    FileContents out;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        out.error = std::strerror(errno);
+        return out;
+    }
+    char buffer[1 << 16];
+    while (out.bytes.size() <= limit) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            out.error = std::strerror(errno);
+            break;
+        }
+        if (n == 0) break;
+        out.bytes.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+}
+
+// Whole totals print as 96, not 96.0: the office compares them with its sheet.
+nlohmann::ordered_json number_json(double value) {
+    if (std::trunc(value) == value && std::fabs(value) <= 9007199254740992.0) {
+        return static_cast<std::int64_t>(value);
+    }
+    return value;
+}
+
+int validate(const std::vector<std::string>& files) {
+    const campus::FeedLimits limits;
+    int status = exit_ok;
+    for (const std::string& file : files) {
+        const FileContents contents = read_file(file, limits.max_bytes);
+        if (!contents.error.empty()) {
+            std::cout << file << ": cannot read: " << contents.error << '\n';
+            status = exit_invalid;
+            continue;
+        }
+        if (contents.bytes.size() > limits.max_bytes) {
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(file, ec);
+            std::cout << file << ": " << too_large(ec ? contents.bytes.size() : size, limits.max_bytes) << '\n';
+            status = exit_invalid;
+            continue;
+        }
+        const campus::ParseResult result = campus::parse_feed(contents.bytes, limits);
+        for (const campus::Problem& problem : result.problems) {
+            std::cout << file << ": " << campus::to_string(problem) << '\n';
+        }
+        if (!result.ok()) status = exit_invalid;
+    }
+    return status;
+}
+
+int standings(const std::string& file, campus::Instant at) {
+    const campus::FeedLimits limits;
+    const FileContents contents = read_file(file, limits.max_bytes);
+    if (!contents.error.empty()) {
+        std::cerr << file << ": cannot read: " << contents.error << '\n';
+        return exit_invalid;
+    }
+    const campus::ParseResult result = campus::parse_feed(contents.bytes, limits);
+    if (!result.ok()) {
+        for (const campus::Problem& problem : result.problems) {
+            std::cerr << file << ": " << campus::to_string(problem) << '\n';
+        }
+        return exit_invalid;
+    }
+    const campus::Feed& feed = *result.feed;
+    const campus::Date today = campus::school_local_time(feed, at).date;
+
+    // Every class of the current round, whatever the display policy: this is
+    // the office's check of the ranking, not what a screen shows.
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const campus::Competition& competition : feed.competitions) {
+        const campus::CompetitionStandings s = campus::compute_standings(feed, competition, today);
+        nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+        for (const campus::ClassStanding& row : s.standings) {
+            nlohmann::ordered_json r;
+            r["class"] = row.class_id;
+            r["total"] = number_json(row.total);
+            r["rank"] = row.rank;
+            r["flag"] = row.flag;
+            r["movement"] = row.movement ? nlohmann::ordered_json(*row.movement) : nlohmann::ordered_json(nullptr);
+            r["streak"] = row.streak;
+            rows.push_back(std::move(r));
+        }
+        nlohmann::ordered_json entry;
+        entry["week"] = s.round ? nlohmann::ordered_json(s.round->week) : nlohmann::ordered_json(nullptr);
+        entry["standings"] = std::move(rows);
+        out[competition.id] = std::move(entry);
+    }
+    std::cout << out.dump(2) << '\n';
+    return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"kiosk-feed: check a campus feed and show its standings"};
+    app.require_subcommand(1);
+
+    std::vector<std::string> validate_files;
+    CLI::App* validate_cmd = app.add_subcommand("validate", "check feeds against the contract; one line per problem");
+    validate_cmd->add_option("FILE", validate_files, "feed files (JSON)")->required();
+
+    std::string standings_file;
+    std::string at_text;
+    CLI::App* standings_cmd =
+        app.add_subcommand("standings", "print every competition's standings at a time, as JSON");
+    standings_cmd->add_option("FILE", standings_file, "feed file (JSON)")->required();
+    standings_cmd->add_option("--at", at_text, "the time, RFC 3339 with offset, e.g. 2023-11-08T09:00:00+08:00")
+        ->required();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return exit_usage;
+    }
+
+    try {
+        if (*validate_cmd) return validate(validate_files);
+        if (*standings_cmd) {
+            const auto at = campus::parse_rfc3339(at_text);
+            if (!at) {
+                std::cerr << "kiosk-feed standings: --at \"" << at_text
+                          << "\" is not an RFC 3339 time with an offset, e.g. 2023-11-08T09:00:00+08:00\n";
+                return exit_usage;
+            }
+            return standings(standings_file, at->instant);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "kiosk-feed: " << e.what() << '\n';
+        return exit_invalid;
+    }
+    return exit_usage;
+}

@@ -1,0 +1,610 @@
+// The screen's type and drawing layer, headless: FontSet (glyph plans, atlas
+// builds, the worker rebuild and swap), the Canvas (wrapping, fitting, the
+// layout report, shapes) and the report's JSON. Uses the real Noto Sans CJK SC
+// and the bundled sample feed.
+//
+// [SECTION] Fixtures: an ImGui context without a window, the sample feed
+// [SECTION] Sizes
+// [SECTION] Glyph plans and the program strings
+// [SECTION] Atlas builds and coverage
+// [SECTION] Canvas layout and fitting
+// [SECTION] Drawing and the layout report
+// [SECTION] Shapes
+// [SECTION] Rebuild on the worker thread
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cfloat>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include <imgui.h>
+#include <imgui_internal.h>
+#include <nlohmann/json.hpp>
+
+#include "kiosk/canvas.hpp"
+#include "kiosk/fonts.hpp"
+#include "kiosk/layout_report.hpp"
+#include "kiosk/text/line_break.hpp"
+#include "kiosk/text/utf8.hpp"
+#include "kiosk/theme.hpp"
+#include "sync/feed_parse.hpp"
+
+namespace campus::kiosk {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+// [SECTION] Fixtures: an ImGui context without a window, the sample feed
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path.string());
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::shared_ptr<const Feed> load_feed(const std::filesystem::path& path) {
+    const ParseResult result = parse_feed(read_file(path));
+    if (!result.ok()) {
+        std::string why;
+        for (const Problem& p : result.problems) why += "\n  " + to_string(p);
+        throw std::runtime_error(path.string() + " was rejected:" + why);
+    }
+    return result.feed;
+}
+
+const Feed& sample_feed() {
+    static const std::shared_ptr<const Feed> feed = load_feed(std::filesystem::path(KIOSK_ASSETS_DIR) / "sample-feed.json");
+    return *feed;
+}
+
+// Every string of a feed, for coverage checks.
+std::vector<std::string> feed_strings(const Feed& f) {
+    std::vector<std::string> out = {f.school.name, f.school.short_name, f.school.motto, f.term.name, f.term.theme};
+    for (const Goal& g : f.term.goals) {
+        out.insert(out.end(), {g.title, g.category, g.detail});
+        if (g.progress) out.push_back(g.progress->unit);
+    }
+    for (const Habit& h : f.habits) {
+        out.insert(out.end(), {h.title, h.detail});
+        out.insert(out.end(), h.tips.begin(), h.tips.end());
+    }
+    for (const SchoolClass& c : f.classes) out.insert(out.end(), {c.id, c.name, c.teacher});
+    for (const Competition& c : f.competitions) {
+        out.push_back(c.name);
+        for (const Criterion& k : c.criteria) out.push_back(k.name);
+        for (const Round& r : c.rounds)
+            for (const Score& s : r.scores) out.push_back(s.note);
+    }
+    for (const Announcement& a : f.announcements) out.insert(out.end(), {a.title, a.body});
+    for (const SchoolEvent& e : f.events) out.insert(out.end(), {e.title, e.place});
+    return out;
+}
+
+// An ImGui context of its own, sized like the screen, with no backend.
+struct HeadlessContext {
+    ImGuiContext* ctx;
+    explicit HeadlessContext(int w, int h) : ctx(ImGui::CreateContext()) {
+        ImGui::SetCurrentContext(ctx);  // CreateContext makes it current only when none is
+        ImGuiIO& io = ImGui::GetIO();
+        io.DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));
+        io.DeltaTime = 1.0f / 60.0f;
+        io.IniFilename = nullptr;
+    }
+    ~HeadlessContext() { ImGui::DestroyContext(ctx); }
+    // One frame with the app's full-screen window around `body`.
+    template <class F>
+    void frame(F&& body) {
+        ImGui::SetCurrentContext(ctx);
+        ImGui::NewFrame();
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+        ImGui::Begin("screen", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoSavedSettings |
+                         ImGuiWindowFlags_NoInputs);
+        body();
+        ImGui::End();
+        ImGui::PopStyleVar();
+        ImGui::Render();
+    }
+};
+
+// One 1080p context and FontSet for the sample feed, shared by the suite
+// (an atlas build takes a second; the rebuild tests make their own).
+struct Screen1080 {
+    ScreenMetrics metrics{1920, 1080};
+    HeadlessContext context{1920, 1080};
+    FontSet fonts;
+    GlyphPlan plan = glyph_plan_for(&sample_feed());
+    Screen1080() { fonts.build_now(metrics, plan); }
+};
+Screen1080& screen() {
+    static Screen1080 s;
+    ImGui::SetCurrentContext(s.context.ctx);
+    return s;
+}
+
+constexpr TextStyle kAllStyles[] = {TextStyle::caption, TextStyle::body,    TextStyle::subtitle,
+                                    TextStyle::title,   TextStyle::display, TextStyle::hero};
+constexpr TextStyle kTextTier[] = {TextStyle::caption, TextStyle::body, TextStyle::subtitle, TextStyle::title};
+
+// [SECTION] Sizes
+
+TEST(ScreenMetrics, SizesScaleFromTheShortSideWithCaptionAsTheFloor) {
+    const ScreenMetrics hd{1920, 1080}, uhd{3840, 2160}, xga{1024, 768}, portrait{1080, 1920};
+    EXPECT_EQ(hd.px(TextStyle::caption), 24.0f);  // the issue's floor: 2.2 % of 1080
+    EXPECT_EQ(hd.px(TextStyle::body), 30.0f);
+    EXPECT_EQ(hd.px(TextStyle::subtitle), 39.0f);
+    EXPECT_EQ(hd.px(TextStyle::title), 54.0f);
+    EXPECT_EQ(hd.px(TextStyle::display), 86.0f);
+    EXPECT_EQ(hd.px(TextStyle::hero), 151.0f);
+    EXPECT_EQ(uhd.px(TextStyle::caption), 48.0f);
+    EXPECT_EQ(xga.px(TextStyle::caption), 17.0f);
+    for (TextStyle s : kAllStyles) {
+        EXPECT_EQ(portrait.px(s), hd.px(s)) << "portrait 1080×1920 uses the same short side as 1080p";
+        EXPECT_GE(xga.px(s), xga.px(TextStyle::caption));
+    }
+    for (int i = 1; i < kTextStyleCount; ++i)
+        EXPECT_GT(hd.px(kAllStyles[i]), hd.px(kAllStyles[i - 1])) << "styles grow from caption to hero";
+}
+
+// [SECTION] Glyph plans and the program strings
+
+TEST(GlyphPlan, TextTierHoldsEveryCodePointOfTheFeed) {
+    const GlyphPlan plan = glyph_plan_for(&sample_feed());
+    std::size_t checked = 0;
+    for (const std::string& s : feed_strings(sample_feed())) {
+        std::set<char32_t> cps;
+        text::collect_codepoints(s, cps);
+        for (char32_t cp : cps) {
+            if (cp > 0xFFFF) continue;  // not bakeable in imgui 1.86 (16-bit ImWchar)
+            ++checked;
+            EXPECT_TRUE(plan.contains(GlyphTier::text, cp)) << "U+" << std::hex << unsigned(cp) << " of \"" << s << "\"";
+        }
+    }
+    EXPECT_GT(checked, 500u) << "the sample feed should exercise a few hundred characters";
+    EXPECT_TRUE(std::is_sorted(plan.text.begin(), plan.text.end()));
+    EXPECT_EQ(std::adjacent_find(plan.text.begin(), plan.text.end()), plan.text.end()) << "unique";
+}
+
+TEST(GlyphPlan, DisplayAndHeroTiersStaySmall) {
+    const Feed& f = sample_feed();
+    const GlyphPlan plan = glyph_plan_for(&f);
+    for (const Habit& h : f.habits) {
+        std::set<char32_t> cps;
+        text::collect_codepoints(h.title, cps);
+        for (char32_t cp : cps) EXPECT_TRUE(plan.contains(GlyphTier::display, cp)) << h.title;
+    }
+    for (const SchoolClass& c : f.classes) {
+        std::set<char32_t> cps;
+        text::collect_codepoints(c.name, cps);
+        for (char32_t cp : cps) EXPECT_TRUE(plan.contains(GlyphTier::hero, cp)) << c.name;
+    }
+    std::printf("glyph plan for the sample feed: text %zu, display %zu, hero %zu code points (program strings %zu)\n",
+                plan.text.size(), plan.display.size(), plan.hero.size(), program_code_points().size());
+    EXPECT_LT(plan.display.size(), plan.text.size() / 2);
+    EXPECT_LT(plan.hero.size(), plan.text.size() / 2);
+}
+
+TEST(GlyphPlan, ProgramStringsAreInEveryTierEvenWithoutAFeed) {
+    const GlyphPlan waiting = glyph_plan_for(nullptr);
+    // The kiosk's own words, collected from kiosk/ at build time.
+    const std::string words = "星期一二三四五六日年月";
+    std::set<char32_t> cps;
+    text::collect_codepoints(words, cps);
+    for (char32_t cp : cps) {
+        EXPECT_TRUE(std::binary_search(program_code_points().begin(), program_code_points().end(), cp))
+            << "U+" << std::hex << unsigned(cp) << " should be collected from kiosk/pages/page_util.cpp";
+    }
+    for (char32_t cp : program_code_points()) {
+        if (cp > 0xFFFF) continue;
+        for (GlyphTier t : {GlyphTier::text, GlyphTier::display, GlyphTier::hero})
+            EXPECT_TRUE(waiting.contains(t, cp)) << "U+" << std::hex << unsigned(cp);
+    }
+    for (char32_t cp = 0x20; cp <= 0x7E; ++cp) EXPECT_TRUE(waiting.contains(GlyphTier::hero, cp));
+    EXPECT_TRUE(waiting.contains(GlyphTier::text, U'，'));
+    EXPECT_TRUE(waiting.contains(GlyphTier::text, U'％'));
+    EXPECT_TRUE(waiting.contains(GlyphTier::text, U'…'));
+    EXPECT_TRUE(waiting.contains(GlyphTier::text, U'★'));
+}
+
+// The generator itself: literals in, comments out, escapes decoded.
+TEST(GlyphPlan, CollectorTakesStringLiteralsNotComments) {
+    const auto dir = std::filesystem::temp_directory_path() / ("kiosk-collect-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream src(dir / "page.cpp");
+        src << "// 注释里的字不画\n/* 块注释也不 */\n"
+               "const char* a = \"流动红旗\"; const char* b = u8\"还有\\u5929\";\n"
+               "auto r = R\"x(今天)x\"; char32_t c = U'★'; int n = 1'000;\n";
+    }
+    const auto out = dir / "glyphs.inc";
+    const std::string cmd = std::string(KIOSK_COLLECT_GLYPHS) + " " + out.string() + " " + (dir / "page.cpp").string();
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    const std::string inc = read_file(out);
+    for (char32_t cp : {U'流', U'动', U'红', U'旗', U'还', U'有', U'天', U'今', U'★'}) {
+        char hex[16];
+        std::snprintf(hex, sizeof hex, "0x%04X", unsigned(cp));
+        EXPECT_NE(inc.find(hex), std::string::npos) << hex << " missing from\n" << inc;
+    }
+    for (char32_t cp : {U'注', U'释', U'块'}) {
+        char hex[16];
+        std::snprintf(hex, sizeof hex, "0x%04X", unsigned(cp));
+        EXPECT_EQ(inc.find(hex), std::string::npos) << hex << " comes from a comment";
+    }
+    std::filesystem::remove_all(dir);
+}
+
+// [SECTION] Atlas builds and coverage
+
+TEST(FontSet, FindsNotoSansCjkSc) {
+    const FontSet::FontFile f = FontSet::find_font_file();
+    EXPECT_NE(f.path.find("NotoSansCJK"), std::string::npos) << f.path;
+    EXPECT_EQ(f.face_index, 2) << "Noto Sans CJK SC is face 2 of Debian's .ttc";
+    const auto bold = FontSet::find_bold_font_file(f);
+    ASSERT_TRUE(bold.has_value());
+    EXPECT_NE(bold->path.find("Bold"), std::string::npos) << bold->path;
+}
+
+TEST(FontSet, BakesOneFontPerStyleAtItsSize) {
+    Screen1080& s = screen();
+    ASSERT_TRUE(s.fonts.built());
+    EXPECT_EQ(ImGui::GetIO().Fonts->Fonts.Size, kTextStyleCount);
+    for (TextStyle st : kAllStyles) {
+        ASSERT_NE(s.fonts.font(st), nullptr);
+        EXPECT_EQ(s.fonts.font(st)->FontSize, s.metrics.px(st));
+        EXPECT_EQ(s.fonts.px(st), s.metrics.px(st));
+    }
+    EXPECT_EQ(s.fonts.px(TextStyle::caption), 24.0f);
+    EXPECT_EQ(ImGui::GetIO().FontDefault, s.fonts.font(TextStyle::body));
+}
+
+TEST(FontSet, CoversTheFeedInTheTextTierAndOnlyPlannedStringsAbove) {
+    Screen1080& s = screen();
+    const Feed& f = sample_feed();
+    for (const std::string& str : feed_strings(f))
+        for (TextStyle st : kTextTier) EXPECT_TRUE(s.fonts.covers(st, str)) << str;
+    for (const SchoolClass& c : f.classes) EXPECT_TRUE(s.fonts.covers(TextStyle::hero, c.name)) << c.name;
+    for (const Habit& h : f.habits) EXPECT_TRUE(s.fonts.covers(TextStyle::display, h.title)) << h.title;
+    EXPECT_TRUE(s.fonts.covers(TextStyle::caption, "星期三 第12周 2026年11月8日 12:30"));
+    EXPECT_TRUE(s.fonts.covers(TextStyle::hero, "2026"));
+    // A goal's long detail is never drawn at hero size: its glyphs are not there.
+    bool some_detail_missing = false;
+    for (const Goal& g : f.term.goals) some_detail_missing |= !s.fonts.covers(TextStyle::hero, g.detail);
+    EXPECT_TRUE(some_detail_missing);
+    EXPECT_FALSE(s.fonts.covers(TextStyle::body, "龘")) << "not in the feed, not baked";
+    EXPECT_FALSE(s.fonts.covers(TextStyle::body, "\xF0\xA0\x80\x80")) << "U+20000 is beyond 16-bit ImWchar";
+}
+
+TEST(FontSet, AtlasSizeAt1080pAnd4K) {
+    const GlyphPlan plan = glyph_plan_for(&sample_feed());
+    for (const ScreenMetrics m : {ScreenMetrics{1920, 1080}, ScreenMetrics{3840, 2160}}) {
+        HeadlessContext ctx(m.width, m.height);
+        FontSet fonts;
+        fonts.build_now(m, plan);
+        const double mpx = static_cast<double>(fonts.atlas_pixels()) / 1e6;
+        std::printf("atlas %dx%d: %dx%d = %.1f Mpx (%.1f MB as GL_R8), built in %.0f ms\n", m.width, m.height,
+                    fonts.atlas_width(), fonts.atlas_height(), mpx, mpx, fonts.last_build_ms());
+        EXPECT_LE(fonts.atlas_width(), 16384);
+        EXPECT_LE(fonts.atlas_height(), 16384);
+        // Budgets: a full CJK range would be ~20× this; a plan leak (every tier
+        // getting every glyph) would blow through them.
+        EXPECT_LT(mpx, m.height == 1080 ? 16.0 : 64.0);
+        EXPECT_GT(fonts.atlas_pixels(), 0u);
+    }
+}
+
+// [SECTION] Canvas layout and fitting
+
+float measured(const FontSet& fonts, TextStyle st, const std::string& line) {
+    return fonts.font(st)->CalcTextSizeA(fonts.px(st), FLT_MAX, 0, line.data(), line.data() + line.size()).x;
+}
+
+TEST(Canvas, WrappingNeverExceedsTheWidth) {
+    Screen1080& s = screen();
+    Canvas canvas(s.metrics, s.fonts, nullptr);
+    int wrapped = 0;
+    for (const std::string& str : feed_strings(sample_feed())) {
+        for (float width : {260.0f, 520.0f, 900.0f}) {
+            for (TextStyle st : {TextStyle::caption, TextStyle::subtitle, TextStyle::title}) {
+                const TextBlock b = canvas.layout(str, st, width);
+                EXPECT_EQ(b.text, str);
+                EXPECT_TRUE(b.fits) << str << " at " << width;
+                for (const std::string& line : b.lines) {
+                    EXPECT_LE(measured(s.fonts, st, line), width + 0.5f) << line;
+                    if (!line.empty()) {
+                        const char32_t first = text::decode_utf8_at(line, 0).codepoint;
+                        if (&line != &b.lines.front()) {
+                            EXPECT_FALSE(text::is_closing_punctuation(first)) << line;
+                        }
+                    }
+                }
+                EXPECT_FLOAT_EQ(b.height, static_cast<float>(b.lines.size()) * canvas.line_height(st));
+                wrapped += b.lines.size() > 1;
+            }
+        }
+    }
+    EXPECT_GT(wrapped, 20) << "the widths should force wrapping";
+    std::printf("wrapped %d of %zu layouts over several lines\n", wrapped, feed_strings(sample_feed()).size() * 9);
+}
+
+TEST(Canvas, DisplayStyleFallsBackWhenItsTierLacksTheGlyphs) {
+    Screen1080& s = screen();
+    Canvas canvas(s.metrics, s.fonts, nullptr);
+    const Goal* detailed = nullptr;
+    for (const Goal& g : sample_feed().term.goals)
+        if (!s.fonts.covers(TextStyle::display, g.detail)) detailed = &g;
+    ASSERT_NE(detailed, nullptr);
+    const TextBlock b = canvas.layout(detailed->detail, TextStyle::display, 1500);
+    EXPECT_EQ(b.style, TextStyle::title) << "never drawn with missing glyphs";
+    const TextBlock habit = canvas.layout(sample_feed().habits.front().title, TextStyle::display, 1500);
+    EXPECT_EQ(habit.style, TextStyle::display);
+}
+
+TEST(Canvas, FitPicksTheLargestStyleThatFitsAndNeverGoesBelowTheFloor) {
+    Screen1080& s = screen();
+    Canvas canvas(s.metrics, s.fonts, nullptr);
+    const std::string title = sample_feed().term.goals.at(1).title;  // a long one
+    const TextBlock roomy = canvas.fit(title, TextStyle::title, TextStyle::caption, 1800, 400);
+    EXPECT_EQ(roomy.style, TextStyle::title);
+    EXPECT_TRUE(roomy.fits);
+    const TextBlock tight = canvas.fit(title, TextStyle::title, TextStyle::caption, 700, 110);
+    EXPECT_TRUE(tight.fits);
+    EXPECT_LT(tight.style, TextStyle::title);
+    EXPECT_LE(tight.height, 110.0f);
+    EXPECT_LE(tight.width, 700.0f + 0.5f);
+    const TextBlock hopeless = canvas.fit(title, TextStyle::title, TextStyle::caption, 300, 40);
+    EXPECT_FALSE(hopeless.fits);
+    EXPECT_EQ(hopeless.style, TextStyle::caption) << "paginate, never shrink below the floor";
+    EXPECT_EQ(hopeless.px, 24.0f);
+    EXPECT_GT(hopeless.lines.size(), 1u);
+}
+
+// [SECTION] Drawing and the layout report
+
+TEST(Canvas, ReportRecordsWholeStringsLinesRectsAndClipping) {
+    Screen1080& s = screen();
+    LayoutReport report("goals", s.metrics.width, s.metrics.height);
+    Canvas canvas(s.metrics, s.fonts, &report);
+    const std::string long_title = sample_feed().term.goals.at(2).title;
+    Rect a, b, c;
+    s.context.frame([&] {
+        a = canvas.text(long_title, TextStyle::subtitle, ImVec2(100, 100), 600, theme::ink);
+        b = canvas.text("第12周", TextStyle::caption, ImVec2(100, 600), 600, theme::ink, Align::right);
+        canvas.set_clip(Rect{0, 0, 1920, 800});
+        c = canvas.text("钢城实验小学", TextStyle::title, ImVec2(1800, 780), 1000, theme::ink);
+    });
+    ASSERT_EQ(report.entries().size(), 3u);
+    const LayoutEntry& e = report.entries()[0];
+    EXPECT_EQ(e.text, long_title) << "the whole string, even when wrapped";
+    EXPECT_GT(e.lines.size(), 1u);
+    std::string joined;
+    for (const auto& l : e.lines) joined += l;
+    EXPECT_EQ(joined, long_title);
+    EXPECT_EQ(e.px, 39.0f);
+    EXPECT_FALSE(e.clipped);
+    EXPECT_FLOAT_EQ(e.rect.y, 100);
+    EXPECT_LE(e.rect.w, 600.5f);
+    EXPECT_FLOAT_EQ(e.rect.h, static_cast<float>(e.lines.size()) * 39.0f * 1.3f);
+    EXPECT_FLOAT_EQ(a.h, e.rect.h);
+    // Right-aligned in its 600 px box.
+    EXPECT_NEAR(report.entries()[1].rect.right(), 700.0f, 0.5f);
+    EXPECT_FALSE(report.entries()[1].clipped);
+    EXPECT_TRUE(report.entries()[2].clipped) << "leaves the screen and the clip";
+
+    const nlohmann::json j = report.to_json();
+    EXPECT_EQ(j["page"], "goals");
+    EXPECT_EQ(j["size"], nlohmann::json({1920, 1080}));
+    ASSERT_EQ(j["texts"].size(), 3u);
+    EXPECT_EQ(j["texts"][0]["text"], long_title);
+    EXPECT_EQ(j["texts"][0]["lines"].size(), e.lines.size());
+    EXPECT_EQ(j["texts"][0]["rect"].size(), 4u);
+    EXPECT_EQ(j["texts"][2]["clipped"], true);
+
+    const auto path = std::filesystem::temp_directory_path() / ("kiosk-report-" + std::to_string(::getpid()) + ".json");
+    report.write(path);
+    EXPECT_EQ(nlohmann::json::parse(read_file(path)), j);
+    std::filesystem::remove(path);
+}
+
+TEST(Canvas, TextIsDrawnAsTextNotAsAFormat) {
+    Screen1080& s = screen();
+    LayoutReport report("t", 1920, 1080);
+    Canvas canvas(s.metrics, s.fonts, &report);
+    const std::string hostile = "完成率 100%s %d %n";
+    int vertices = 0;
+    s.context.frame([&] {
+        canvas.text(hostile, TextStyle::body, ImVec2(10, 10), 1000, theme::ink);
+        vertices = ImGui::GetWindowDrawList()->VtxBuffer.Size;
+    });
+    ASSERT_EQ(report.entries().size(), 1u);
+    EXPECT_EQ(report.entries()[0].lines.front(), hostile);
+    // Every non-space character is a glyph quad (4 vertices): nothing was eaten by printf.
+    int glyphs = 0;
+    for (const auto& ch : text::utf8_chars(hostile)) glyphs += ch.codepoint != U' ';
+    EXPECT_GE(vertices, glyphs * 4);
+}
+
+// [SECTION] Shapes
+
+struct Bounds {
+    ImVec2 min{FLT_MAX, FLT_MAX}, max{-FLT_MAX, -FLT_MAX};
+};
+Bounds bounds_of(const ImDrawList* dl, int from) {
+    Bounds b;
+    for (int i = from; i < dl->VtxBuffer.Size; ++i) {
+        const ImVec2 p = dl->VtxBuffer[i].pos;
+        b.min = ImVec2(std::min(b.min.x, p.x), std::min(b.min.y, p.y));
+        b.max = ImVec2(std::max(b.max.x, p.x), std::max(b.max.y, p.y));
+    }
+    return b;
+}
+
+TEST(Canvas, RedFlagStaysInItsRectAndWaves) {
+    Screen1080& s = screen();
+    Canvas canvas(s.metrics, s.fonts, nullptr);
+    const Rect r{200, 200, 120, 160};
+    std::vector<ImVec2> still, waving;
+    Bounds still_bounds, waving_bounds;
+    std::size_t reds = 0, golds = 0;
+    for (float wave : {0.0f, 5.0f}) {
+        s.context.frame([&] {
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            const int from = dl->VtxBuffer.Size;
+            canvas.red_flag(r, wave);
+            auto& out = wave == 0 ? still : waving;
+            for (int i = from; i < dl->VtxBuffer.Size; ++i) {
+                out.push_back(dl->VtxBuffer[i].pos);
+                if (wave == 0) {
+                    reds += dl->VtxBuffer[i].col == theme::flag_red;
+                    golds += dl->VtxBuffer[i].col == theme::flag_star;
+                }
+            }
+            (wave == 0 ? still_bounds : waving_bounds) = bounds_of(dl, from);
+        });
+    }
+    for (const Bounds& b : {still_bounds, waving_bounds}) {
+        EXPECT_GE(b.min.x, r.x - 1.5f);
+        EXPECT_GE(b.min.y, r.y - 1.5f);
+        EXPECT_LE(b.max.x, r.right() + 1.5f);
+        EXPECT_LE(b.max.y, r.bottom() + 1.5f);
+    }
+    EXPECT_GT(reds, 0u) << "the cloth is the flag's red";
+    EXPECT_GT(golds, 0u) << "one gold star";
+    ASSERT_EQ(still.size(), waving.size());
+    float moved = 0;
+    for (std::size_t i = 0; i < still.size(); ++i) moved = std::max(moved, std::fabs(still[i].y - waving[i].y));
+    EXPECT_GT(moved, 2.0f) << "a waving flag differs from the still one";
+}
+
+TEST(Canvas, MovementMarksAndProgressBarsAreShapes) {
+    Screen1080& s = screen();
+    LayoutReport report("t", 1920, 1080);
+    Canvas canvas(s.metrics, s.fonts, &report);
+    const Rect r{50, 50, 40, 40};
+    s.context.frame([&] {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        for (auto [movement, is_new] : {std::pair{1, false}, {-2, false}, {0, false}, {0, true}}) {
+            const int from = dl->VtxBuffer.Size;
+            canvas.movement_mark(r, movement, is_new);
+            EXPECT_GT(dl->VtxBuffer.Size, from);
+            const Bounds b = bounds_of(dl, from);
+            EXPECT_GE(b.min.x, r.x - 1);
+            EXPECT_LE(b.max.x, r.right() + 1);
+            const ImU32 expected = is_new ? theme::gold : movement > 0 ? theme::up : movement < 0 ? theme::down : theme::ink_secondary;
+            EXPECT_EQ(dl->VtxBuffer[from].col & 0x00FFFFFF, expected & 0x00FFFFFF);
+        }
+        const int from = dl->VtxBuffer.Size;
+        canvas.progress_bar(Rect{100, 100, 400, 20}, 0.5f, theme::progress_fill, theme::progress_track);
+        const Bounds b = bounds_of(dl, from);
+        EXPECT_LE(b.max.x, 500.5f);
+        canvas.progress_bar(Rect{100, 200, 400, 20}, std::nanf(""), theme::progress_fill, theme::progress_track);
+    });
+    EXPECT_TRUE(report.entries().empty()) << "shapes are not text";
+}
+
+// [SECTION] Rebuild on the worker thread
+
+TEST(FontSet, RebuildRunsOnTheWorkerAndSwapsBetweenFrames) {
+    HeadlessContext ctx(1920, 1080);
+    FontSet fonts;
+    const ScreenMetrics hd{1920, 1080};
+    fonts.build_now(hd, glyph_plan_for(nullptr));
+    EXPECT_FALSE(fonts.covers(TextStyle::body, sample_feed().term.goals.front().title));
+    ImFontAtlas* first = ImGui::GetIO().Fonts;
+    std::atomic<int> ready_calls{0};
+    fonts.set_on_ready([&] { ready_calls++; });
+
+    const auto t0 = Clock::now();
+    fonts.request_rebuild(hd, glyph_plan_for(&sample_feed()));
+    const double request_ms = ms_since(t0);
+    EXPECT_TRUE(fonts.pending());
+
+    // The main thread keeps drawing frames while the worker rasterises.
+    double worst_frame_ms = 0;
+    int frames = 0;
+    Canvas canvas(hd, fonts, nullptr);
+    while (fonts.pending() && !fonts.apply_pending()) {
+        const auto f0 = Clock::now();
+        ctx.frame([&] { canvas.text("还有3天", TextStyle::body, ImVec2(10, 10), 500, theme::ink); });
+        worst_frame_ms = std::max(worst_frame_ms, ms_since(f0));
+        ++frames;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        ASSERT_LT(ms_since(t0), 120000.0) << "the rebuild never finished";
+    }
+    const double build_ms = fonts.last_build_ms();
+    std::printf("rebuild: request %.2f ms, worker build %.0f ms, %d frames meanwhile (worst %.1f ms)\n", request_ms,
+                build_ms, frames, worst_frame_ms);
+    EXPECT_LT(request_ms, 20.0) << "request_rebuild returns at once";
+    EXPECT_GT(frames, 0) << "frames were drawn while the atlas was rasterised";
+    EXPECT_LT(worst_frame_ms, std::max(50.0, build_ms / 4)) << "no frame waited for FreeType";
+    EXPECT_EQ(ready_calls.load(), 1);
+    EXPECT_NE(ImGui::GetIO().Fonts, first) << "the new atlas is io.Fonts";
+    EXPECT_EQ(ImGui::GetIO().Fonts->Fonts.Size, kTextStyleCount);
+    EXPECT_TRUE(fonts.covers(TextStyle::body, sample_feed().term.goals.front().title));
+    EXPECT_FALSE(fonts.pending());
+    EXPECT_FALSE(fonts.apply_pending()) << "nothing left to swap";
+    // And the swapped atlas draws.
+    ctx.frame([&] { canvas.text(sample_feed().term.goals.front().title, TextStyle::body, ImVec2(10, 10), 500, theme::ink); });
+}
+
+TEST(FontSet, ApplyIsTimedAndABurstOfRequestsCoalesces) {
+    HeadlessContext ctx(1280, 720);
+    FontSet fonts;
+    const ScreenMetrics m{1280, 720};
+    fonts.build_now(m, glyph_plan_for(nullptr));
+    for (int i = 0; i < 4; ++i) fonts.request_rebuild(i < 3 ? ScreenMetrics{1024, 768} : m, glyph_plan_for(&sample_feed()));
+    fonts.wait_idle();
+    const auto t0 = Clock::now();
+    ASSERT_TRUE(fonts.apply_pending());
+    const double swap_ms = ms_since(t0);
+    std::printf("apply_pending swap: %.2f ms (headless: no texture upload)\n", swap_ms);
+    EXPECT_LT(swap_ms, 50.0);
+    EXPECT_EQ(fonts.metrics().width, 1280) << "the last request wins";
+    EXPECT_EQ(fonts.px(TextStyle::caption), m.px(TextStyle::caption));
+}
+
+TEST(FontSet, ContextAndFontSetMayDieInEitherOrder) {
+    {
+        ImGuiContext* c = ImGui::CreateContext();
+        ImGui::SetCurrentContext(c);
+        ImGui::GetIO().DisplaySize = ImVec2(800, 600);
+        {
+            FontSet fonts;
+            fonts.build_now(ScreenMetrics{800, 600}, glyph_plan_for(nullptr));
+        }
+        // The context got an atlas of its own back and can still start a frame.
+        ImGui::GetIO().Fonts->AddFontDefault();
+        ImGui::GetIO().Fonts->Build();
+        ImGui::NewFrame();
+        ImGui::Render();
+        ImGui::DestroyContext(c);
+    }
+    {
+        auto fonts = std::make_unique<FontSet>();
+        ImGuiContext* c = ImGui::CreateContext();
+        ImGui::SetCurrentContext(c);
+        fonts->build_now(ScreenMetrics{800, 600}, glyph_plan_for(nullptr));
+        ImGui::DestroyContext(c);
+        fonts.reset();
+    }
+    SUCCEED();
+}
+
+}  // namespace
+}  // namespace campus::kiosk

@@ -1,0 +1,887 @@
+#!/usr/bin/env python3
+"""Integration tests of the sync side: kiosk-sync against a real nginx and
+against a misbehaving server of our own, both on 127.0.0.1 only, plus the
+crash-safety test of the cache writer.
+
+One scenario per ctest test: `sync_tests.py SCENARIO --kiosk-sync … --nginx …`.
+`sync_tests.py --list` prints every scenario; tests/integration/CMakeLists.txt
+registers exactly that list, so a scenario is defined (and registered) once, here.
+
+Python 3 standard library only. Each scenario works in its own temp directory
+and on its own free port, so ctest may run them in parallel.
+
+[SECTION] harness: temp dirs, ports, feeds, signing, nginx, kiosk-sync
+[SECTION] nginx scenarios (issue 4, "Must show")
+[SECTION] fault scenarios: a misbehaving server on loopback
+[SECTION] crash safety of the cache writer
+"""
+
+import argparse
+import gzip
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+
+SCENARIOS = {}
+
+
+def scenario(fn):
+    SCENARIOS[fn.__name__] = fn
+    return fn
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, message):
+    if not cond:
+        raise Failure(message)
+
+
+def log(*parts):
+    print("[test]", *parts, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# [SECTION] harness
+
+STATUS_KEYS = {"feed_id", "feed_version", "source", "last_attempt", "last_success",
+               "last_error", "offline", "stale", "etag"}
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            time.sleep(0.02)
+    return False
+
+
+class Env:
+    """Paths and tools for one scenario."""
+
+    def __init__(self, args):
+        self.args = args
+        self.tmp = tempfile.mkdtemp(prefix="kiosk-sync-it-")
+        self.www = os.path.join(self.tmp, "www")
+        os.makedirs(self.www)
+        self.cache = os.path.join(self.tmp, "cache")
+        self.status = os.path.join(self.tmp, "status.json")
+        self.keys = os.path.join(args.fixtures, "minisign")
+        with open(os.path.join(args.fixtures, "sync", "base-feed.json"), encoding="utf-8") as f:
+            self.base = json.load(f)
+        self.mtime = int(time.time()) - 1000
+        self.nginx = None
+
+    def key(self, name="office"):
+        with open(os.path.join(self.keys, name + ".pub"), encoding="ascii") as f:
+            return f.read().splitlines()[1]
+
+    def feed_bytes(self, version, feed_id=None, **changes):
+        doc = json.loads(json.dumps(self.base))
+        doc["version"] = version
+        if feed_id:
+            doc["feed_id"] = feed_id
+        doc.update(changes)
+        return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+    def publish(self, name, data):
+        """Writes www/name atomically, with a fresh mtime: nginx's ETag is
+        mtime-size, and two publishes in the same second must still differ."""
+        path = os.path.join(self.www, name)
+        tmp = path + ".tmp"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        self.mtime += 10
+        os.utime(tmp, (self.mtime, self.mtime))
+        os.replace(tmp, path)
+        return path
+
+    def unpublish(self, name):
+        try:
+            os.remove(os.path.join(self.www, name))
+        except FileNotFoundError:
+            pass
+
+    def sign(self, name, claim, key="office", legacy=False):
+        path = os.path.join(self.www, name)
+        cmd = [self.args.minisign, "-S", "-s", os.path.join(self.keys, key + ".key"), "-m", path,
+               "-x", path + ".minisig", "-t", claim]
+        if legacy:
+            cmd.insert(2, "-l")
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        self.mtime += 10
+        os.utime(path + ".minisig", (self.mtime, self.mtime))
+
+    def publish_signed(self, version, key="office", claim=None, legacy=False, **changes):
+        self.publish("feed.json", self.feed_bytes(version, **changes))
+        self.sign("feed.json", claim or f"feed_id={self.base['feed_id']} version={version}", key, legacy)
+
+    def status_json(self):
+        with open(self.status, encoding="utf-8") as f:
+            return json.load(f)
+
+    def cleanup(self):
+        if self.nginx:
+            self.nginx.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class Nginx:
+    def __init__(self, env):
+        self.env = env
+        self.dir = os.path.join(env.tmp, "nginx")
+        os.makedirs(self.dir, exist_ok=True)
+        self.port = free_port()
+        self.proc = None
+        self.access_log = os.path.join(self.dir, "access.log")
+        env.nginx = self
+
+    def url(self, path="/feed.json"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self):
+        d = self.dir
+        conf = f"""
+daemon off;
+master_process off;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log info;
+events {{ worker_connections 64; }}
+http {{
+  log_format campus '$request_method $uri $status $body_bytes_sent $bytes_sent "$http_if_none_match" "$http_if_modified_since"';
+  access_log {self.access_log} campus;
+  client_body_temp_path {d}/client_body;
+  proxy_temp_path {d}/proxy;
+  fastcgi_temp_path {d}/fastcgi;
+  uwsgi_temp_path {d}/uwsgi;
+  scgi_temp_path {d}/scgi;
+  types {{ application/json json; text/plain minisig; }}
+  default_type application/octet-stream;
+  gzip on;
+  gzip_types application/json;
+  gzip_min_length 0;
+  server {{
+    listen 127.0.0.1:{self.port};
+    root {self.env.www};
+  }}
+}}
+"""
+        with open(os.path.join(d, "nginx.conf"), "w") as f:
+            f.write(conf)
+        self.proc = subprocess.Popen([self.env.args.nginx, "-p", d, "-e", os.path.join(d, "error.log"),
+                                      "-c", os.path.join(d, "nginx.conf")],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if not wait_for_port(self.port):
+            self.proc.kill()
+            err = self.proc.stderr.read().decode(errors="replace")
+            raise Failure(f"nginx did not start on 127.0.0.1:{self.port}: {err}")
+        log(f"nginx up on 127.0.0.1:{self.port}")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc and self.proc.stderr:
+            self.proc.stderr.close()
+        self.proc = None
+
+    def requests(self, uri="/feed.json"):
+        """(method, uri, status, body_bytes_sent, bytes_sent, if_none_match) per logged request."""
+        out = []
+        if not os.path.exists(self.access_log):
+            return out
+        with open(self.access_log) as f:
+            for line in f:
+                parts = line.split(" ", 5)
+                if len(parts) >= 5 and parts[1] == uri:
+                    out.append((parts[0], parts[1], int(parts[2]), int(parts[3]), int(parts[4]),
+                                parts[5].strip() if len(parts) > 5 else ""))
+        return out
+
+
+def sync_args(env, url, keys=(), extra=()):
+    """kiosk-sync's command line: test-sized limits, overridable by `extra`
+    (CLI11 refuses an option given twice)."""
+    limits = {"--connect-timeout": "2", "--timeout": "10", "--low-speed-time": "3", "--max-backoff": "4"}
+    extra = list(extra)
+    rest = []
+    i = 0
+    while i < len(extra):
+        if extra[i] in limits and i + 1 < len(extra):
+            limits[extra[i]] = extra[i + 1]
+            i += 2
+        else:
+            rest.append(extra[i])
+            i += 1
+    args = [env.args.kiosk_sync, "--feed", url, "--cache-dir", env.cache, "--status-file", env.status]
+    for option, value in limits.items():
+        args += [option, value]
+    for k in keys:
+        args += ["--trusted-key", k]
+    return args + rest
+
+
+def run_once(env, url, keys=(), extra=(), timeout=30):
+    """Runs `kiosk-sync --once`; returns (exit code, stdout lines, stderr, status, seconds, max RSS KiB)."""
+    args = sync_args(env, url, keys, list(extra) + ["--once"])
+    start = time.monotonic()
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        proc = subprocess.Popen(args, stdout=out_file, stderr=err_file, stdin=subprocess.DEVNULL)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        # wait4, not Popen.wait: it also gives this child's own peak RSS.
+        _, wait_status, usage = os.wait4(proc.pid, 0)
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(wait_status)
+        elapsed = time.monotonic() - start
+        rss = usage.ru_maxrss  # KiB on Linux
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
+    if elapsed >= timeout:
+        raise Failure(f"kiosk-sync --once did not finish within {timeout} s:\n{err.decode(errors='replace')}")
+    lines = out.decode(errors="replace").splitlines()
+    status = env.status_json() if os.path.exists(env.status) else None
+    if status is not None:
+        check(set(status) == STATUS_KEYS, f"status file keys {sorted(status)} != {sorted(STATUS_KEYS)}")
+    return proc.returncode, lines, err.decode(errors="replace"), status, elapsed, rss
+
+
+class Follower:
+    """kiosk-sync in poll mode, in the background."""
+
+    def __init__(self, env, url, poll=1, keys=(), extra=()):
+        self.env = env
+        self.proc = subprocess.Popen(sync_args(env, url, keys, list(extra) + ["--poll", str(poll)]),
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        self.lines = []
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            with self.lock:
+                self.lines.append((time.monotonic(), raw.decode(errors="replace").rstrip("\n")))
+
+    def wait_status(self, predicate, timeout, what):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            try:
+                last = self.env.status_json()
+                if predicate(last):
+                    return last
+            except (OSError, ValueError):
+                pass  # not written yet; atomic renames mean never half-written
+            check(self.proc.poll() is None, f"kiosk-sync exited early with {self.proc.returncode}")
+            time.sleep(0.05)
+        raise Failure(f"timed out after {timeout} s waiting for {what}; last status: {last}")
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                raise Failure("kiosk-sync did not stop within 10 s of SIGTERM")
+
+
+def expect_shown(status, version, source=None):
+    check(status is not None, "no status file")
+    check(status["feed_version"] == version, f"expected version {version} shown, status says {status}")
+    if source:
+        check(status["source"] == source, f"expected source {source}, status says {status}")
+
+
+def expect_refused(env, url, keys, shown_version, reason, extra=()):
+    rc, lines, err, status, _, _ = run_once(env, url, keys, extra)
+    check(rc == 1, f"expected exit 1 (refused), got {rc}: {lines}\n{err}")
+    expect_shown(status, shown_version)
+    check(status["last_error"] and reason in status["last_error"],
+          f"expected last_error containing {reason!r}, got {status['last_error']!r}")
+    check(status["offline"] is False, f"a refusal is not offline: {status}")
+    log(f"refused as expected: {status['last_error']}")
+    return status
+
+
+# ---------------------------------------------------------------------------
+# [SECTION] nginx scenarios
+
+def nginx_env(env):
+    server = Nginx(env)
+    env.publish("feed.json", env.feed_bytes(1))
+    server.start()
+    return server
+
+
+@scenario
+def nginx_first_fetch(env):
+    server = nginx_env(env)
+    rc, lines, err, status, elapsed, _ = run_once(env, server.url())
+    check(rc == 0, f"first fetch failed ({rc}): {err}")
+    expect_shown(status, 1, "network")
+    check(status["feed_id"] == "sync-test-school", status)
+    check(status["last_error"] is None and status["offline"] is False and status["stale"] is False, status)
+    check(status["etag"], f"nginx sends an ETag; status has none: {status}")
+    check(status["last_attempt"] and status["last_success"], status)
+    check(lines[-1].startswith("feed_id=sync-test-school version=1 source=network offline=0 stale=0"), lines)
+    check(os.path.exists(os.path.join(env.cache, "feed.cache")), "no cache written")
+    reqs = server.requests()
+    check(len(reqs) == 1 and reqs[0][2] == 200, reqs)
+    log(f"first fetch in {elapsed:.2f} s; nginx: {reqs[0]}")
+
+
+@scenario
+def nginx_not_modified(env):
+    server = nginx_env(env)
+    rc, *_ = run_once(env, server.url())
+    check(rc == 0, "first fetch failed")
+    # A restart polls with the cached validators ...
+    rc, lines, err, status, _, _ = run_once(env, server.url())
+    check(rc == 0, f"second fetch failed: {err}")
+    expect_shown(status, 1, "network")
+    # ... and so does a running screen, every poll.
+    follower = Follower(env, server.url(), poll=1)
+    time.sleep(3.5)
+    follower.stop()
+    reqs = server.requests()
+    check(len(reqs) >= 4, f"expected at least 4 requests, nginx logged {reqs}")
+    check(reqs[0][2] == 200, reqs)
+    for method, uri, st, body, total, validators in reqs[1:]:
+        check(st == 304, f"an unchanged poll was not answered 304: {reqs}")
+        check(body == 0 and total < 400, f"a 304 should cost a few hundred bytes, nginx sent {total}: {reqs}")
+        check(validators.startswith('"W/') or validators.startswith('"\\"'), f"no If-None-Match sent: {validators}")
+    log(f"200 cost {reqs[0][4]} bytes; each of {len(reqs) - 1} polls got 304 costing "
+        f"{sorted(set(r[4] for r in reqs[1:]))} bytes (headers only)")
+
+
+@scenario
+def nginx_update_within_one_poll(env):
+    server = nginx_env(env)
+    poll = 2
+    follower = Follower(env, server.url(), poll=poll)
+    try:
+        follower.wait_status(lambda s: s["feed_version"] == 1, 10, "version 1")
+        time.sleep(0.3)
+        env.publish("feed.json", env.feed_bytes(2))
+        published = time.monotonic()
+        follower.wait_status(lambda s: s["feed_version"] == 2 and s["source"] == "network", poll * 1.1 + 2,
+                             "version 2 within one poll")
+        took = time.monotonic() - published
+        check(took <= poll * 1.1 + 1.0, f"update took {took:.2f} s with a {poll} s poll")
+        log(f"update shown {took:.2f} s after publishing (poll {poll} s ±10 %)")
+    finally:
+        follower.stop()
+    with follower.lock:
+        versions = [l for _, l in follower.lines if "version=2" in l]
+    check(versions, f"no line printed for version 2: {follower.lines}")
+
+
+@scenario
+def nginx_bad_feed_refused(env):
+    server = nginx_env(env)
+    rc, *_ = run_once(env, server.url())
+    check(rc == 0, "first fetch failed")
+    env.publish("feed.json", b'{"format": "campus-kiosk-feed", "format_version": 1, "feed_id": "sync-te')
+    expect_refused(env, server.url(), (), 1, "invalid feed")
+    bad = json.loads(env.feed_bytes(2))
+    bad["competitions"][0]["rounds"][0]["scores"][0]["hygiene"] = 23  # above max 20
+    env.publish("feed.json", json.dumps(bad, ensure_ascii=False).encode())
+    status = expect_refused(env, server.url(), (), 1, "/competitions/0/rounds/0/scores/0")
+    check(status["source"] == "cache", f"the old feed stays, from the cache: {status}")
+    # Fixed upstream: shown at the next poll.
+    env.publish("feed.json", env.feed_bytes(2))
+    rc, _, _, status, _, _ = run_once(env, server.url())
+    check(rc == 0, status)
+    expect_shown(status, 2, "network")
+
+
+@scenario
+def nginx_server_down(env):
+    server = nginx_env(env)
+    follower = Follower(env, server.url(), poll=1)
+    try:
+        follower.wait_status(lambda s: s["feed_version"] == 1 and s["source"] == "network", 10, "version 1")
+        server.stop()
+        status = follower.wait_status(lambda s: s["offline"], 6, "offline")
+        expect_shown(status, 1)
+        check("127.0.0.1" in status["last_error"], f"error names the place: {status['last_error']}")
+        log(f"offline: {status['last_error']}")
+        # Back up: the backoff (capped at 4 s here) brings it back online.
+        server.start()
+        status = follower.wait_status(lambda s: not s["offline"] and s["last_error"] is None, 12, "online again")
+        expect_shown(status, 1, "network")
+    finally:
+        follower.stop()
+
+
+@scenario
+def nginx_kill9_restart_offline(env):
+    server = nginx_env(env)
+    follower = Follower(env, server.url(), poll=1)
+    follower.wait_status(lambda s: s["feed_version"] == 1, 10, "version 1")
+    env.publish("feed.json", env.feed_bytes(2))
+    follower.wait_status(lambda s: s["feed_version"] == 2, 10, "version 2")
+    follower.kill9()
+    server.stop()
+    os.remove(env.status)
+    # The cached feed is shown before the first fetch even starts ...
+    follower = Follower(env, server.url(), poll=1)
+    try:
+        status = follower.wait_status(lambda s: s["feed_version"] == 2, 5, "cached version 2")
+        check(status["source"] == "cache", status)
+        # ... and stays when the fetch fails.
+        status = follower.wait_status(lambda s: s["offline"], 6, "offline")
+        expect_shown(status, 2, "cache")
+        with follower.lock:
+            first = follower.lines[0][1] if follower.lines else ""
+        check(first.startswith("feed_id=sync-test-school version=2 source=cache"), follower.lines)
+        log(f"after kill -9 and restart with the server down: {first}")
+    finally:
+        follower.stop()
+
+
+@scenario
+def nginx_older_version_refused(env):
+    server = nginx_env(env)
+    env.publish("feed.json", env.feed_bytes(5))
+    rc, *_ = run_once(env, server.url())
+    check(rc == 0, "version 5 not accepted")
+    env.publish("feed.json", env.feed_bytes(3))
+    expect_refused(env, server.url(), (), 5, "rollback")
+    # Even after the cache is lost, the guard remembers.
+    os.remove(os.path.join(env.cache, "feed.cache"))
+    rc, _, _, status, _, _ = run_once(env, server.url())
+    check(rc == 1 and status["feed_version"] is None and "rollback" in status["last_error"], status)
+    # Another school's feed is refused too.
+    env.publish("feed.json", env.feed_bytes(9, feed_id="another-school"))
+    rc, _, _, status, _, _ = run_once(env, server.url())
+    check(rc == 1 and "pinned" in status["last_error"], status)
+    # The operator's reset: the older version is accepted.
+    env.publish("feed.json", env.feed_bytes(3))
+    rc, _, _, status, _, _ = run_once(env, server.url(), extra=["--reset-rollback"])
+    check(rc == 0, status)
+    expect_shown(status, 3, "network")
+
+
+@scenario
+def nginx_signed_accepted(env):
+    server = nginx_env(env)
+    env.publish_signed(1)
+    rc, _, err, status, _, _ = run_once(env, server.url(), [env.key("office")])
+    check(rc == 0, f"signed feed refused: {status} {err}")
+    expect_shown(status, 1, "network")
+    # Legacy Ed signatures, and a second trusted key next to the first.
+    env.publish_signed(2, key="other", legacy=True)
+    rc, _, err, status, _, _ = run_once(env, server.url(), [env.key("office"), env.key("other")])
+    check(rc == 0, f"legacy signed feed refused: {status}")
+    expect_shown(status, 2, "network")
+    # A restart re-verifies the cached feed and signature.
+    server.stop()
+    rc, lines, _, status, _, _ = run_once(env, server.url(), [env.key("office"), env.key("other")])
+    check(lines[0].startswith("feed_id=sync-test-school version=2 source=cache"), lines)
+    # With only the office key the cached feed (signed by `other`) is not trusted.
+    rc, lines, _, status, _, _ = run_once(env, server.url(), [env.key("office")])
+    check(status["feed_version"] is None, f"cache signed by an untrusted key was shown: {status}")
+
+
+@scenario
+def nginx_expired_feed_stale(env):
+    server = nginx_env(env)
+    env.publish("feed.json", env.feed_bytes(2, expires_at="2020-01-01T00:00:00+08:00"))
+    rc, lines, _, status, _, _ = run_once(env, server.url())
+    check(rc == 0, status)
+    expect_shown(status, 2, "network")
+    check(status["stale"] is True, f"past expires_at, the feed is shown marked stale: {status}")
+    check("stale=1" in lines[-1], lines)
+    env.publish("feed.json", env.feed_bytes(3, expires_at="2999-01-01T00:00:00+08:00"))
+    rc, _, _, status, _, _ = run_once(env, server.url())
+    check(rc == 0 and status["stale"] is False and status["feed_version"] == 3, status)
+
+
+def signed_env(env):
+    server = nginx_env(env)
+    env.publish_signed(1)
+    rc, *_ = run_once(env, server.url(), [env.key("office")])
+    check(rc == 0, "signed version 1 not accepted")
+    return server
+
+
+@scenario
+def nginx_tampered_body_refused(env):
+    server = signed_env(env)
+    env.publish_signed(2)
+    tampered = json.loads(open(os.path.join(env.www, "feed.json"), encoding="utf-8").read())
+    tampered["competitions"][0]["rounds"][0]["scores"][0]["hygiene"] = 20  # was 19
+    env.publish("feed.json", json.dumps(tampered, ensure_ascii=False, indent=1).encode())
+    expect_refused(env, server.url(), [env.key("office")], 1, "does not match the content")
+
+
+@scenario
+def nginx_wrong_key_refused(env):
+    server = signed_env(env)
+    env.publish_signed(2, key="other")
+    expect_refused(env, server.url(), [env.key("office")], 1, "not a trusted key")
+
+
+@scenario
+def nginx_missing_signature_refused(env):
+    server = signed_env(env)
+    env.publish("feed.json", env.feed_bytes(2))
+    env.unpublish("feed.json.minisig")
+    expect_refused(env, server.url(), [env.key("office")], 1, "signature missing")
+    # Unsigned from the start, with keys configured: nothing is shown.
+    shutil.rmtree(env.cache)
+    rc, _, _, status, _, _ = run_once(env, server.url(), [env.key("office")])
+    check(rc == 1 and status["feed_version"] is None, status)
+
+
+@scenario
+def nginx_mismatched_trusted_comment_refused(env):
+    server = signed_env(env)
+    env.publish_signed(2, claim="feed_id=sync-test-school version=3")
+    expect_refused(env, server.url(), [env.key("office")], 1, "does not match the feed")
+    env.publish_signed(2, claim="feed_id=another-school version=2")
+    expect_refused(env, server.url(), [env.key("office")], 1, "does not match the feed")
+    # minisign's default trusted comment (timestamp, file name) claims nothing.
+    env.publish("feed.json", env.feed_bytes(2))
+    subprocess.run([env.args.minisign, "-S", "-s", os.path.join(env.keys, "office.key"), "-m",
+                    os.path.join(env.www, "feed.json")], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    expect_refused(env, server.url(), [env.key("office")], 1, "does not match the feed")
+
+
+# ---------------------------------------------------------------------------
+# [SECTION] fault scenarios
+
+MiB = 1 << 20
+RSS_LIMIT_KIB = 64 * 1024
+
+
+class FaultHandler(socketserver.BaseRequestHandler):
+    """Speaks just enough HTTP/1.1 to misbehave in one chosen way."""
+
+    def handle(self):
+        self.request.settimeout(30)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = self.request.recv(4096)
+            if not chunk:
+                return
+            data += chunk
+        mode = self.server.mode
+        self.server.requests.append(data.split(b"\r\n", 1)[0].decode())
+        try:
+            getattr(self, "mode_" + mode)()
+        except (BrokenPipeError, ConnectionResetError, socket.timeout, OSError):
+            pass  # the client gave up on us: that is the point
+
+    def send(self, data):
+        self.request.sendall(data)
+
+    def headers(self, extra="", length=None):
+        h = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + extra
+        if length is not None:
+            h += f"Content-Length: {length}\r\n"
+        self.send((h + "\r\n").encode())
+
+    def wait_until_closed(self, seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not self.server.stopping:
+            self.request.settimeout(0.2)
+            try:
+                if self.request.recv(1) == b"":
+                    return
+            except socket.timeout:
+                pass
+
+    def mode_drip(self):  # a byte every 3 s: the low-speed limit must drop it
+        self.headers(length=1000)
+        for _ in range(1000):
+            if self.server.stopping:
+                return
+            self.send(b" ")
+            time.sleep(3)
+
+    def mode_silent(self):  # headers, then nothing at all
+        self.headers(length=1000)
+        self.wait_until_closed(60)
+
+    def mode_silent_headers(self):  # not even a status line
+        self.wait_until_closed(60)
+
+    def mode_endless(self):  # chunked, fast, forever
+        self.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+        chunk = b"[" * 65536
+        frame = b"%x\r\n" % len(chunk) + chunk + b"\r\n"
+        while not self.server.stopping:
+            self.send(frame)
+
+    def mode_big_announced(self):  # Content-Length: 50 MiB
+        self.headers(length=50 * MiB)
+        block = b" " * 65536
+        for _ in range(50 * MiB // len(block)):
+            self.send(block)
+
+    def mode_big_unannounced(self):  # 50 MiB, no length, ends at close
+        self.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
+        block = b" " * 65536
+        for _ in range(50 * MiB // len(block)):
+            self.send(block)
+
+    def mode_gzip_bomb(self):  # ~100 KiB on the wire, 100 MiB decompressed
+        body = self.server.bomb
+        self.headers("Content-Encoding: gzip\r\n", length=len(body))
+        self.send(body)
+
+    def mode_redirect_file(self):
+        self.send(b"HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n")
+
+    def mode_redirect_loop(self):  # one hop too many
+        last = self.server.requests[-1].split()[1].strip("/")
+        n = int(last) if last.isdigit() else 0
+        self.send(f"HTTP/1.1 302 Found\r\nLocation: /{n + 1}\r\nContent-Length: 0\r\n\r\n".encode())
+
+    def mode_trickle(self):  # above the low-speed limit, but never done: the total timeout ends it
+        self.headers(length=1 * MiB)  # under the 4 MiB cap
+        while not self.server.stopping:
+            self.send(b" " * 16)
+            time.sleep(0.5)
+
+
+class FaultServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, mode):
+        super().__init__(("127.0.0.1", 0), FaultHandler)
+        self.mode = mode
+        self.requests = []
+        self.stopping = False
+        if mode == "gzip_bomb":
+            comp = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip container
+            zeros = b"\0" * MiB
+            self.bomb = b"".join(comp.compress(zeros) for _ in range(100)) + comp.flush()
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path="/feed.json"):
+        return f"http://127.0.0.1:{self.server_address[1]}{path}"
+
+    def close(self):
+        self.stopping = True
+        self.shutdown()
+        self.server_close()
+
+
+def fault(env, mode, limit_s, reason, extra=()):
+    """Runs one --once fetch against a misbehaving server; it must give up within
+    limit_s seconds, with `reason` in the error, in bounded memory, and keep the
+    feed it had."""
+    # Something to keep: a cached version 1 from a well-behaved file:// source.
+    good = env.publish("good.json", env.feed_bytes(1))
+    rc, *_ = run_once(env, good)
+    check(rc == 0, "could not seed the cache")
+    server = FaultServer(mode)
+    try:
+        rc, lines, err, status, elapsed, rss = run_once(env, server.url(), extra=extra, timeout=limit_s + 20)
+    finally:
+        server.close()
+    log(f"{mode}: gave up after {elapsed:.2f} s (limit {limit_s} s), peak RSS {rss // 1024} MiB: "
+        f"{status['last_error']}")
+    check(rc == 1, f"expected failure, got {rc}: {lines}")
+    check(elapsed <= limit_s, f"{mode}: took {elapsed:.2f} s, limit {limit_s} s")
+    check(rss < RSS_LIMIT_KIB, f"{mode}: peak RSS {rss} KiB over {RSS_LIMIT_KIB} KiB")
+    check(status["last_error"] and reason in status["last_error"],
+          f"{mode}: expected {reason!r} in last_error, got {status['last_error']!r}")
+    check("127.0.0.1" in status["last_error"], f"error names the place: {status['last_error']}")
+    expect_shown(status, 1)
+
+
+@scenario
+def fault_stop_during_transfer(env):
+    """A hung transfer neither delays the cached feed nor holds up a stop."""
+    good = env.publish("good.json", env.feed_bytes(1))
+    rc, *_ = run_once(env, good)
+    check(rc == 0, "could not seed the cache")
+    os.remove(env.status)
+    server = FaultServer("silent")
+    try:
+        follower = Follower(env, server.url(), extra=["--low-speed-time", "60", "--timeout", "120"])
+        status = follower.wait_status(lambda s: s["feed_version"] == 1, 3, "the cached feed while the fetch hangs")
+        check(status["source"] == "cache" and status["last_attempt"] is None, status)
+        time.sleep(1.0)
+        check(len(server.requests) == 1, f"the fetch should be in flight: {server.requests}")
+        start = time.monotonic()
+        follower.stop()
+        took = time.monotonic() - start
+        log(f"SIGTERM during a hung transfer: exited after {took:.2f} s")
+        check(took < 2.5, f"stop took {took:.2f} s")
+    finally:
+        server.close()
+
+
+# kiosk-sync runs with --low-speed-time 3 --timeout 10 (see sync_args).
+@scenario
+def fault_slow_drip(env):
+    fault(env, "drip", 6, "Timeout")
+
+
+@scenario
+def fault_silence_after_headers(env):
+    fault(env, "silent", 6, "Timeout")
+    fault(env, "silent_headers", 6, "Timeout")
+
+
+@scenario
+def fault_endless_body(env):
+    fault(env, "endless", 5, "larger than 4194304 bytes")
+
+
+@scenario
+def fault_50mib_body(env):
+    fault(env, "big_announced", 5, "Maximum file size exceeded")
+    fault(env, "big_unannounced", 5, "larger than 4194304 bytes")
+
+
+@scenario
+def fault_gzip_bomb(env):
+    fault(env, "gzip_bomb", 5, "after decompression")
+
+
+@scenario
+def fault_redirect_to_file(env):
+    fault(env, "redirect_file", 3, "file")
+    fault(env, "redirect_loop", 3, "redirect")
+
+
+@scenario
+def fault_total_timeout(env):
+    fault(env, "trickle", 8, "Timeout", extra=["--timeout", "4"])
+
+
+# ---------------------------------------------------------------------------
+# [SECTION] crash safety
+
+def decode_cache(data):
+    """Python twin of FeedCache::decode: returns the body, or None when the file
+    is not a whole container."""
+    magic = b"campus-kiosk-cache 1\n"
+    if not data.startswith(magic):
+        return None
+    rest = data[len(magic):]
+    nl = rest.find(b"\n")
+    if nl < 0:
+        return None
+    meta = json.loads(rest[:nl])
+    content = rest[nl + 1:]
+    if len(content) != meta["body_bytes"] + meta["signature_bytes"]:
+        return None
+    body = content[:meta["body_bytes"]]
+    if hashlib.blake2b(body, digest_size=32).hexdigest() != meta["body_blake2b"]:
+        return None
+    return body
+
+
+@scenario
+def crash_kill9_cache_writer(env):
+    """kill -9 the cache writer at random moments, 1,000 times; the cache must
+    always hold the old or the new feed, whole. The kill loop runs inside
+    cache_crash_writer (fork, random delay, SIGKILL, read back)."""
+    writer = env.args.crash_writer
+    # Two different feeds, ~180 KiB each: large enough that a kill often lands
+    # mid-write, small enough that 1,000 kills (each waiting out an fsync) fit in ~35 s.
+    pad_a = "甲" * 60000
+    pad_b = "乙" * 62000
+    a = env.publish("a.json", env.feed_bytes(1, padding=pad_a))
+    b = env.publish("b.json", env.feed_bytes(2, padding=pad_b))
+    feeds = {open(a, "rb").read(): "a", open(b, "rb").read(): "b"}
+    cache_file = os.path.join(env.cache, "feed.cache")
+    subprocess.run([writer, env.cache, a, b, "--count", "1"], check=True)
+    check(decode_cache(open(cache_file, "rb").read()) in feeds, "the first write is not whole")
+
+    seed = int(os.environ.get("CRASH_SEED", str(time.time_ns() % 2**31)))
+    start = time.monotonic()
+    proc = subprocess.run([writer, env.cache, a, b, "--kill-test", "1000", "--seed", str(seed),
+                           "--max-delay-us", "40000"], capture_output=True, text=True, timeout=100)
+    took = time.monotonic() - start
+    check(proc.returncode == 0, f"crash test failed (CRASH_SEED={seed} reproduces): {proc.stderr}")
+    summary = dict(kv.split("=") for kv in proc.stdout.split())
+    log(f"{summary['kills']} kills in {took:.1f} s: cache held feed a {summary['whole_a']}x, "
+        f"feed b {summary['whole_b']}x, whole every time; {summary['mid_write']} kills landed mid-write "
+        f"(seed {seed})")
+    check(int(summary["kills"]) >= 1000, summary)
+    check(int(summary["whole_a"]) > 0 and int(summary["whole_b"]) > 0, f"the writer never alternated: {summary}")
+    check(int(summary["mid_write"]) > 0, "no kill landed mid-write: the test proves nothing")
+    # And an independent reader (this file's Python twin of FeedCache::decode) agrees.
+    check(decode_cache(open(cache_file, "rb").read()) in feeds, "final cache not whole")
+
+
+# ---------------------------------------------------------------------------
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("scenario", nargs="?")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--kiosk-sync")
+    parser.add_argument("--nginx", default="/usr/sbin/nginx")
+    parser.add_argument("--minisign", default="/usr/bin/minisign")
+    parser.add_argument("--crash-writer")
+    parser.add_argument("--fixtures")
+    args = parser.parse_args()
+    if args.list:
+        print(";".join(SCENARIOS))
+        return 0
+    if args.scenario not in SCENARIOS:
+        parser.error(f"unknown scenario {args.scenario!r}; known: {', '.join(SCENARIOS)}")
+    # No test talks to anything but 127.0.0.1, whatever the environment says.
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        os.environ.pop(var, None)
+    env = Env(args)
+    try:
+        SCENARIOS[args.scenario](env)
+    except Failure as e:
+        print(f"FAIL {args.scenario}: {e}", file=sys.stderr, flush=True)
+        print(f"(kept {env.tmp} for inspection)", file=sys.stderr)
+        env.nginx and env.nginx.stop()
+        return 1
+    env.cleanup()
+    print(f"PASS {args.scenario}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

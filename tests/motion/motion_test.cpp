@@ -1,0 +1,564 @@
+// The motion layer under Xvfb (Mesa llvmpipe): pixels read back from
+// offscreen framebuffers. Screenshots of what was checked are written next to
+// the test binary (motion-*.png) for a person to look at.
+//
+// Sections: [harness] [clock] [flag] [transition] [background] [fallback] [calm]
+#include <gtest/gtest.h>
+
+#include <glad/gl.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
+#include <imgui.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <stb_image_write.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kiosk/motion/background.hpp"
+#include "kiosk/motion/flag_renderer.hpp"
+#include "kiosk/motion/gl_program.hpp"
+#include "kiosk/motion/motion_clock.hpp"
+#include "kiosk/motion/motion_layer.hpp"
+#include "kiosk/motion/page_transition.hpp"
+#include "kiosk/theme.hpp"
+
+namespace motion = campus::kiosk::motion;
+namespace theme = campus::kiosk::theme;
+
+namespace {
+
+// [SECTION] harness ----------------------------------------------------------------------
+constexpr int kWidth = 640;
+constexpr int kHeight = 360;
+
+// A hidden window carries the GL 3.3 core context; ImGui with its OpenGL3
+// backend draws (no GLFW backend: the tests set the display size themselves).
+class GlEnvironment : public ::testing::Environment {
+public:
+    void SetUp() override {
+        glfwSetErrorCallback([](int code, const char* text) { std::fprintf(stderr, "GLFW 0x%x: %s\n", code, text); });
+        ASSERT_EQ(glfwInit(), GLFW_TRUE) << "no X display: run through xvfb-run -a";
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+        glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+        glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+        glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+        glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+        window_ = glfwCreateWindow(64, 64, "motion_tests", nullptr, nullptr);
+        ASSERT_NE(window_, nullptr) << "no GL 3.3 core context";
+        glfwMakeContextCurrent(window_);
+        ASSERT_NE(gladLoadGL(glfwGetProcAddress), 0);
+        std::printf("GL renderer: %s\n", reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
+        ImGui::CreateContext();
+        ImGui::GetIO().IniFilename = nullptr;
+        ASSERT_TRUE(ImGui_ImplOpenGL3_Init("#version 330"));
+    }
+    void TearDown() override {
+        ImGui_ImplOpenGL3_Shutdown();
+        ImGui::DestroyContext();
+        glfwDestroyWindow(window_);
+        glfwTerminate();
+    }
+
+private:
+    GLFWwindow* window_ = nullptr;
+};
+
+struct Rgba {
+    std::uint8_t r, g, b, a;
+};
+
+// An RGBA8 framebuffer to draw into and read back (a hidden window's own
+// framebuffer has no defined pixels to read).
+class Offscreen {
+public:
+    Offscreen(int width, int height) : width_(width), height_(height) {
+        glGenRenderbuffers(1, &color_);
+        glBindRenderbuffer(GL_RENDERBUFFER, color_);
+        glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
+        glGenFramebuffers(1, &framebuffer_);
+        glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
+        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, color_);
+        EXPECT_EQ(glCheckFramebufferStatus(GL_FRAMEBUFFER), static_cast<GLenum>(GL_FRAMEBUFFER_COMPLETE));
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    }
+    ~Offscreen() {
+        glDeleteFramebuffers(1, &framebuffer_);
+        glDeleteRenderbuffers(1, &color_);
+    }
+    GLuint id() const { return framebuffer_; }
+    void bind() const {
+        glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
+        glViewport(0, 0, width_, height_);
+    }
+    // Top row first, like the screen.
+    std::vector<Rgba> read() const {
+        std::vector<Rgba> gl_rows(static_cast<std::size_t>(width_ * height_));
+        glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        glReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, gl_rows.data());
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        std::vector<Rgba> image(gl_rows.size());
+        for (int y = 0; y < height_; ++y)
+            for (int x = 0; x < width_; ++x)
+                image[static_cast<std::size_t>(y * width_ + x)] = gl_rows[static_cast<std::size_t>((height_ - 1 - y) * width_ + x)];
+        return image;
+    }
+
+private:
+    int width_, height_;
+    GLuint framebuffer_ = 0, color_ = 0;
+};
+
+void save_png(const std::string& name, const std::vector<Rgba>& image, int width, int height) {
+    const std::string path = std::string(MOTION_TESTS_OUTPUT_DIR) + "/" + name;
+    stbi_write_png(path.c_str(), width, height, 4, image.data(), width * 4);
+}
+
+void clear_to(ImU32 color) {
+    const ImVec4 c = ImGui::ColorConvertU32ToFloat4(color);
+    glDisable(GL_SCISSOR_TEST);
+    glClearColor(c.x, c.y, c.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+}
+
+// Builds one ImGui frame with `build` drawing into the background draw list.
+void compose(const std::function<void(ImDrawList*)>& build) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(kWidth, kHeight);
+    io.DeltaTime = 1.0f / 30.0f;
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    build(ImGui::GetBackgroundDrawList());
+    ImGui::Render();
+}
+
+void render_ui() { ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData()); }
+
+// Draws a frame on paper into `target` and reads it back.
+std::vector<Rgba> render(Offscreen& target, const std::function<void(ImDrawList*)>& build) {
+    compose(build);
+    target.bind();
+    clear_to(theme::page_background);
+    render_ui();
+    return target.read();
+}
+
+Rgba at(const std::vector<Rgba>& image, int x, int y) { return image[static_cast<std::size_t>(y * kWidth + x)]; }
+
+bool is_flag_red(Rgba p) {
+    // Hue within ±25° of red, clearly saturated, not black: lit or shaded cloth.
+    const int mx = std::max({p.r, p.g, p.b}), mn = std::min({p.r, p.g, p.b});
+    if (mx < 70 || mx != p.r) return false;
+    const double saturation = static_cast<double>(mx - mn) / mx;
+    const double hue = 60.0 * (static_cast<double>(p.g) - p.b) / std::max(1, mx - mn);  // degrees from red
+    return saturation > 0.6 && std::fabs(hue) < 25.0;
+}
+
+double share(const std::vector<Rgba>& image, ImVec2 min, ImVec2 max, const std::function<bool(Rgba)>& test) {
+    int hits = 0, total = 0;
+    for (int y = static_cast<int>(min.y); y < static_cast<int>(max.y); ++y)
+        for (int x = static_cast<int>(min.x); x < static_cast<int>(max.x); ++x, ++total)
+            if (test(at(image, x, y))) ++hits;
+    return total > 0 ? static_cast<double>(hits) / total : 0;
+}
+
+int differing_pixels(const std::vector<Rgba>& a, const std::vector<Rgba>& b) {
+    int n = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i].r != b[i].r || a[i].g != b[i].g || a[i].b != b[i].b) ++n;
+    return n;
+}
+
+bool same_rgb(Rgba a, Rgba b, int tolerance = 0) {
+    return std::abs(a.r - b.r) <= tolerance && std::abs(a.g - b.g) <= tolerance && std::abs(a.b - b.b) <= tolerance;
+}
+
+const ImVec2 kFlagMin(100, 60);
+const ImVec2 kFlagMax(400, 300);
+
+// [SECTION] clock -------------------------------------------------------------------------
+TEST(MotionClock, StillUntilAPageArrives) {
+    motion::MotionClock clock;
+    EXPECT_FALSE(clock.animating(0));
+    EXPECT_EQ(clock.next_frame_due(), motion::MotionClock::kNever);
+}
+
+TEST(MotionClock, FlagWavesAtTheCapThenRestsInTheStillPose) {
+    motion::MotionSettings settings;
+    settings.background = false;
+    motion::MotionClock clock(settings);
+    clock.page_arrived(100.0);
+    EXPECT_TRUE(clock.animating(100.0));
+    EXPECT_TRUE(clock.transition_running(100.2));
+    EXPECT_NEAR(clock.transition_progress(100.25), 0.5f, 1e-4);
+    clock.frame_drawn(100.0, true);
+    EXPECT_NEAR(clock.next_frame_due(), 100.0 + 1.0 / 30, 1e-9);  // 30 fps cap
+    const double wave_end = 100.0 + 3 * static_cast<double>(motion::kFlagWavePeriod);
+    EXPECT_GT(clock.flag_time(101.0), 0.9f);
+    clock.frame_drawn(wave_end - 0.01, true);
+    EXPECT_NEAR(clock.next_frame_due(), wave_end, 1e-9);  // the rest pose's frame is owed
+    EXPECT_TRUE(clock.animating(wave_end + 5));
+    EXPECT_EQ(clock.flag_time(wave_end), 0.0f);  // whole periods: rest = the t = 0 pose
+    clock.frame_drawn(wave_end, true);
+    EXPECT_FALSE(clock.animating(wave_end + 5));
+    EXPECT_EQ(clock.next_frame_due(), motion::MotionClock::kNever);
+}
+
+TEST(MotionClock, APageWithoutAFlagOnlyRunsTheTransition) {
+    motion::MotionSettings settings;
+    settings.background = false;
+    motion::MotionClock clock(settings);
+    clock.page_arrived(10.0);
+    clock.frame_drawn(10.0, false);
+    clock.frame_drawn(10.6, false);  // past the 0.5 s transition
+    EXPECT_FALSE(clock.animating(10.7));
+}
+
+TEST(MotionClock, BackgroundMovesInBurstsAtALowRateAndResumesWhereItStopped) {
+    motion::MotionSettings settings;
+    settings.flag_wave_periods = 0;
+    settings.transition_seconds = 0;
+    motion::MotionClock clock(settings);
+    clock.page_arrived(0.0, false);
+    clock.frame_drawn(0.0, false);
+    EXPECT_NEAR(clock.next_frame_due(), 0.1, 1e-9);  // 10 fps
+    EXPECT_NEAR(clock.background_time(3.0), 3.0f, 1e-5);
+    EXPECT_NEAR(clock.background_time(9.0), 4.0f, 1e-5);  // the burst is over: still
+    clock.frame_drawn(4.0, false);
+    EXPECT_FALSE(clock.animating(9.0));
+    clock.page_arrived(15.0);
+    EXPECT_NEAR(clock.background_time(15.0), 4.0f, 1e-5);  // no jump at the next page
+    EXPECT_NEAR(clock.background_time(16.0), 5.0f, 1e-5);
+}
+
+TEST(MotionClock, CalmNeverAnimates) {
+    motion::MotionSettings settings;
+    settings.calm = true;
+    motion::MotionClock clock(settings);
+    clock.page_arrived(1.0);
+    clock.frame_drawn(1.0, true);
+    EXPECT_FALSE(clock.animating(1.1));
+    EXPECT_FALSE(clock.transition_running(1.1));
+    EXPECT_EQ(clock.next_frame_due(), motion::MotionClock::kNever);
+    EXPECT_EQ(clock.flag_time(2.0), 0.0f);
+    EXPECT_EQ(clock.background_time(2.0), 0.0f);
+}
+
+// [SECTION] flag --------------------------------------------------------------------------
+TEST(Flag, IsRedWavesAndRepeatsItselfAtTheSameTime) {
+    motion::FlagRenderer flags;
+    ASSERT_TRUE(flags.available());
+    Offscreen target(kWidth, kHeight);
+    const auto draw_at = [&](float t) {
+        return render(target, [&](ImDrawList* dl) { ASSERT_TRUE(flags.add(dl, kFlagMin, kFlagMax, t)); });
+    };
+    const auto still = draw_at(0.0f);
+    const auto again = draw_at(0.0f);
+    const auto later = draw_at(0.5f);
+    save_png("motion-flag-t0.png", still, kWidth, kHeight);
+    save_png("motion-flag-t0.5.png", later, kWidth, kHeight);
+
+    // The cloth, less the band its wave may move through, is red.
+    const motion::FlagLayout layout = motion::flag_layout(kFlagMin, kFlagMax);
+    const float h = layout.cloth_max.y - layout.cloth_min.y;
+    const ImVec2 inner_min(layout.cloth_min.x + 4, layout.cloth_min.y + 0.1f * h);
+    const ImVec2 inner_max(layout.cloth_max.x - 0.08f * h, layout.cloth_max.y - 0.1f * h);
+    for (const auto* image : {&still, &later}) {
+        EXPECT_GT(share(*image, inner_min, inner_max, is_flag_red), 0.9);
+    }
+    // Folds read as light and dark: the cloth is not one flat colour.
+    int darkest = 255, lightest = 0;
+    for (int x = static_cast<int>(inner_min.x); x < static_cast<int>(inner_max.x); ++x) {
+        const Rgba p = at(later, x, static_cast<int>((inner_min.y + inner_max.y) / 2 - 0.3f * h));
+        darkest = std::min<int>(darkest, p.r);
+        lightest = std::max<int>(lightest, p.r);
+    }
+    EXPECT_GT(lightest - darkest, 40) << "no shading across the cloth";
+    // The pole is there, the page around it untouched.
+    EXPECT_TRUE(same_rgb(at(still, static_cast<int>(layout.pole_min.x) + 2, static_cast<int>(kFlagMax.y) - 5),
+                         Rgba{0x6B, 0x5B, 0x4B, 255}, 2));
+    EXPECT_TRUE(same_rgb(at(still, 20, 20), Rgba{0xFA, 0xF7, 0xF0, 255}));
+    EXPECT_TRUE(same_rgb(at(still, static_cast<int>(kFlagMax.x) + 20, 150), Rgba{0xFA, 0xF7, 0xF0, 255}));
+
+    EXPECT_EQ(differing_pixels(still, again), 0) << "the same t must give the same frame";
+    const int moved = differing_pixels(still, later);
+    EXPECT_GT(moved, static_cast<int>(0.05 * (layout.cloth_max.x - layout.cloth_min.x) * h)) << "the flag does not wave";
+    // One full period later the pose is the rest pose again (the clock relies on it).
+    const auto full_period = draw_at(motion::kFlagWavePeriod);
+    EXPECT_LT(differing_pixels(still, full_period), 50);
+}
+
+TEST(Flag, SitsInItsPlaceAmongTheUi) {
+    motion::FlagRenderer flags;
+    ASSERT_TRUE(flags.available());
+    Offscreen target(kWidth, kHeight);
+    const float middle = (kFlagMin.x + kFlagMax.x) / 2;
+    const auto image = render(target, [&](ImDrawList* dl) {
+        dl->AddRectFilled(ImVec2(0, 0), ImVec2(kWidth, kHeight), theme::panel);  // under the flag
+        ASSERT_TRUE(flags.add(dl, kFlagMin, kFlagMax, 0.3f));
+        dl->AddRectFilled(ImVec2(middle, 0), ImVec2(kWidth, kHeight), theme::holder_row);  // over it
+        // A clipped flag: only its left 40 px may show.
+        dl->PushClipRect(ImVec2(450, 0), ImVec2(490, kHeight));
+        ASSERT_TRUE(flags.add(dl, ImVec2(450, 60), ImVec2(600, 200), 0.3f));
+        dl->PopClipRect();
+    });
+    save_png("motion-flag-order.png", image, kWidth, kHeight);
+    const motion::FlagLayout layout = motion::flag_layout(kFlagMin, kFlagMax);
+    const float cy = (layout.cloth_min.y + layout.cloth_max.y) / 2;
+    EXPECT_TRUE(is_flag_red(at(image, static_cast<int>(middle) - 30, static_cast<int>(cy))));
+    EXPECT_TRUE(same_rgb(at(image, static_cast<int>(middle) + 30, static_cast<int>(cy)), Rgba{0xFD, 0xEC, 0xEA, 255}));
+    EXPECT_TRUE(is_flag_red(at(image, 480, 120)));
+    EXPECT_TRUE(same_rgb(at(image, 520, 120), Rgba{0xFD, 0xEC, 0xEA, 255})) << "the clip rectangle was not honoured";
+    EXPECT_EQ(flags.flags_in_frame(), 2);
+}
+
+TEST(Flag, PlainRedByDefaultWithAnOptionalStar) {
+    motion::FlagRenderer flags;
+    ASSERT_TRUE(flags.available());
+    Offscreen target(kWidth, kHeight);
+    const motion::FlagLayout layout = motion::flag_layout(kFlagMin, kFlagMax);
+    const int cx = static_cast<int>((layout.cloth_min.x + layout.cloth_max.x) / 2);
+    const int cy = static_cast<int>((layout.cloth_min.y + layout.cloth_max.y) / 2);
+    const auto yellow = [](Rgba p) { return p.r > 180 && p.g > 150 && p.b < 90; };
+    const auto plain = render(target, [&](ImDrawList* dl) { ASSERT_TRUE(flags.add(dl, kFlagMin, kFlagMax, 0)); });
+    EXPECT_TRUE(is_flag_red(at(plain, cx, cy)));
+    const auto starred = render(target, [&](ImDrawList* dl) { ASSERT_TRUE(flags.add(dl, kFlagMin, kFlagMax, 0, true)); });
+    save_png("motion-flag-star.png", starred, kWidth, kHeight);
+    EXPECT_TRUE(yellow(at(starred, cx, cy)));
+}
+
+TEST(Flag, AddFlagUsesTheInstalledRendererOnly) {
+    compose([](ImDrawList* dl) { EXPECT_FALSE(motion::add_flag(dl, kFlagMin, kFlagMax, 0)); });
+    {
+        motion::FlagRenderer flags;
+        flags.install();
+        compose([](ImDrawList* dl) { EXPECT_TRUE(motion::add_flag(dl, kFlagMin, kFlagMax, 0)); });
+    }
+    // Destroyed: uninstalled, back to the CPU flag.
+    compose([](ImDrawList* dl) { EXPECT_FALSE(motion::add_flag(dl, kFlagMin, kFlagMax, 0)); });
+}
+
+// [SECTION] transition --------------------------------------------------------------------
+// Two page images: the outgoing one red with a white band, the incoming one
+// blue with a black band elsewhere.
+void paint_outgoing() {
+    clear_to(IM_COL32(200, 30, 30, 255));
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(0, 100, kWidth, 60);
+    glClearColor(1, 1, 1, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
+}
+void paint_incoming() {
+    clear_to(IM_COL32(20, 60, 210, 255));
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(300, 0, 80, kHeight);
+    glClearColor(0, 0, 0, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
+}
+
+TEST(Transition, MidwayDiffersFromBothPagesAndTheEndsAreExact) {
+    motion::PageTransition transition;
+    ASSERT_TRUE(transition.available());
+    Offscreen target(kWidth, kHeight);
+    target.bind();
+    paint_outgoing();
+    const auto outgoing = target.read();
+    target.bind();
+    paint_incoming();
+    const auto incoming = target.read();
+    ASSERT_TRUE(transition.capture(motion::PageTransition::Slot::outgoing, kWidth, kHeight, paint_outgoing));
+    ASSERT_TRUE(transition.capture(motion::PageTransition::Slot::incoming, kWidth, kHeight, paint_incoming));
+
+    for (const auto style : {motion::TransitionStyle::crossfade, motion::TransitionStyle::slide}) {
+        const auto frame_at = [&](float progress) {
+            target.bind();
+            EXPECT_TRUE(transition.composite(kWidth, kHeight, progress, style));
+            return target.read();
+        };
+        const auto start = frame_at(0.0f);
+        const auto middle = frame_at(0.5f);
+        const auto end = frame_at(1.0f);
+        const char* name = style == motion::TransitionStyle::slide ? "slide" : "crossfade";
+        save_png(std::string("motion-transition-") + name + "-0.5.png", middle, kWidth, kHeight);
+        EXPECT_EQ(differing_pixels(start, outgoing), 0) << name;
+        EXPECT_EQ(differing_pixels(end, incoming), 0) << name;
+        const int total = kWidth * kHeight;
+        EXPECT_GT(differing_pixels(middle, outgoing), total / 3) << name;
+        EXPECT_GT(differing_pixels(middle, incoming), total / 3) << name;
+        if (style == motion::TransitionStyle::crossfade) {
+            const Rgba p = at(middle, 10, 10);  // half red, half blue
+            EXPECT_NEAR(p.r, (200 + 20) / 2, 3);
+            EXPECT_NEAR(p.b, (30 + 210) / 2, 3);
+        } else {
+            // Halfway (eased 0.5 = 0.5): the outgoing page's right half on the left, the incoming's left half on the right.
+            EXPECT_TRUE(same_rgb(at(middle, 10, 10), at(outgoing, 10 + kWidth / 2, 10)));
+            EXPECT_TRUE(same_rgb(at(middle, kWidth / 2 + 10, 10), at(incoming, 10, 10)));
+        }
+    }
+    // Only the page area moves: outside it the incoming frame shows as it is.
+    target.bind();
+    ASSERT_TRUE(transition.composite(kWidth, kHeight, 0.5f, motion::TransitionStyle::crossfade,
+                                     motion::ScreenRect{0, 50, static_cast<float>(kWidth), static_cast<float>(kHeight)}));
+    const auto with_header = target.read();
+    EXPECT_TRUE(same_rgb(at(with_header, 10, 10), at(incoming, 10, 10)));
+    EXPECT_FALSE(same_rgb(at(with_header, 10, 80), at(incoming, 10, 80)));
+
+    // Resized mid-transition: the captures no longer match, a hard cut instead.
+    ASSERT_TRUE(transition.capture(motion::PageTransition::Slot::incoming, kWidth / 2, kHeight, paint_incoming));
+    EXPECT_FALSE(transition.composite(kWidth, kHeight, 0.5f, motion::TransitionStyle::crossfade));
+    transition.release();
+    EXPECT_FALSE(transition.composite(kWidth, kHeight, 0.5f, motion::TransitionStyle::crossfade));
+}
+
+// [SECTION] background --------------------------------------------------------------------
+TEST(Background, IsSubtleWarmPaperThatMovesSlowly) {
+    motion::Background background;
+    ASSERT_TRUE(background.available());
+    Offscreen target(kWidth, kHeight);
+    target.bind();
+    ASSERT_TRUE(background.draw(kWidth, kHeight, 0.0f));
+    const auto first = target.read();
+    target.bind();
+    ASSERT_TRUE(background.draw(kWidth, kHeight, 20.0f));
+    const auto later = target.read();
+    save_png("motion-background.png", first, kWidth, kHeight);
+    const Rgba paper{0xFA, 0xF7, 0xF0, 255};
+    // Never more than a few 8-bit steps from the paper: ink keeps its contrast.
+    int worst = 0;
+    for (const Rgba p : first)
+        worst = std::max({worst, std::abs(p.r - paper.r), std::abs(p.g - paper.g), std::abs(p.b - paper.b)});
+    EXPECT_LE(worst, 6);
+    EXPECT_GT(differing_pixels(first, later), kWidth * kHeight / 10) << "the light does not move";
+    // The same time gives the same frame (a still lobby screen stays still).
+    target.bind();
+    ASSERT_TRUE(background.draw(kWidth, kHeight, 0.0f));
+    EXPECT_EQ(differing_pixels(first, target.read()), 0);
+}
+
+// [SECTION] fallback ----------------------------------------------------------------------
+constexpr const char* kBrokenFragment = "#version 330 core\nout vec4 c;\nvoid main() { c = undefined_thing; }\n";
+
+TEST(Fallback, BrokenShadersLeaveEveryEffectSkippedWithoutACrash) {
+    motion::FlagRenderer flags(motion::shaders::flag_vert, kBrokenFragment);
+    EXPECT_FALSE(flags.available());
+    compose([&](ImDrawList* dl) {
+        const int commands = dl->CmdBuffer.Size;
+        const int vertices = dl->VtxBuffer.Size;
+        EXPECT_FALSE(flags.add(dl, kFlagMin, kFlagMax, 0.5f)) << "the caller must draw its CPU flag";
+        EXPECT_EQ(dl->CmdBuffer.Size, commands);
+        EXPECT_EQ(dl->VtxBuffer.Size, vertices);
+    });
+
+    motion::PageTransition transition(motion::shaders::fullscreen_vert, kBrokenFragment);
+    EXPECT_FALSE(transition.available());
+    bool drawn = false;
+    EXPECT_FALSE(transition.capture(motion::PageTransition::Slot::outgoing, kWidth, kHeight, [&] { drawn = true; }));
+    EXPECT_FALSE(drawn);
+    EXPECT_FALSE(transition.composite(kWidth, kHeight, 0.5f, motion::TransitionStyle::crossfade));
+
+    motion::Background background(motion::shaders::background_vert, kBrokenFragment);
+    EXPECT_FALSE(background.available());
+    EXPECT_FALSE(background.draw(kWidth, kHeight, 1.0f));
+
+    const motion::GlProgram bad_vertex = motion::GlProgram::build("test", "#version 330 core\nvoid main() { nope }",
+                                                                  motion::shaders::flag_frag);
+    EXPECT_FALSE(bad_vertex.valid());
+    EXPECT_EQ(bad_vertex.uniform("u_time"), -1);
+}
+
+// A whole MotionLayer with every shader broken through the test build's
+// KIOSK_TEST_BREAK_SHADER: the page still shows, page changes are hard cuts.
+TEST(Fallback, AMotionLayerWithBrokenShadersStillShowsThePage) {
+    ASSERT_TRUE(motion::test_hooks_compiled_in()) << "motion_tests must link the KIOSK_MOTION_TEST_HOOKS build";
+    ::setenv("KIOSK_TEST_BREAK_SHADER", "flag,transition,background", 1);
+    motion::MotionLayer layer;
+    ::unsetenv("KIOSK_TEST_BREAK_SHADER");
+    EXPECT_FALSE(layer.flags().available());
+    EXPECT_FALSE(layer.transition().available());
+    EXPECT_FALSE(layer.background().available());
+
+    Offscreen target(kWidth, kHeight);
+    layer.page_arrived(0.0);
+    bool outgoing_drawn = false;
+    layer.page_changing(15.0, kWidth, kHeight, [&] { outgoing_drawn = true; });
+    EXPECT_FALSE(outgoing_drawn) << "a hard cut needs no outgoing page";
+    bool cpu_flag = false;
+    compose([&](ImDrawList* dl) {
+        if (!motion::add_flag(dl, kFlagMin, kFlagMax, layer.flag_time(15.1))) {
+            cpu_flag = true;  // what Canvas::red_flag does: the CPU flag
+            dl->AddRectFilled(kFlagMin, kFlagMax, theme::flag_red);
+        }
+    });
+    EXPECT_TRUE(cpu_flag);
+    layer.render_frame(15.1, kWidth, kHeight, render_ui, target.id());
+    const auto image = target.read();
+    save_png("motion-fallback.png", image, kWidth, kHeight);
+    EXPECT_TRUE(same_rgb(at(image, 20, 20), Rgba{0xFA, 0xF7, 0xF0, 255})) << "not the page: a black screen?";
+    EXPECT_TRUE(is_flag_red(at(image, 200, 150)));
+    EXPECT_FALSE(layer.context_failure().has_value());
+}
+
+// [SECTION] calm --------------------------------------------------------------------------
+// Frames of a lobby page with a flag at several moments after a page change.
+std::vector<std::vector<Rgba>> frames_over_time(bool calm) {
+    motion::MotionSettings settings;
+    settings.calm = calm;
+    settings.background = true;
+    motion::MotionLayer layer(settings);
+    EXPECT_TRUE(layer.flags().available());
+    Offscreen target(kWidth, kHeight);
+    const auto page = [&](double now, ImU32 panel) {
+        compose([&](ImDrawList* dl) {
+            dl->AddRectFilled(ImVec2(420, 40), ImVec2(620, 320), panel);
+            EXPECT_TRUE(motion::add_flag(dl, kFlagMin, kFlagMax, layer.flag_time(now)));
+        });
+    };
+    layer.page_arrived(0.0);
+    std::vector<std::vector<Rgba>> frames;
+    for (const double now : {0.0, 0.7, 1.3, 2.9}) {
+        page(now, theme::panel);
+        layer.render_frame(now, kWidth, kHeight, render_ui, target.id());
+        frames.push_back(target.read());
+    }
+    // A page change: calm cuts, otherwise the transition blends.
+    layer.page_changing(15.0, kWidth, kHeight, [&] { page(15.0, theme::panel); render_ui(); });
+    page(15.25, theme::own_row);
+    layer.render_frame(15.25, kWidth, kHeight, render_ui, target.id());
+    frames.push_back(target.read());
+    EXPECT_EQ(layer.animating(20.0), !calm);
+    EXPECT_FALSE(layer.context_failure().has_value());
+    return frames;
+}
+
+TEST(Calm, FramesAreIdenticalOverTime) {
+    const auto calm = frames_over_time(true);
+    save_png("motion-calm.png", calm.front(), kWidth, kHeight);
+    for (std::size_t i = 1; i + 1 < calm.size(); ++i) EXPECT_EQ(differing_pixels(calm.front(), calm[i]), 0) << i;
+    // The page change is a hard cut: the new page exactly, no blend.
+    EXPECT_TRUE(same_rgb(at(calm.back(), 500, 200), Rgba{0xFF, 0xF4, 0xC2, 255}));
+
+    // The same scene with motion: the frames do differ (so the check above can fail).
+    const auto moving = frames_over_time(false);
+    save_png("motion-moving-transition.png", moving.back(), kWidth, kHeight);
+    EXPECT_GT(differing_pixels(moving[0], moving[1]), 1000);
+    EXPECT_GT(differing_pixels(moving[1], moving[2]), 1000);
+    const Rgba mid = at(moving.back(), 500, 200);  // between white and the own-row yellow
+    EXPECT_FALSE(same_rgb(mid, Rgba{0xFF, 0xF4, 0xC2, 255}, 1));
+    EXPECT_FALSE(same_rgb(mid, Rgba{0xFF, 0xFF, 0xFF, 255}, 1));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    ::testing::AddGlobalTestEnvironment(new GlEnvironment);
+    return RUN_ALL_TESTS();
+}

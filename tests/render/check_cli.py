@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""The kiosk's refusals: each bad input gives one clear line and the right exit
+code, never a stack trace; with no display it says so and exits non-zero.
+Usage: check_cli.py KIOSK"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+kiosk = sys.argv[1]
+failures = []
+
+
+def expect(args, code, words, env_unset=("DISPLAY", "WAYLAND_DISPLAY")):
+    env = {k: v for k, v in os.environ.items() if k not in env_unset}
+    run = subprocess.run([kiosk] + args, capture_output=True, text=True, env=env, timeout=30)
+    said = run.stdout + run.stderr
+    if run.returncode != code:
+        failures.append(f"kiosk {' '.join(args)}: exit {run.returncode}, expected {code}\n{said}")
+    for w in words:
+        if w not in said:
+            failures.append(f"kiosk {' '.join(args)}: output does not mention {w!r}:\n{said}")
+    if "terminate called" in said or "Aborted" in said:
+        failures.append(f"kiosk {' '.join(args)}: crashed:\n{said}")
+
+
+expect(["--size", "1920by1080"], 2, ["--size", "WxH"])
+expect(["--size", "10x10"], 2, ["--size"])
+expect(["--at", "2026-11-18 10:00"], 2, ["--at", "RFC 3339"])
+expect(["--role", "hallway"], 2, ["--role"])
+expect(["--page-seconds", "0"], 2, ["--page-seconds"])
+expect(["--windowed", "--fullscreen"], 2, ["--windowed"])
+expect(["--role", "classroom"], 2, ["--class"])
+with tempfile.TemporaryDirectory() as d:
+    config = os.path.join(d, "kiosk.json")
+    with open(config, "w") as f:
+        json.dump({"role": "lobby", "page_seconds": 10}, f)
+    expect(["--config", config], 2, ["page_seconds", "not a kiosk option"])
+    with open(config, "w") as f:
+        json.dump({"role": "corridor", "grade": 40}, f)
+    expect(["--config", config], 2, ["--grade"])
+    # No display: the kiosk says so, with the way out, and exits 1.
+    expect(["--dump", os.path.join(d, "out")], 1, ["no display", "xvfb-run"])
+    expect([], 1, ["no display"])
+expect(["--help"], 0, ["--feed", "--dump", "--role"])
+
+# A --feed that cannot be reached: the dump holds the calm waiting screen
+# (never the bundled sample passed off as the school's data) and exits 1.
+with tempfile.TemporaryDirectory() as d:
+    out = os.path.join(d, "out")
+    args = ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", kiosk, "--dump", out, "--size", "1280x720",
+            "--feed", "http://127.0.0.1:9/feed.json", "--cache-dir", os.path.join(d, "cache")]
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    run = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+    if run.returncode != 1 or "no feed to dump" not in run.stderr:
+        failures.append(f"unreachable --feed: exit {run.returncode}, expected 1 with 'no feed to dump':\n{run.stderr}")
+    files = sorted(os.listdir(out)) if os.path.isdir(out) else []
+    if files != ["01-waiting.json", "01-waiting.png"]:
+        failures.append(f"unreachable --feed: dumped {files}, expected the waiting screen only")
+    else:
+        with open(os.path.join(out, "01-waiting.json"), encoding="utf-8") as f:
+            texts = [t["text"] for t in json.load(f)["texts"]]
+        if "正在等待学校的数据…" not in texts:
+            failures.append(f"waiting screen does not say it is waiting: {texts}")
+        if any("示例" in t for t in texts):
+            failures.append(f"waiting screen mentions the sample data: {texts}")
+
+if failures:
+    print("FAIL:\n" + "\n".join(failures), file=sys.stderr)
+    sys.exit(1)
+print("ok")
