@@ -8,7 +8,9 @@
 //   [dump]      every page of the rotation to PNG + layout report
 #include "kiosk/app.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
@@ -25,14 +27,19 @@
 
 #include <imgui.h>
 #include <imgui_internal.h>  // ErrorCheckEndFrameRecover: unwinding after a page threw
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "kiosk/assets_embed.hpp"
 #include "kiosk/fonts.hpp"
 #include "kiosk/header.hpp"
 #include "kiosk/layout_report.hpp"
+#include "kiosk/motion/motion_layer.hpp"
 #include "kiosk/platform_glfw.hpp"
+#include "kiosk/pages/events_line.hpp"
+#include "kiosk/pages/urgent_banner.hpp"
 #include "kiosk/rotation.hpp"
+#include "kiosk/screen_state.hpp"
 #include "kiosk/theme.hpp"
 #include "sync/calendar.hpp"
 #include "sync/feed_parse.hpp"
@@ -142,10 +149,24 @@ struct App::Impl {
     std::shared_ptr<const FeedSnapshot> fixed;    // the bundled sample, or a --dump file
     bool sample = false;
     Rotation rotation;
+    // Issue 5: hours, announcements and burn-in over the rotation.
+    ScreenSchedule schedule;
+    ScreenSetup setup;
+    std::unique_ptr<Page> emergency_page;         // while an emergency is on
+    std::string emergency_id;                     // the one emergency_page shows
+    int emergency_index = 0;                      // its sub-page (a long body)
+    int emergency_count = 0;
+    ScreenState state;                            // as of the last composed frame
+    std::string shown;                            // what the last frame showed, for --state-file
 
-    explicit Impl(Options o) : options(std::move(o)) {}
+    explicit Impl(Options o) : options(std::move(o)), schedule(options) {
+        setup.role = options.role;
+        setup.identity = schedule.identity();
+        setup.enabled = options.pages;
+    }
     ~Impl() {
         sync.reset();  // its thread posts to GLFW: stop it while GLFW is up
+        motion.reset();  // its programs and textures need the GL context
         if (fonts && platform) fonts->release_gl();
         fonts.reset();
         platform.reset();
@@ -200,43 +221,107 @@ struct App::Impl {
             const ScreenMetrics metrics = metrics_of(size);
             const Rect screen{0, 0, static_cast<float>(size.width), static_cast<float>(size.height)};
             const Feed* feed = snap.feed.get();
+            state = schedule.state_at(feed, now, size);
+            // Burn-in: everything is laid out in a safe area inset by the
+            // largest shift and moved by this step's shift, so it never
+            // leaves the screen; the header's red band bleeds to the edges.
+            const float inset = static_cast<float>(state.max_shift);
+            const Rect safe{inset + static_cast<float>(state.shift.dx), inset + static_cast<float>(state.shift.dy),
+                            screen.w - 2 * inset, screen.h - 2 * inset};
+            // Dark hours and an emergency hide the frame: it is still laid
+            // out (the rotation keeps its place and a dump its page names),
+            // but none of it is recorded as shown.
+            const bool covered = !state.on || state.emergency != nullptr;
 
             // The header is drawn before we know the page's name; its texts go
             // to a report of their own and are copied into the page's below.
             LayoutReport header_report;
-            Canvas header_canvas(metrics, *fonts, report ? &header_report : nullptr);
+            Canvas header_canvas(metrics, *fonts, report && !covered ? &header_report : nullptr);
             header_canvas.set_clip(screen);
-            const Rect below_header = draw_header(header_canvas, header_model(feed, snap.state, now, sample), screen);
+            Rect below_header = draw_header(header_canvas, header_model(feed, snap.state, now, sample), safe, 2 * inset);
 
-            Canvas canvas(metrics, *fonts, report);
+            Canvas canvas(metrics, *fonts, covered ? nullptr : report);
             std::string page_name = "waiting";
+            std::optional<PageContext> ctx;
             if (feed == nullptr) {
                 if (report) report->reset(page_name, size.width, size.height);
                 where = "the waiting screen";
-                draw_waiting(canvas, below_header,
-                             snap.state.offline ? "暂时无法连接学校的服务器，稍后自动重试" : std::string());
+                if (!covered)
+                    draw_waiting(canvas, below_header,
+                                 snap.state.offline ? "暂时无法连接学校的服务器，稍后自动重试" : std::string());
             } else {
+                // A classroom takes its grade from its class in the feed (sync/announcements.hpp).
+                const int grade = options.role == Role::classroom ? screen_grade(schedule.identity(), *feed) : options.grade;
+                ctx.emplace(PageContext{*feed, snap.state, now, school_day(*feed, now), options.role, options.class_id,
+                                        grade, flag_time, options.calm || options.role == Role::classroom});
+                // Urgent notices: a banner between the header and every page.
+                if (!state.urgent.empty()) {
+                    where = "the urgent banner";
+                    const float banner_h = urgent_banner_height(canvas, below_header.w, state.urgent);
+                    const Rect banner = below_header.take_top(banner_h);
+                    below_header = below_header.below(banner_h);
+                    // Through the header's canvas: its texts reach the report, which
+                    // the page's name resets below.
+                    if (!covered) draw_urgent_banner(*ctx, header_canvas, banner, state.urgent);
+                }
                 const float footer_h = footer_height(canvas);
                 const Rect area{below_header.x, below_header.y, below_header.w, below_header.h - footer_h};
                 const Rect footer{below_header.x, area.bottom(), below_header.w, footer_h};
-                PageContext ctx{*feed, snap.state, now, school_day(*feed, now), options.role, options.class_id,
-                                options.grade, 0.0f, options.calm};
-                rotation.set_pages(pages_for_role(*feed, options.role));
+                // Only the page moves in a transition: the header's clock and the footer stay put.
+                if (motion) motion->set_page_area(motion::ScreenRect{area.x, area.y, area.right(), area.bottom()});
+                rotation.set_pages(pages_for_role(*feed, setup, now));
                 where = "the rotation";
-                rotation.expand(ctx, canvas, area);
+                rotation.expand(*ctx, canvas, area);
                 if (position) rotation.go_to(*position);
                 const RotationEntry* entry = rotation.current();
                 if (entry != nullptr) page_name = entry->name();
                 if (report) report->reset(page_name, size.width, size.height);
-                if (entry != nullptr) {
+                if (entry != nullptr && !covered) {
                     where = "page " + page_name;
                     canvas.set_clip(area);
                     ImGui::PushClipRect(area.min(), area.max(), true);
-                    entry->page->draw(ctx, canvas, area, entry->index);
+                    entry->page->draw(*ctx, canvas, area, entry->index);
                     ImGui::PopClipRect();
                 }
                 canvas.set_clip(screen);
-                draw_footer(canvas, footer, rotation.position(), rotation.entries().size());
+                if (!covered) {
+                    // The assembly's presenter moves by hand: no dots counting down its steps.
+                    const bool dots = options.role != Role::assembly;
+                    draw_footer(canvas, footer, rotation.position(), dots ? rotation.entries().size() : 0,
+                                next_events_line(*ctx));
+                }
+            }
+            shown = page_name;
+
+            Canvas cover(metrics, *fonts, report);
+            cover.set_clip(screen);
+            if (!state.on) {
+                where = "the dark screen";
+                cover.fill(screen, IM_COL32(0, 0, 0, 255));
+                shown = "dark";
+            } else if (state.emergency != nullptr && ctx) {
+                where = "the emergency " + state.emergency->id;
+                if (state.emergency->id != emergency_id || !emergency_page) {
+                    emergency_page = make_emergency_page(state.emergency->id);
+                    emergency_id = state.emergency->id;
+                    emergency_index = 0;
+                }
+                // Its own margins are far wider than the shift: its red covers
+                // the whole screen whichever way the step moves it.
+                const Rect whole{static_cast<float>(state.shift.dx) - inset, static_cast<float>(state.shift.dy) - inset,
+                                 screen.w + 2 * inset, screen.h + 2 * inset};
+                emergency_count = emergency_page->page_count(*ctx, cover, whole);
+                if (emergency_count > 0) {
+                    ImGui::PushClipRect(screen.min(), screen.max(), false);
+                    emergency_page->draw(*ctx, cover, whole, emergency_index % emergency_count);
+                    ImGui::PopClipRect();
+                }
+                cover.set_clip(screen);
+                shown = "emergency-" + state.emergency->id;
+            } else {
+                emergency_page.reset();
+                emergency_id.clear();
+                emergency_count = 0;
             }
             if (report) {
                 for (const auto& text : header_report.entries()) report->add(text);
@@ -253,6 +338,171 @@ struct App::Impl {
         ImGui::Render();
         return ok;
     }
+
+    // --state-file: what the screen shows, rewritten when that changes. The
+    // temporary file renamed over it means a reader never sees half of it.
+    std::string written_state;
+    void write_state_file() {
+        if (options.state_file.empty()) return;
+        nlohmann::json state_json = {
+            {"page", shown == "dark" || shown.rfind("emergency-", 0) == 0 ? std::string() : shown},
+            {"position", rotation.position()},
+            {"count", rotation.entries().size()},
+            {"role", role_name(options.role)},
+            {"emergency", state.emergency != nullptr ? state.emergency->id : std::string()},
+            {"screen_on", state.on},
+        };
+        if (const RotationEntry* entry = rotation.current()) state_json["page"] = entry->name();
+        std::string text = state_json.dump() + "\n";
+        if (text == written_state) return;
+        const std::string temporary = options.state_file + ".tmp";
+        {
+            std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+            out << text;
+            if (!out) {
+                spdlog::error("--state-file {}: cannot write {}", options.state_file, temporary);
+                return;
+            }
+        }
+        std::error_code ec;
+        fs::rename(temporary, options.state_file, ec);
+        if (ec) {
+            spdlog::error("--state-file {}: cannot replace it: {}", options.state_file, ec.message());
+            return;
+        }
+        written_state = std::move(text);
+        spdlog::debug("showing {}", state_json.dump());
+    }
+
+    // -- motion (issue 6, kiosk/motion/motion_layer.hpp) --
+    // The waving flag, page transitions and the lobby's background. Created
+    // after the GL context, destroyed before it. Its times are seconds on the
+    // steady clock since `motion_epoch`.
+    std::unique_ptr<motion::MotionLayer> motion;
+    float flag_time = 0;  // PageContext::motion of the frame being composed; 0 = the still flag
+    SteadyClock::time_point motion_epoch = SteadyClock::now();
+
+    double motion_time(SteadyClock::time_point at) const {
+        return std::chrono::duration<double>(at - motion_epoch).count();
+    }
+
+    // --calm and classrooms: nothing moves; the background only in the lobby.
+    motion::MotionSettings motion_settings() const {
+        motion::MotionSettings settings;
+        settings.calm = options.calm || options.role == Role::classroom;
+        settings.background = options.role == Role::lobby;
+        settings.max_fps = options.max_fps;
+        return settings;
+    }
+
+    // Draws the composed frame (ImGui's draw data) through the motion layer
+    // into `framebuffer` (0: the window): background or clear, the page, the
+    // transition's blend. The caller swaps.
+    void render_frame(ScreenSize size, double t, unsigned framebuffer = 0) {
+        motion->render_frame(t, size.width, size.height, [this] { platform->render_ui(ImGui::GetDrawData()); },
+                             framebuffer);
+    }
+
+    Image render_offscreen(ScreenSize size, double t) {
+        return platform->render_offscreen(size, [&](unsigned framebuffer) { render_frame(size, t, framebuffer); });
+    }
+
+    // The rotation is about to move: the page on screen is drawn once more,
+    // as it is now, into the transition's outgoing texture (not at all when
+    // the change is a hard cut: calm, or the transition's shader failed).
+    void page_changing(ScreenSize size, const FeedSnapshot& snap, Instant now, double t) {
+        const float outgoing_flag = motion->flag_time(t);
+        motion->page_changing(t, size.width, size.height, [&] {
+            flag_time = outgoing_flag;
+            if (compose(size, snap, now, nullptr)) platform->render_ui(ImGui::GetDrawData());
+        });
+    }
+
+    // --dump-transition: the transition from the rotation's first entry to
+    // its second, halfway (progress 0.5), as DIR/transition-50.png, for the
+    // render tests (tests/motion/check_kiosk_motion.py). The layer's clock is
+    // driven by hand, so the file is the same on every run.
+    bool dump_transition(ScreenSize size, const FeedSnapshot& snap, Instant now, const fs::path& dir) {
+        if (rotation.entries().size() < 2) {
+            spdlog::error("--dump-transition: the rotation has {} entr{}; a transition needs two",
+                          rotation.entries().size(), rotation.entries().size() == 1 ? "y" : "ies");
+            return false;
+        }
+        constexpr double kStart = 100;  // any time after the first page arrived at 0
+        motion->page_arrived(0);
+        flag_time = 0;
+        motion->page_changing(kStart, size.width, size.height, [&] {
+            if (compose(size, snap, now, nullptr, 0)) platform->render_ui(ImGui::GetDrawData());
+        });
+        if (!compose(size, snap, now, nullptr, 1)) return false;
+        const double halfway = kStart + motion->clock().settings().transition_seconds / 2;
+        const fs::path png = dir / "transition-50.png";
+        write_png(png.string(), render_offscreen(size, halfway));
+        spdlog::info("--dump: {} ({} → {}{})", png.string(), rotation.entries()[0].name(), rotation.entries()[1].name(),
+                     motion->transition().available() ? "" : "; the transition is unavailable: a hard cut");
+        return true;
+    }
+
+    // --bench-frames N (bench/run; see tests/motion/README.md): N frames of
+    // the most motion a screen shows, timed from composing to the swap
+    // finished. Every frame is inside a page transition (the incoming page
+    // into its texture, the blend; the outgoing page captured once per
+    // change), the lobby background moves and standings pages wave their
+    // flags. Simulated clock: frames 1/max_fps apart, a new page change as
+    // soon as a transition ends. Prints on stdout, "name value unit":
+    //   frame_ms_p50_<1080p|4k|WxH>, frame_ms_p95_<…>, frame_ms_max_<…>, frames_<…>
+    int bench() {
+        open_window(false);
+        fixed = fixed_snapshot(options.feed.empty() ? parse_or_throw(assets::sample_feed, "the bundled sample feed")
+                                                    : read_feed_file(options.feed));
+        sample = options.feed.empty();
+        const ScreenSize size = platform->framebuffer_size();
+        const Instant now = current_time(options);
+        fonts->build_now(metrics_of(size), glyph_plan_for(fixed->feed.get()));
+        fonts->attach_gl();
+        // The role's motion (the lobby's, the most work, by default); with
+        // --calm the same frames still, hard cuts: the cost of motion is the difference.
+        motion = std::make_unique<motion::MotionLayer>(motion_settings());
+        double t = 0;
+        motion->page_arrived(t);
+        if (!compose(size, *fixed, now, nullptr)) return 1;  // expands the rotation
+        constexpr int kWarmUp = 5;  // shader compiles, first texture allocations
+        const motion::MotionSettings& settings = motion->clock().settings();
+        const int frames_per_change =
+            std::max(1, static_cast<int>(std::ceil(settings.transition_seconds * settings.max_fps - 1e-6)));
+        std::vector<double> frame_ms;
+        for (int i = 0; i < options.bench_frames + kWarmUp; ++i) {
+            t += 1.0 / settings.max_fps;
+            const auto started = SteadyClock::now();
+            if (i % frames_per_change == 0) {  // calm: a cut as often
+                page_changing(size, *fixed, now, t);
+                rotation.advance();
+            }
+            flag_time = motion->flag_time(t);
+            if (!compose(size, *fixed, now, nullptr)) return 1;
+            render_frame(size, t);
+            platform->swap();
+            platform->finish();
+            if (i >= kWarmUp)
+                frame_ms.push_back(std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count());
+            platform->wait_events(0);  // keep the X connection serviced
+            if (motion->context_failure()) return 3;
+        }
+        std::sort(frame_ms.begin(), frame_ms.end());
+        const auto rank = [&](double p) {  // nearest rank
+            const auto n = static_cast<double>(frame_ms.size());
+            return frame_ms[static_cast<std::size_t>(std::max(0.0, std::ceil(p * n) - 1))];
+        };
+        const std::string label = size.width == 1920 && size.height == 1080   ? "1080p"
+                                  : size.width == 3840 && size.height == 2160 ? "4k"
+                                  : std::to_string(size.width) + "x" + std::to_string(size.height);
+        std::printf("frame_ms_p50_%s %.2f ms\n", label.c_str(), rank(0.50));
+        std::printf("frame_ms_p95_%s %.2f ms\n", label.c_str(), rank(0.95));
+        std::printf("frame_ms_max_%s %.2f ms\n", label.c_str(), frame_ms.back());
+        std::printf("frames_%s %zu frames\n", label.c_str(), frame_ms.size());
+        std::fflush(stdout);
+        return 0;
+    }
 };
 
 App::App(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -262,6 +512,7 @@ App::~App() = default;
 int App::run() {
     Impl& app = *impl_;
     const Options& options = app.options;
+    if (options.bench_frames > 0) return app.bench();
     StopSignals signals;  // before any thread starts, so they all inherit the mask
 
     app.open_window(false);
@@ -280,10 +531,23 @@ int App::run() {
     app.fonts->build_now(metrics_of(size), glyph_plan_for(planned_feed.get()));
     app.fonts->attach_gl();
     app.fonts->set_on_ready([] { Platform::post_empty_event(); });
+    app.motion = std::make_unique<motion::MotionLayer>(app.motion_settings());
+    app.motion->page_arrived(app.motion_time(SteadyClock::now()));
 
-    const auto page_duration = std::chrono::duration_cast<SteadyClock::duration>(
-        std::chrono::duration<double>(options.page_seconds));
-    auto next_page_at = SteadyClock::now() + page_duration;
+    // How long the entry now on screen stays: its kind's time (config
+    // "page_seconds"), a long body of an emergency the default's; the
+    // assembly's presenter moves by hand, so its pages never time out.
+    const auto page_turn = [&app, &options]() -> SteadyClock::duration {
+        const RotationEntry* entry = app.rotation.current();
+        double seconds = options.page_seconds;
+        if (app.state.emergency == nullptr) {
+            if (options.role == Role::assembly) return std::chrono::hours(24);
+            if (entry != nullptr) seconds = options.seconds_for(config_kind(entry->kind));
+        }
+        return std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(seconds));
+    };
+    auto next_page_at = SteadyClock::now() + page_turn();
+    std::string drawn_state;  // state_signature() of the last frame
     // After a new feed or size, wait this long for the new atlas before
     // drawing with the old one (glyphs it lacks would show as boxes).
     constexpr auto kFontWait = std::chrono::seconds(3);
@@ -311,37 +575,94 @@ int App::run() {
             }
             redraw = true;
         }
-        if (snap != drawn_snapshot) redraw = true;  // also a new sync state (offline, stale)
+        // Every poll publishes a new snapshot (its last_attempt moved on); only
+        // what the screen shows of it calls for a frame.
+        if (!drawn_snapshot || snap->feed != drawn_snapshot->feed || snap->state.offline != drawn_snapshot->state.offline ||
+            snap->state.stale != drawn_snapshot->state.stale)
+            redraw = true;
         const Instant now = current_time(options);
         const auto minute = std::chrono::floor<std::chrono::minutes>(now);
-        if (minute != drawn_minute) redraw = true;
+        if (minute != drawn_minute && app.state.on) redraw = true;  // the clock; a dark screen has none
+        if (state_signature(app.schedule.state_at(snap->feed.get(), now, size)) != drawn_state) redraw = true;
         const auto steady_now = SteadyClock::now();
+        // The viewer's clicker, touch or click: the next or previous page, and
+        // a full turn on it. An alert or a dark screen is not clicked away.
+        for (const Platform::Input input : app.platform->take_input()) {
+            if (app.state.emergency != nullptr || !app.state.on) continue;
+            const bool wrap = options.role != Role::assembly;  // the presenter stops at the ends
+            // The page on screen into the transition's texture, before it moves
+            // (at the presenter's last page the "transition" blends a page with itself).
+            if (size.width > 0 && size.height > 0) app.page_changing(size, *snap, now, app.motion_time(steady_now));
+            if (input == Platform::Input::next ? app.rotation.advance(wrap) : app.rotation.back(wrap)) {
+                redraw = true;
+                next_page_at = steady_now + page_turn();
+            }
+        }
         if (steady_now >= next_page_at) {
-            if (app.rotation.entries().size() > 1) {
+            if (app.state.emergency != nullptr) {
+                if (app.emergency_count > 1) {  // a long alert shows its parts in turn
+                    ++app.emergency_index;
+                    redraw = true;
+                }
+            } else if (app.state.on && options.role != Role::assembly && app.rotation.entries().size() > 1) {
+                if (size.width > 0 && size.height > 0) app.page_changing(size, *snap, now, app.motion_time(steady_now));
                 app.rotation.advance();
                 redraw = true;
             }
-            next_page_at = steady_now + page_duration;
+            next_page_at = steady_now + page_turn();
         }
 
         const bool waiting_for_fonts = app.fonts->pending() && steady_now < font_wait_until;
+        // Something moves (flag, transition, background) and its next frame is due.
+        if (app.motion->animating(app.motion_time(steady_now)) &&
+            app.motion_time(steady_now) >= app.motion->next_frame_due())
+            redraw = true;
         if (redraw && !waiting_for_fonts && size.width > 0 && size.height > 0) {  // 0×0: minimised
-            if (app.compose(size, *snap, now, nullptr)) app.platform->present(ImGui::GetDrawData(), theme::page_background);
+            const auto started = SteadyClock::now();
+            const double motion_now = app.motion_time(started);
+            app.flag_time = app.motion->flag_time(motion_now);
+            if (app.compose(size, *snap, now, nullptr)) {
+                app.render_frame(size, motion_now);
+                app.platform->swap();
+                const RotationEntry* entry = app.rotation.current();
+                spdlog::debug("frame: {} at {}x{} in {:.1f} ms", entry ? entry->name() : std::string("waiting"),
+                              size.width, size.height,
+                              std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count());
+            } else {
+                app.motion->clock().frame_drawn(motion_now, false);  // nor is it animated in a loop
+            }
             // A failed frame is not retried in a loop: the next thing due retries it.
+            if (const auto& failure = app.motion->context_failure()) {
+                spdlog::critical("{}: exiting (code 3) so that the supervisor starts a fresh kiosk", failure->reason);
+                return 3;
+            }
             redraw = false;
             drawn_snapshot = snap;
             drawn_minute = minute;
+            drawn_state = state_signature(app.state);
+            app.write_state_file();
         }
 
         // -- sleep until the next thing is due --
-        double timeout = std::chrono::duration<double>(next_page_at - steady_now).count();
-        if (!options.at) {
+        // A dark screen has no page to turn and no clock to tick.
+        double timeout = app.state.on ? std::chrono::duration<double>(next_page_at - steady_now).count() : 86400.0;
+        if (!options.at && app.state.on) {
             const auto next_minute = std::chrono::ceil<std::chrono::minutes>(std::chrono::system_clock::now());
             const double to_minute =
                 std::chrono::duration<double>(next_minute - std::chrono::system_clock::now()).count() + 0.02;
             timeout = std::min(timeout, to_minute);
         }
         if (waiting_for_fonts) timeout = std::min(timeout, std::chrono::duration<double>(font_wait_until - steady_now).count());
+        // Exactly at the next announcement window boundary (an emergency's
+        // start wakes a dark screen), display-hours flip and burn-in step.
+        if (!options.at) {
+            if (const auto change = app.schedule.next_change(snap->feed.get(), now))
+                timeout = std::min(timeout, std::chrono::duration<double>(*change - std::chrono::system_clock::now()).count() + 0.02);
+        }
+        // Motion: the next animation frame (≤ max_fps), never while no frame
+        // can be drawn (fonts pending, minimised), which would spin.
+        if (!waiting_for_fonts && size.width > 0 && size.height > 0)
+            timeout = std::min(timeout, app.motion->next_frame_due() - app.motion_time(SteadyClock::now()));
         app.platform->wait_events(std::max(timeout, 0.001));
     }
     spdlog::info("stopping");
@@ -392,6 +713,14 @@ int App::dump() {
     app.open_window(true);
     app.fonts->build_now(metrics_of(size), glyph_plan_for(snap->feed.get()));
     app.fonts->attach_gl();
+    // Dumps are still frames, the same on every run: the still flag (t = 0),
+    // plain paper, no transition (--dump-transition draws one on purpose).
+    motion::MotionSettings still;
+    still.calm = !options.dump_transition;
+    still.background = false;
+    still.flag_wave_periods = 0;
+    still.background_burst_seconds = 0;
+    app.motion = std::make_unique<motion::MotionLayer>(still);
 
     const fs::path dir(options.dump_dir);
     std::error_code ec;
@@ -412,11 +741,12 @@ int App::dump() {
             ++failures;
             continue;
         }
-        Image image = app.platform->render_offscreen(ImGui::GetDrawData(), size, theme::page_background);
+        Image image = app.render_offscreen(size, 0);
         write_png((dir / (stem + ".png")).string(), image);
         report.write(dir / (stem + ".json"));
         spdlog::info("--dump: {}", (dir / (stem + ".png")).string());
     }
+    if (options.dump_transition && snap->feed && !app.dump_transition(size, *snap, now, dir)) ++failures;
     if (!no_feed.empty()) {
         spdlog::error("{}", no_feed);
         return 1;

@@ -17,6 +17,7 @@
 
 #include "kiosk/fonts.hpp"
 #include "kiosk/layout_report.hpp"
+#include "kiosk/motion/flag_renderer.hpp"
 #include "kiosk/text/text_layout.hpp"
 #include "kiosk/theme.hpp"
 
@@ -275,9 +276,14 @@ ImU32 mix(ImU32 a, ImU32 b, float t) {
 
 }  // namespace
 
-void Canvas::red_flag(const Rect& r, float wave) const {
+void Canvas::red_flag(const Rect& r, float t) const {
     ImDrawList* dl = draw_list();
+    // The shader flag (kiosk/motion/flag_renderer.hpp) when the motion layer
+    // is installed and its program compiled; otherwise (headless tests, a
+    // failed shader) the CPU flag below, which waves in step with it.
+    if (motion::add_flag(dl, r.min(), r.max(), t)) return;
     const float pi = std::numbers::pi_v<float>;
+    const float wave = t * 2 * pi / motion::kFlagWavePeriod;  // phase in radians
     // Geometry: a 3:2 flag hung from the top of a pole on the left of r.
     const float pole_w = std::max(2.0f, r.w * 0.05f);
     const float finial = pole_w * 1.1f;  // the gold knob's radius

@@ -100,9 +100,11 @@ public:
     void fill(const Rect& r, ImU32 color, float rounding = 0) const;
     void outline(const Rect& r, ImU32 color, float thickness, float rounding = 0) const;
     void progress_bar(const Rect& r, float fraction, ImU32 fill_color, ImU32 track_color) const;
-    // The red flag (流动红旗): a drawn flag on a pole, not an emoji. `wave` is the
-    // animation phase in radians; the still flag (calm mode) is wave = 0.
-    void red_flag(const Rect& r, float wave = 0) const;
+    // The red flag (流动红旗): a drawn flag on a pole, not an emoji. `t` is the
+    // wave's time in seconds (PageContext::motion); the still flag (calm mode,
+    // --dump) is t = 0. Drawn by the motion layer's shader when it is
+    // installed, else on the CPU.
+    void red_flag(const Rect& r, float t = 0) const;
     // Movement arrow: up (green), down (grey-red), same (dash), new (a dot).
     void movement_mark(const Rect& r, int movement, bool is_new) const;
 

@@ -188,10 +188,12 @@ GlyphPlan glyph_plan_for(const Feed* feed) {
         for (const SchoolClass& c : feed->classes) {
             hero(c.id);
             hero(c.name);
+            display(c.name);  // the assembly's closing grid of flag holders
             text(c.teacher);
         }
         for (const Competition& c : feed->competitions) {
             hero(c.name);
+            display(c.name);  // the assembly's closing grid heading
             text(c.id);
             text(c.period);
             for (const Criterion& k : c.criteria) text(k.name);
@@ -201,6 +203,13 @@ GlyphPlan glyph_plan_for(const Feed* feed) {
         for (const Announcement& a : feed->announcements) {
             text(a.title);
             text(a.body);
+            // An emergency takes over the screen and must read from 10–50 m:
+            // its title as large as the hero size, its body at display size.
+            if (a.level == AnnouncementLevel::emergency) {
+                hero(a.title);
+                display(a.title);
+                display(a.body);
+            }
         }
         for (const SchoolEvent& e : feed->events) {
             display(e.title);

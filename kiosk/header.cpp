@@ -86,7 +86,7 @@ TextBlock one_line(const Canvas& canvas, const std::string& text, TextStyle larg
 
 }  // namespace
 
-Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen) {
+Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, float bleed) {
     const float u = canvas.metrics().unit();
     const float margin = side_margin(canvas);
     const float pad = u * 1.4f;
@@ -110,7 +110,7 @@ Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen) {
     const float row2_h = std::max(model.term_line.empty() ? 0.0f : term.height, date.height);
     const float band_h = pad * 2 + row1_h + row2_h;
     const Rect band{screen.x, screen.y, screen.w, band_h};
-    canvas.fill(band, theme::header_background);
+    canvas.fill({band.x - bleed, band.y - bleed, band.w + 2 * bleed, band.h + bleed}, theme::header_background);
 
     const float row1_y = band.y + pad;
     const float row2_y = row1_y + row1_h;
@@ -156,15 +156,28 @@ Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen) {
 // [SECTION] footer -------------------------------------------------------------------
 float footer_height(const Canvas& canvas) { return canvas.metrics().unit() * 4.0f; }
 
-void draw_footer(Canvas& canvas, const Rect& footer, std::size_t position, std::size_t count) {
+void draw_footer(Canvas& canvas, const Rect& footer, std::size_t position, std::size_t count,
+                 const std::string& events_line) {
     const float u = canvas.metrics().unit();
     const float footer_h = footer.h;
-    if (count < 2) return;
-
     const float dot = u * 1.0f;
     const float step = dot * 2.6f;
-    const float dots_w = step * static_cast<float>(count - 1) + dot;
-    if (dots_w <= footer.w * 0.6f) {
+    const float dots_w = count < 2 ? 0.0f : step * static_cast<float>(count - 1) + dot;
+    const bool as_dots = dots_w <= footer.w * 0.6f;
+
+    if (!events_line.empty()) {
+        // Left of the centred dots (or of the "3/12"), with the frame's margin
+        // and a gap; one line at the floor style or not at all: half a line
+        // of an event reads as a glitch.
+        const float margin = side_margin(canvas);
+        const float middle_w = count < 2 ? 0.0f : (as_dots ? dots_w : footer.w * 0.1f);
+        const float room = (footer.w - middle_w) * 0.5f - margin - u * 2;
+        const TextBlock line = canvas.layout(events_line, TextStyle::caption, std::max(room, 1.0f));
+        if (line.lines.size() == 1 && line.width <= room)
+            canvas.draw(line, {footer.x + margin, footer.y + (footer_h - line.height) * 0.5f}, theme::ink_secondary);
+    }
+    if (count < 2) return;
+    if (as_dots) {
         float x = footer.x + (footer.w - dots_w) * 0.5f;
         const float y = footer.y + (footer_h - dot) * 0.5f;
         for (std::size_t i = 0; i < count; ++i, x += step) {

@@ -43,16 +43,21 @@ HeaderModel header_model(const Feed* feed, const SyncState& sync, Instant now, b
 std::string stamp_text(const ZonedStamp& stamp);
 
 // Draws the header and, when there is anything to say, the notice line.
-// Returns the area left below them.
-Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen);
+// Returns the area left below them. `bleed` extends the red band's fill that
+// far beyond `screen` on the top, left and right (the burn-in safe area is
+// inset from the real screen; the band must still reach its edges).
+Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, float bleed = 0);
 
 // The footer's height: the same whether or not it has dots, so a page's area
 // does not depend on how many pages there are.
 float footer_height(const Canvas& canvas);
 // Draws the footer into `footer`: one dot per rotation entry, the current one
-// filled (or "3/12" when there are too many for dots). Nothing with fewer than
-// two entries.
-void draw_footer(Canvas& canvas, const Rect& footer, std::size_t position, std::size_t count);
+// filled (or "3/12" when there are too many for dots); no dots with fewer than
+// two entries. `events_line` ("校运动会 · 还有 8 天", next_events_line()) goes at
+// its left when it fits whole beside the dots; otherwise it is left out (the
+// events page has it).
+void draw_footer(Canvas& canvas, const Rect& footer, std::size_t position, std::size_t count,
+                 const std::string& events_line = {});
 
 // The calm screen while no feed has arrived yet. `detail` is a second line
 // ("" for none), e.g. that the server cannot be reached.

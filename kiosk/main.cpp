@@ -7,6 +7,7 @@
 #include <exception>
 #include <optional>
 
+#include <spdlog/cfg/env.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
     // free for --help.
     spdlog::set_default_logger(spdlog::stderr_color_mt("kiosk"));
     spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+    spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug shows every frame drawn and why
 
     std::optional<campus::kiosk::Options> options;
     try {

@@ -1,41 +1,58 @@
-// The kiosk's options: CLI11 for the command line, nlohmann::json for --config.
+// The kiosk's options: CLI11 for the command line; kiosk/config_file.hpp for
+// --config (load_config → the flags actually given as KioskCliOverrides →
+// merge → check_config).
 //
-// Sections: [raw options] [config file] [conversion] [public]
+// Sections: [command line] [config] [conversion] [public]
 #include "kiosk/options.hpp"
 
 #include <charconv>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/config_file.hpp"
+
 namespace campus::kiosk {
 
-// [SECTION] raw options --------------------------------------------------------
-// CLI11 binds to plain strings/numbers; typed values (role, size, time) are
-// converted afterwards so their errors can say what was expected.
 namespace {
 
+// [SECTION] command line ---------------------------------------------------------
+// CLI11 binds to plain strings/numbers; typed values (role, size, time) are
+// converted afterwards so their errors can say what was expected. Options that
+// are also config keys are read only when given (count() > 0): an absent flag
+// must leave the file's value, not impose CLI11's default.
 struct RawOptions {
-    std::string feed, config, role = "lobby", class_id, screen_id, at, size, dump;
+    std::string feed, config, role, class_id, screen_id, at, size, dump, hours;
     int grade = 0;
     bool windowed = false, fullscreen = false, calm = false;
+    double max_fps = 30;  // motion (issue 6): command line only, not config keys
+    bool dump_transition = false;
+    int bench_frames = 0;
     int monitor = 0;
     double page_seconds = 15;
     int poll = 30;
-    std::vector<std::string> trusted_keys;
-    std::string cache_dir, status_file;
+    std::vector<std::string> trusted_keys, pages;
+    std::string cache_dir, status_file, state_file;
 };
+
+std::string kinds_list() {
+    std::string out;
+    for (std::string_view kind : kPageKinds) out.append(out.empty() ? "" : ", ").append(kind);
+    return out;
+}
 
 void define(CLI::App& app, RawOptions& raw) {
     app.description("campus-kiosk (校园屏): the school's goals, habit of the month and red-flag standings, full-screen.");
     app.add_option("--feed", raw.feed,
                    "the school's feed: https:// or file:// URL, or a path (default: the bundled sample feed)");
-    app.add_option("--config", raw.config, "JSON config file; keys are the long option names, the command line wins");
+    app.add_option("--config", raw.config,
+                   "JSON config file (docs/config.md: role, class, hours, page_seconds, …); flags given here win");
     app.add_option("--role", raw.role, "where the screen hangs: lobby, corridor, classroom or assembly (default lobby)")
         ->check(CLI::IsMember({"lobby", "corridor", "classroom", "assembly"}));
-    app.add_option("--class", raw.class_id, "the class of a classroom screen, e.g. 3-2");
+    app.add_option("--class", raw.class_id, "the class of a classroom screen, e.g. 3-2: its card first, its row highlighted");
     app.add_option("--grade", raw.grade, "the grade a corridor screen favours, 1..12")->check(CLI::Range(1, 12));
     app.add_option("--screen-id", raw.screen_id, "this screen's id, for announcements targeted at screen:ID");
     app.add_option("--at", raw.at, "freeze \"now\" at an RFC 3339 time, e.g. 2026-11-18T10:00:00+08:00");
@@ -43,97 +60,94 @@ void define(CLI::App& app, RawOptions& raw) {
     auto* windowed = app.add_flag("--windowed", raw.windowed, "a window instead of full-screen (a preview)");
     auto* fullscreen = app.add_flag("--fullscreen", raw.fullscreen, "full-screen (the default)");
     windowed->excludes(fullscreen);
-    app.add_option("--monitor", raw.monitor, "monitor index for full-screen, 0 = primary")->check(CLI::NonNegativeNumber);
+    app.add_option("--monitor", raw.monitor, "monitor index for full-screen, 0 = primary")->check(CLI::Range(0, 63));
     app.add_option("--dump", raw.dump, "render every page of the rotation into DIR as PNG + layout report, then exit");
-    app.add_option("--page-seconds", raw.page_seconds, "seconds each page stays on screen (default 15)")
-        ->check(CLI::Range(1.0, 3600.0));
-    app.add_flag("--calm", raw.calm, "no motion");
+    // The same range as the config's page_seconds (config_file.cpp says why).
+    app.add_option("--page-seconds", raw.page_seconds,
+                   "seconds each page stays on screen, 3..3600 (default 15; classroom 30)")
+        ->check(CLI::Range(3.0, 3600.0));
+    app.add_option("--pages", raw.pages, "page kinds to show, comma-separated: " + kinds_list() + " (default: all)")
+        ->delimiter(',')
+        ->check(CLI::IsMember(std::vector<std::string>(std::begin(kPageKinds), std::end(kPageKinds))));
+    app.add_option("--hours", raw.hours,
+                   "display hours in the school's time zone, e.g. \"mon-fri 07:00-18:30; sat 08:00-12:00\" "
+                   "(default: always on)");
+    app.add_flag("--calm", raw.calm, "no motion: a still flag, hard page cuts, plain paper (classrooms always)");
+    app.add_option("--max-fps", raw.max_fps, "frame-rate cap while something moves (default 30)")
+        ->check(CLI::Range(1.0, 120.0));
+    app.add_flag("--dump-transition", raw.dump_transition,
+                 "with --dump: also write transition-50.png, pages 1 → 2 halfway through the page transition");
+    app.add_option("--bench-frames", raw.bench_frames,
+                   "time N animated frames (page transitions, the waving flag) in a window, print frame_ms_p50/p95, "
+                   "exit (bench/run)")
+        ->check(CLI::Range(1, 100000));
     app.add_option("--poll", raw.poll, "seconds between feed polls (default 30)")->check(CLI::Range(5, 86400));
     app.add_option("--trusted-key", raw.trusted_keys,
                    "minisign public key (base64) the feed must be signed with; repeatable");
     app.add_option("--cache-dir", raw.cache_dir, "where the last good feed is kept (default ~/.cache/campus-kiosk)");
     app.add_option("--status-file", raw.status_file, "write the sync status here as JSON");
+    app.add_option("--state-file", raw.state_file,
+                   "write what the screen shows here as JSON whenever it changes (page, position, emergency)");
 }
 
-// Runs CLI11 over argv; nullopt when help was printed.
-std::optional<RawOptions> parse_raw(const std::vector<std::string>& args, CLI::App*& parsed_app,
-                                    std::unique_ptr<CLI::App>& owner) {
-    owner = std::make_unique<CLI::App>("kiosk");
-    RawOptions raw;
-    define(*owner, raw);
-    std::vector<const char*> argv;
-    argv.reserve(args.size());
-    for (const auto& arg : args) argv.push_back(arg.c_str());
-    try {
-        owner->parse(static_cast<int>(argv.size()), argv.data());
-    } catch (const CLI::CallForHelp&) {
-        std::cout << owner->help();
-        return std::nullopt;
-    } catch (const CLI::ParseError& e) {
-        throw OptionsError(e.what());
+// [SECTION] config ----------------------------------------------------------------
+// The flags the command line gave, as overrides of the config's keys.
+KioskCliOverrides overrides_of(const CLI::App& cli, const RawOptions& raw) {
+    KioskCliOverrides o;
+    const auto given = [&cli](const char* flag) { return cli.count(flag) > 0; };
+    if (given("--feed")) o.feed = raw.feed;
+    if (given("--trusted-key")) o.trusted_keys = raw.trusted_keys;
+    if (given("--role")) o.role = raw.role;
+    if (given("--class")) o.class_id = raw.class_id;
+    if (given("--grade")) o.grade = raw.grade;
+    if (given("--screen-id")) o.screen_id = raw.screen_id;
+    if (given("--poll")) o.poll_seconds = raw.poll;
+    if (given("--page-seconds")) o.page_seconds = raw.page_seconds;
+    if (given("--pages")) o.pages = raw.pages;
+    if (given("--hours")) o.hours = raw.hours;
+    if (given("--monitor")) o.monitor = raw.monitor;
+    if (given("--cache-dir")) o.cache_dir = raw.cache_dir;
+    if (given("--status-file")) o.status_file = raw.status_file;
+    if (given("--calm")) o.calm = true;
+    return o;
+}
+
+// check_config names a key as a JSON pointer ("command line: /hours: …"); on
+// the command line the operator typed a flag, so the message names that.
+std::string as_flag_message(const std::string& message) {
+    static const std::pair<const char*, const char*> kFlags[] = {
+        {"/trusted_keys", "--trusted-key"}, {"/poll_seconds", "--poll"}, {"/page_seconds", "--page-seconds"},
+        {"/screen_id", "--screen-id"},      {"/cache_dir", "--cache-dir"}, {"/status_file", "--status-file"},
+        {"/pages", "--pages"},              {"/hours", "--hours"},         {"/role", "--role"},
+        {"/class", "--class"},              {"/grade", "--grade"},         {"/monitor", "--monitor"},
+        {"/feed", "--feed"},
+    };
+    const std::string prefix = "command line: ";
+    if (message.rfind(prefix, 0) != 0) return message;
+    const std::string rest = message.substr(prefix.size());
+    for (const auto& [pointer, flag] : kFlags) {
+        if (rest.rfind(pointer, 0) == 0) return flag + rest.substr(std::string_view(pointer).size());
     }
-    parsed_app = owner.get();
-    return raw;
+    return rest;
 }
 
-// [SECTION] config file ---------------------------------------------------------
-// Turns the JSON object into command-line arguments for the keys the command
-// line did not give, so both go through the same validation.
-std::vector<std::string> config_arguments(const std::string& path, CLI::App& cli) {
+// Whether the config file sets page_seconds at all: a classroom's slower
+// default applies only when neither the file nor the command line chose.
+bool file_sets_page_seconds(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw OptionsError("--config " + path + ": cannot open the file");
-    nlohmann::json config;
-    try {
-        config = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw OptionsError("--config " + path + ": not valid JSON: " + e.what());
-    }
-    if (!config.is_object()) throw OptionsError("--config " + path + ": expected a JSON object of option names");
-
-    std::vector<std::string> args;
-    for (const auto& [key, value] : config.items()) {
-        const std::string where = "--config " + path + ": key \"" + key + "\"";
-        if (key == "config" || key == "help") throw OptionsError(where + " is not allowed in a config file");
-        CLI::Option* opt = cli.get_option_no_throw("--" + key);
-        if (opt == nullptr) throw OptionsError(where + " is not a kiosk option (see kiosk --help)");
-        if (opt->count() > 0) continue;  // the command line wins
-        // --windowed and --fullscreen exclude each other: a command-line choice of one drops the other.
-        if ((key == "windowed" && cli.count("--fullscreen") > 0) || (key == "fullscreen" && cli.count("--windowed") > 0))
-            continue;
-        const bool is_flag = opt->get_type_size_max() == 0;
-        auto scalar = [&](const nlohmann::json& v) -> std::string {
-            if (v.is_string()) return v.get<std::string>();
-            if (v.is_number_integer()) return std::to_string(v.get<long long>());
-            if (v.is_number()) return v.dump();
-            throw OptionsError(where + ": expected a string or a number, got " + std::string(v.type_name()));
-        };
-        if (is_flag) {
-            if (!value.is_boolean()) throw OptionsError(where + ": expected true or false");
-            if (value.get<bool>()) args.push_back("--" + key);
-        } else if (value.is_array()) {
-            if (opt->get_items_expected_max() <= 1)
-                throw OptionsError(where + ": takes one value, not a list");
-            for (const auto& item : value) {
-                args.push_back("--" + key);
-                args.push_back(scalar(item));
-            }
-        } else if (!value.is_null()) {
-            args.push_back("--" + key);
-            args.push_back(scalar(value));
-        }
-    }
-    return args;
+    const nlohmann::json document = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    return document.is_object() && document.contains("page_seconds");
 }
 
 // [SECTION] conversion -----------------------------------------------------------
-Options convert(const RawOptions& raw) {
+Options convert(const RawOptions& raw, const KioskConfig& config, bool page_seconds_given) {
     Options o;
-    o.feed = raw.feed;
+    o.feed = config.feed;
     o.config_file = raw.config;
-    o.role = *parse_role(raw.role);  // IsMember checked it
-    o.class_id = raw.class_id;
-    o.grade = raw.grade;
-    o.screen_id = raw.screen_id;
+    o.role = *parse_role(config.role);  // check_config checked it
+    o.class_id = config.class_id;
+    o.grade = config.grade;
+    o.screen_id = config.screen_id;
     if (!raw.at.empty()) {
         auto stamp = parse_rfc3339(raw.at);
         if (!stamp)
@@ -146,22 +160,37 @@ Options convert(const RawOptions& raw) {
             throw OptionsError("--size " + raw.size + ": expected WxH with each side 64..16384, e.g. 1920x1080");
     }
     o.windowed = raw.windowed;
-    o.monitor = raw.monitor;
+    o.monitor = config.monitor;
     o.dump_dir = raw.dump;
-    o.page_seconds = raw.page_seconds;
-    o.calm = raw.calm;
-    o.poll_seconds = raw.poll;
-    o.trusted_keys = raw.trusted_keys;
-    o.cache_dir = raw.cache_dir;
-    o.status_file = raw.status_file;
+    o.page_seconds_given = page_seconds_given;
+    // A classroom is read during a lesson, not in passing: twice the lobby's turn.
+    o.page_seconds = page_seconds_given || o.role != Role::classroom ? config.page_seconds : 30.0;
+    o.page_seconds_by_page = config.page_seconds_by_page;
+    o.pages = config.pages;
+    o.hours = config.hours;
+    o.calm = config.calm;
+    o.max_fps = raw.max_fps;
+    o.dump_transition = raw.dump_transition;
+    o.bench_frames = raw.bench_frames;
+    o.poll_seconds = config.poll_seconds;
+    o.trusted_keys = config.trusted_keys;
+    o.cache_dir = config.cache_dir;
+    o.status_file = config.status_file;
+    o.state_file = raw.state_file;
     if (o.role == Role::classroom && o.class_id.empty())
-        throw OptionsError("--role classroom needs --class ID (the class this screen belongs to, e.g. 3-2)");
+        throw OptionsError("--role classroom needs --class ID (config key \"class\"): the class this screen belongs "
+                           "to, e.g. 3-2");
     return o;
 }
 
 }  // namespace
 
 // [SECTION] public -------------------------------------------------------------
+double Options::seconds_for(std::string_view kind) const {
+    const auto it = page_seconds_by_page.find(kind);
+    return it != page_seconds_by_page.end() ? it->second : page_seconds;
+}
+
 std::optional<Role> parse_role(std::string_view name) {
     if (name == "lobby") return Role::lobby;
     if (name == "corridor") return Role::corridor;
@@ -199,26 +228,33 @@ std::optional<ScreenSize> parse_size(std::string_view text) {
 std::optional<Options> parse_options(int argc, const char* const* argv) {
     std::vector<std::string> args(argv, argv + argc);
     if (args.empty()) args.emplace_back("kiosk");
-    std::unique_ptr<CLI::App> first_owner;
-    CLI::App* first = nullptr;
-    auto raw = parse_raw(args, first, first_owner);
-    if (!raw) return std::nullopt;
-    if (raw->config.empty()) return convert(*raw);
-
-    // Second pass: the config's arguments first, then the command line's.
-    auto from_config = config_arguments(raw->config, *first);
-    std::vector<std::string> merged{args.front()};
-    merged.insert(merged.end(), from_config.begin(), from_config.end());
-    merged.insert(merged.end(), args.begin() + 1, args.end());
-    std::unique_ptr<CLI::App> second_owner;
-    CLI::App* second = nullptr;
+    CLI::App cli("kiosk");
+    RawOptions raw;
+    define(cli, raw);
+    std::vector<const char*> arg_pointers;
+    for (const auto& arg : args) arg_pointers.push_back(arg.c_str());
     try {
-        raw = parse_raw(merged, second, second_owner);
-    } catch (const OptionsError& e) {
-        throw OptionsError(std::string(e.what()) + " (after reading --config " + raw->config + ")");
+        cli.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
+    } catch (const CLI::CallForHelp&) {
+        std::cout << cli.help();
+        return std::nullopt;
+    } catch (const CLI::ParseError& e) {
+        throw OptionsError(e.what());
     }
-    if (!raw) return std::nullopt;
-    return convert(*raw);
+
+    KioskConfig config;
+    bool page_seconds_given = cli.count("--page-seconds") > 0;
+    try {
+        if (!raw.config.empty()) {
+            config = load_config(raw.config);  // its errors name the file and the key
+            page_seconds_given = page_seconds_given || file_sets_page_seconds(raw.config);
+        }
+        config = merge(std::move(config), overrides_of(cli, raw));
+        check_config(config, "command line");
+    } catch (const ConfigError& e) {
+        throw OptionsError(as_flag_message(e.what()));
+    }
+    return convert(raw, config, page_seconds_given);
 }
 
 }  // namespace campus::kiosk

@@ -3,13 +3,16 @@
 //   kiosk [--feed URL|PATH] [--config FILE] [--role lobby|corridor|classroom|assembly]
 //         [--class ID] [--grade N] [--screen-id ID] [--at TIME] [--size WxH]
 //         [--windowed|--fullscreen] [--monitor N] [--dump DIR] [--page-seconds S]
-//         [--calm] [--poll S] [--trusted-key K]... [--cache-dir D] [--status-file F]
+//         [--pages K,K..] [--hours SCHEDULE] [--calm] [--poll S] [--trusted-key K]...
+//         [--cache-dir D] [--status-file F] [--state-file F]
 //
-// The config file is a JSON object whose keys are the long option names
-// ("feed", "role", "trusted-key": [..], "calm": true); a flag given on the
-// command line wins over the same key in the file.
+// The config file is kiosk/config_file.hpp's (docs/config.md: "role",
+// "trusted_keys": [..], "page_seconds": {..}, "calm": true): load_config reads
+// and checks it, the flags actually given on the command line override it key
+// by key (merge), and check_config holds the result to the same rules.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -37,12 +40,35 @@ struct Options {
     bool windowed = false;                  // default full-screen
     int monitor = 0;                        // index into the connected monitors, 0 = primary
     std::string dump_dir;                   // non-empty: render every page and exit
-    double page_seconds = 15;               // one page's turn in the rotation
-    bool calm = false;                      // no motion
+    // One page's turn in the rotation: `page_seconds`, or its kind's entry in
+    // page_seconds_by_page (config "page_seconds": {"standings": 30}). A
+    // classroom without either set waits 30 s (read during a lesson, not in
+    // passing); the assembly never advances by itself.
+    double page_seconds = 15;
+    std::map<std::string, double, std::less<>> page_seconds_by_page;
+    bool page_seconds_given = false;        // by the command line or the config
+    std::vector<std::string> pages;         // page kinds enabled (config_file.hpp's kPageKinds); empty = all
+    std::string hours;                      // display hours (sync/display_hours.hpp); "" = always on
+    bool calm = false;                      // no motion (a classroom is calm whatever this says)
+    // Motion (issue 6, kiosk/motion/): the frame-rate cap while something
+    // moves. Default 30: smooth enough for the flag's cloth, and what a 1080p
+    // llvmpipe mini-PC holds; lower it on a weaker machine, 0 < fps ≤ 120.
+    double max_fps = 30;
+    bool dump_transition = false;           // --dump also writes transition-50.png (pages 1 → 2 at progress 0.5)
+    int bench_frames = 0;                   // > 0: time that many animated frames, print p50/p95, exit
     int poll_seconds = 30;                  // feed polling interval
     std::vector<std::string> trusted_keys;  // minisign public keys
     std::string cache_dir;
     std::string status_file;
+    // Rewritten (atomically: a temporary file renamed over it) whenever what
+    // the screen shows changes: one JSON object {"page": "standings-red-flag",
+    // "position": 2, "count": 7, "role": "lobby", "emergency": "" or its id,
+    // "screen_on": true}. For the window tests and monitoring; "" = none.
+    std::string state_file;
+
+    // Seconds for a page of this kind (config_file.hpp's kinds: "class",
+    // "habit", "standings", "goals", "events", "announcements").
+    double seconds_for(std::string_view kind) const;
 };
 
 // Thrown for a bad command line or config: what() names the option or key,

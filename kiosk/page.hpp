@@ -52,4 +52,19 @@ std::unique_ptr<Page> make_habit_page();
 std::unique_ptr<Page> make_standings_page(std::string competition_id);
 std::unique_ptr<Page> make_events_page();
 
+// Issue 5 (roles, announcements, the assembly); kiosk/pages/README.md says
+// what each expects and where the app puts it.
+// The classroom's own card, "class-<id>": the class of ctx.class_id, or
+// `class_id` when given. 0 pages without a class.
+std::unique_ptr<Page> make_class_card_page(std::string class_id = {});
+// An info announcement's turn in the rotation, "notice-<id>"; 0 pages once it
+// has left the feed or its window.
+std::unique_ptr<Page> make_announcement_page(std::string announcement_id);
+// The emergency alert, "emergency": drawn over the whole screen instead of the
+// header and page. 0 pages once it has left the feed or its window.
+std::unique_ptr<Page> make_emergency_page(std::string announcement_id);
+// The assembly's sequence for one competition, "assembly-<id>": one page per
+// step (title card, each flag holder, all holders).
+std::unique_ptr<Page> make_assembly_sequence(std::string competition_id);
+
 }  // namespace campus::kiosk

@@ -36,6 +36,38 @@ bool g_redraw_requested = true;
 void on_framebuffer_size(GLFWwindow*, int, int) { g_redraw_requested = true; }
 void on_refresh(GLFWwindow*) { g_redraw_requested = true; }
 
+// The viewer's input, queued by the callbacks (main thread, inside
+// glfwWaitEvents) and taken by the loop between frames.
+std::vector<Platform::Input> g_input;
+GLFWkeyfun g_imgui_key = nullptr;            // ImGui's callbacks, chained
+GLFWmousebuttonfun g_imgui_mouse = nullptr;
+
+void on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
+    if (g_imgui_key != nullptr) g_imgui_key(window, key, scancode, action, mods);
+    if (action != GLFW_PRESS && action != GLFW_REPEAT) return;
+    switch (key) {
+        case GLFW_KEY_PAGE_DOWN:
+        case GLFW_KEY_RIGHT:
+        case GLFW_KEY_SPACE: g_input.push_back(Platform::Input::next); break;
+        case GLFW_KEY_PAGE_UP:
+        case GLFW_KEY_LEFT: g_input.push_back(Platform::Input::previous); break;
+        default: break;
+    }
+}
+
+void on_mouse_button(GLFWwindow* window, int button, int action, int mods) {
+    if (g_imgui_mouse != nullptr) g_imgui_mouse(window, button, action, mods);
+    // A touchscreen's tap arrives as the left button; act on the press, so a
+    // finger held on the board does not wait for its release.
+    if (button != GLFW_MOUSE_BUTTON_LEFT || action != GLFW_PRESS) return;
+    double x = 0, y = 0;
+    int width = 0, height = 0;
+    glfwGetCursorPos(window, &x, &y);
+    glfwGetWindowSize(window, &width, &height);
+    // The left edge goes back, like turning a page: 15 % is a hand's width on a whiteboard.
+    g_input.push_back(width > 0 && x < width * 0.15 ? Platform::Input::previous : Platform::Input::next);
+}
+
 float channel(std::uint32_t rgba, int shift) {
     return static_cast<float>((rgba >> shift) & 0xFFu) / 255.0f;
 }
@@ -84,6 +116,11 @@ Platform::Platform(const WindowConfig& config) {
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
     glfwWindowHint(GLFW_VISIBLE, config.visible ? GLFW_TRUE : GLFW_FALSE);
+    // A driver reset must be reported (motion::check_context_health), not
+    // leave a context that silently draws nothing: the kiosk then exits
+    // non-zero and its supervisor restarts it. GLFW ignores the hint where
+    // the driver has no robustness extension.
+    glfwWindowHint(GLFW_CONTEXT_ROBUSTNESS, GLFW_LOSE_CONTEXT_ON_RESET);
     // A hallway screen must stay up when someone's touch or a popup takes the
     // focus: GLFW would otherwise iconify a full-screen window on focus loss.
     glfwWindowHint(GLFW_AUTO_ICONIFY, GLFW_FALSE);
@@ -166,6 +203,10 @@ Platform::Platform(const WindowConfig& config) {
         shutdown();
         throw PlatformError("cannot start Dear ImGui's GLFW/OpenGL3 backends");
     }
+    // Ours go in front of ImGui's and call them: ImGui keeps its view of the
+    // keys and the mouse, the loop gets the viewer's next/previous.
+    g_imgui_key = glfwSetKeyCallback(window_, on_key);
+    g_imgui_mouse = glfwSetMouseButtonCallback(window_, on_mouse_button);
 }
 
 Platform::~Platform() { shutdown(); }
@@ -200,6 +241,12 @@ void Platform::wait_events(double timeout_seconds) {
 
 void Platform::post_empty_event() { glfwPostEmptyEvent(); }
 
+std::vector<Platform::Input> Platform::take_input() {
+    std::vector<Input> taken;
+    taken.swap(g_input);
+    return taken;
+}
+
 bool Platform::take_redraw_request() {
     const bool requested = g_redraw_requested;
     g_redraw_requested = false;
@@ -229,8 +276,21 @@ void Platform::present(ImDrawData* draw_data, std::uint32_t clear_rgba) {
     glfwSwapBuffers(window_);
 }
 
+void Platform::render_ui(ImDrawData* draw_data) { ImGui_ImplOpenGL3_RenderDrawData(draw_data); }
+
+void Platform::swap() { glfwSwapBuffers(window_); }
+
+void Platform::finish() { glFinish(); }
+
 // [SECTION] offscreen ----------------------------------------------------------------
 Image Platform::render_offscreen(ImDrawData* draw_data, ScreenSize size, std::uint32_t clear_rgba) {
+    return render_offscreen(size, [&](unsigned) {
+        clear_to(clear_rgba);
+        ImGui_ImplOpenGL3_RenderDrawData(draw_data);
+    });
+}
+
+Image Platform::render_offscreen(ScreenSize size, const std::function<void(unsigned framebuffer)>& draw) {
     if (!offscreen_ || offscreen_->size.width != size.width || offscreen_->size.height != size.height) {
         offscreen_.reset();
         auto target = std::make_unique<Offscreen>();
@@ -253,8 +313,8 @@ Image Platform::render_offscreen(ImDrawData* draw_data, ScreenSize size, std::ui
     }
     glBindFramebuffer(GL_FRAMEBUFFER, offscreen_->framebuffer);
     glViewport(0, 0, size.width, size.height);
-    clear_to(clear_rgba);
-    ImGui_ImplOpenGL3_RenderDrawData(draw_data);
+    draw(offscreen_->framebuffer);
+    glBindFramebuffer(GL_FRAMEBUFFER, offscreen_->framebuffer);
 
     Image image;
     image.width = size.width;

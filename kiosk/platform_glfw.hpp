@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -61,14 +62,32 @@ public:
     // contents): the app must draw a frame even if nothing else changed.
     bool take_redraw_request();
 
+    // The viewer's requests since the last call, oldest first: a presentation
+    // clicker's keys (PageDown, Right, Space → next; PageUp, Left → previous,
+    // repeats included) and a click or touch (next; previous when it lands
+    // in the left 15 % of the window). ImGui's own callbacks still run.
+    enum class Input { next, previous };
+    std::vector<Input> take_input();
+
     // Starts an ImGui frame for a screen of `size` pixels (the window's
     // framebuffer, or the dump target). Call ImGui::NewFrame() after.
     void new_frame(ScreenSize size);
     // Renders the finished ImGui frame into the window and presents it.
     void present(ImDrawData* draw_data, std::uint32_t clear_rgba);
+    // The motion layer's path (kiosk/motion/motion_layer.hpp): it clears (or
+    // draws the background) itself and calls render_ui() once or twice a
+    // frame, into the window or a page texture; then swap() presents.
+    // render_ui draws into the bound framebuffer, without clearing.
+    void render_ui(ImDrawData* draw_data);
+    void swap();
+    // Waits until GL has finished every command (bench: a frame's real cost).
+    void finish();
     // Renders the finished ImGui frame into an offscreen framebuffer of
     // exactly `size` and reads it back.
     Image render_offscreen(ImDrawData* draw_data, ScreenSize size, std::uint32_t clear_rgba);
+    // The same target, filled by `draw(framebuffer)` (which binds it again if
+    // it draws elsewhere in between), then read back.
+    Image render_offscreen(ScreenSize size, const std::function<void(unsigned framebuffer)>& draw);
 
     // The font atlas changed (FontSet swapped it): upload it again.
     void reload_font_texture();

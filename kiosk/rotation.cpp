@@ -1,31 +1,67 @@
+// The rotation (see kiosk/rotation.hpp). Sections: [roles] [rotation]
 #include "kiosk/rotation.hpp"
 
 #include <algorithm>
 #include <cstdio>
 
+#include "sync/announcements.hpp"
+
 namespace campus::kiosk {
 
-std::vector<PageSpec> pages_for_role(const Feed& feed, Role role) {
-    // Every role shows the full rotation for now; issue 5 (roles) gives the
-    // classroom its own card first and the assembly its sequence.
-    (void)role;
+// [SECTION] roles --------------------------------------------------------------------
+std::string config_kind(const std::string& spec_kind) {
+    return spec_kind == "announcement" ? std::string("announcements") : spec_kind;
+}
+
+std::vector<PageSpec> pages_for_role(const Feed& feed, const ScreenSetup& screen, Instant now) {
     std::vector<PageSpec> specs;
-    specs.push_back({"goals", {}});
-    specs.push_back({"habit", {}});
-    for (const auto& competition : feed.competitions) specs.push_back({"standings", competition.id});
+    if (screen.role == Role::assembly) {
+        // The presenter's sequence for every competition, in feed order; the
+        // config's "pages" does not apply: the ceremony shows what it shows.
+        for (const auto& competition : feed.competitions) specs.push_back({"assembly", competition.id});
+        return specs;
+    }
+    const auto standings = [&] {
+        for (const auto& competition : feed.competitions) specs.push_back({"standings", competition.id});
+    };
+    if (screen.role == Role::classroom) {
+        // This class first, then what the class works on this month, where it
+        // stands, and the school's goals.
+        specs.push_back({"class", screen.identity.class_id});
+        specs.push_back({"habit", {}});
+        standings();
+        specs.push_back({"goals", {}});
+    } else {
+        specs.push_back({"goals", {}});
+        specs.push_back({"habit", {}});
+        standings();
+    }
     // The events page reports 0 sub-pages when nothing is coming; the rotation skips it then.
     specs.push_back({"events", {}});
+    // Each active info notice for this screen takes its own turn.
+    for (const Announcement* a : active_announcements(feed, screen.identity, now).info)
+        specs.push_back({"announcement", a->id});
+
+    if (!screen.enabled.empty()) {
+        std::erase_if(specs, [&](const PageSpec& spec) {
+            return std::find(screen.enabled.begin(), screen.enabled.end(), config_kind(spec.kind)) == screen.enabled.end();
+        });
+    }
     return specs;
 }
 
 std::unique_ptr<Page> make_page(const PageSpec& spec) {
+    if (spec.kind == "class") return make_class_card_page(spec.id);
     if (spec.kind == "goals") return make_goals_page();
     if (spec.kind == "habit") return make_habit_page();
-    if (spec.kind == "standings") return make_standings_page(spec.competition_id);
+    if (spec.kind == "standings") return make_standings_page(spec.id);
     if (spec.kind == "events") return make_events_page();
+    if (spec.kind == "announcement") return make_announcement_page(spec.id);
+    if (spec.kind == "assembly") return make_assembly_sequence(spec.id);
     return nullptr;
 }
 
+// [SECTION] rotation -----------------------------------------------------------------
 std::string RotationEntry::name() const {
     std::string base = page != nullptr ? page->name() : std::string("page");
     if (count > 1) base.append("-").append(std::to_string(index + 1));
@@ -33,21 +69,29 @@ std::string RotationEntry::name() const {
 }
 
 void Rotation::set_pages(const std::vector<PageSpec>& specs) {
-    if (specs == specs_ && pages_.size() == specs.size()) return;
+    if (specs == specs_ && pages_.size() == kinds_.size() && !pages_.empty()) return;
+    if (specs == specs_ && specs.empty()) return;
     const RotationEntry* was = current();
     const std::string was_name = was != nullptr ? was->page->name() : std::string();
+    const int was_index = was != nullptr ? was->index : 0;
     specs_ = specs;
     pages_.clear();
+    kinds_.clear();
     entries_.clear();
     for (const auto& spec : specs_) {
-        if (auto page = make_page(spec)) pages_.push_back(std::move(page));
+        if (auto page = make_page(spec)) {
+            pages_.push_back(std::move(page));
+            kinds_.push_back(spec.kind);
+        }
     }
-    // Until the next expand(), one entry per page, so current() is meaningful.
+    // Until the next expand(), one entry per page, so current() is meaningful;
+    // the sub-page is kept so expand() can find it again.
     position_ = 0;
-    for (auto& page : pages_) entries_.push_back({page.get(), 0, 1});
+    for (std::size_t i = 0; i < pages_.size(); ++i) entries_.push_back({pages_[i].get(), 0, 1, kinds_[i]});
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         if (entries_[i].page->name() == was_name) {
             position_ = i;
+            entries_[i].index = was_index;
             break;
         }
     }
@@ -77,15 +121,30 @@ void Rotation::expand(const PageContext& ctx, Canvas& canvas, const Rect& area) 
             new_position = expanded.size() + (page == was_page ? static_cast<std::size_t>(std::min(was_index, count - 1)) : 0);
             found = true;
         }
-        for (int i = 0; i < count; ++i) expanded.push_back({page, i, count});
+        for (int i = 0; i < count; ++i) expanded.push_back({page, i, count, kinds_[p]});
     }
     entries_ = std::move(expanded);
     position_ = found ? new_position : 0;
 }
 
-void Rotation::advance() {
-    if (entries_.empty()) return;
-    position_ = (position_ + 1) % entries_.size();
+bool Rotation::advance(bool wrap) {
+    if (entries_.empty()) return false;
+    const std::size_t was = position_;
+    if (position_ + 1 < entries_.size())
+        ++position_;
+    else if (wrap)
+        position_ = 0;
+    return position_ != was;
+}
+
+bool Rotation::back(bool wrap) {
+    if (entries_.empty()) return false;
+    const std::size_t was = position_;
+    if (position_ > 0)
+        --position_;
+    else if (wrap)
+        position_ = entries_.size() - 1;
+    return position_ != was;
 }
 
 void Rotation::go_to(std::size_t position) {

@@ -1,15 +1,23 @@
 // The rotation: which pages a screen shows, in which order, each expanded to
 // the number of screens (sub-pages) it needs at this size.
 //
-//   lobby (and, until the roles issue refines them, every role):
-//     goals, habit, one standings page per competition (feed order), events
+//   lobby      goals, habit, one standings page per competition (feed order),
+//              events, then one page per active info announcement for it
+//   corridor   the same (its --grade is highlighted by the standings pages)
+//   classroom  its class card, habit, standings, goals, events, announcements
+//   assembly   for each competition, its presenter's sequence (title card,
+//              each flag holder, the full list): moved by the presenter only
+//
+// The config's "pages" list hides kinds (kPageKinds in kiosk/config_file.hpp);
+// the role decides the order. Emergency and urgent notices are not pages of
+// the rotation: the app draws them over it (kiosk/app.cpp).
 //
 // Expansion asks each page's page_count() through a Canvas, so it runs on the
 // render thread inside a frame; the app re-expands whenever the feed, the
 // screen size, the fonts or the day change. The position survives a
 // re-expansion: the same page and sub-page stay on screen.
 //
-// Thread safety: main (render) thread only.
+// Thread safety: pages_for_role() anywhere; Rotation on the main (render) thread only.
 #pragma once
 
 #include <cstddef>
@@ -19,23 +27,38 @@
 
 #include "kiosk/page.hpp"
 #include "sync/feed.hpp"
+#include "sync/screen_identity.hpp"
 
 namespace campus::kiosk {
 
-// What the role shows, before the pages exist: kind = goals | habit |
-// standings | events; competition_id for standings.
+// What the role shows, before the pages exist: kind = class | goals | habit |
+// standings | events | announcement | assembly; id = the competition
+// (standings, assembly), the announcement (announcement) or the class (class).
 struct PageSpec {
     std::string kind;
-    std::string competition_id;
+    std::string id;
     bool operator==(const PageSpec&) const = default;
 };
-std::vector<PageSpec> pages_for_role(const Feed& feed, Role role);
+
+// The screen the pages are for.
+struct ScreenSetup {
+    Role role = Role::lobby;
+    ScreenIdentity identity;          // for the info announcements that target it
+    std::vector<std::string> enabled; // config "pages" kinds; empty = all
+};
+
+// The role's pages at `now` (info announcements come and go with their window).
+std::vector<PageSpec> pages_for_role(const Feed& feed, const ScreenSetup& screen, Instant now);
 std::unique_ptr<Page> make_page(const PageSpec& spec);
+// The config's name for a spec's kind ("announcement" → "announcements"), for
+// "pages" and "page_seconds".
+std::string config_kind(const std::string& spec_kind);
 
 struct RotationEntry {
     Page* page = nullptr;
-    int index = 0;  // sub-page, 0-based
-    int count = 1;  // sub-pages of this page
+    int index = 0;       // sub-page, 0-based
+    int count = 1;       // sub-pages of this page
+    std::string kind;    // the spec's kind (PageSpec::kind)
     // "goals" for a page of one screen, "goals-1", "goals-2" for a split one.
     std::string name() const;
 };
@@ -43,7 +66,8 @@ struct RotationEntry {
 class Rotation {
 public:
     // Replaces the pages when the role's list changed (a new feed may add a
-    // competition); keeps them, and their state, otherwise.
+    // competition, an announcement's window opens); keeps them, and their
+    // state, otherwise, and stays on the same page when it is still there.
     void set_pages(const std::vector<PageSpec>& specs);
     // Recomputes every page's sub-page count. Pages with nothing to show (0)
     // are skipped. The current entry stays the same page and sub-page when it
@@ -54,12 +78,17 @@ public:
     bool empty() const { return entries_.empty(); }
     std::size_t position() const { return position_; }
     const RotationEntry* current() const { return entries_.empty() ? nullptr : &entries_[position_]; }
-    void advance();
+    // Next / previous entry. `wrap` = false stops at either end (the
+    // assembly's presenter must not land on the title card by pressing once
+    // too often). Return whether the position moved.
+    bool advance(bool wrap = true);
+    bool back(bool wrap = true);
     void go_to(std::size_t position);
 
 private:
     std::vector<PageSpec> specs_;
     std::vector<std::unique_ptr<Page>> pages_;
+    std::vector<std::string> kinds_;  // one per page
     std::vector<RotationEntry> entries_;
     std::size_t position_ = 0;
 };

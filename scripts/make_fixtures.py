@@ -10,6 +10,11 @@
                                             "share"); a second competition with ties "tiebreak"
   tests/fixtures/valid/grade-scope.json     scope "grade", 2 flags per grade, display "top:3",
                                             with ties inside grades
+  tests/fixtures/valid/announcements.json   one notice per level and per kind of target: an
+                                            emergency 09:30–12:00 on the 18th, an urgent, info
+                                            for lobby / class:3-2 / grade:3 / screen:hall-1 only;
+                                            3-2 holds the flag two weeks running: targeting,
+                                            takeover and the classroom card
   tests/fixtures/invalid/schema-*.json      one schema rule broken each (type, required, enum,
                                             pattern); "_expect_refused_at" names the place
 
@@ -269,6 +274,52 @@ def make_grade_scope() -> dict:
                      goals=[{"id": "g1", "category": "德育", "title": "德育工作有新特色"}])
 
 
+# ------------------------------------------------------------- announcements.json
+# At --at 2026-11-18T10:00:00+08:00 the emergency is on every screen; at 13:00
+# it is over and the urgent banner and the info notices show, each only where
+# its target says. Ids say the target, so a test's failure message reads.
+ANNOUNCEMENT_FIXTURE = [
+    {"id": "storm-emergency", "level": "emergency",
+     "title": "暴雨红色预警：今天下午停课",
+     "body": "气象台发布暴雨红色预警。请全体学生留在教室，不要到操场和走廊，听从班主任安排；家长请于12:00后到校接孩子。",
+     "from": "2026-11-18T09:30:00+08:00", "until": "2026-11-18T12:00:00+08:00", "targets": ["all"]},
+    {"id": "early-dismissal-urgent", "level": "urgent",
+     "title": "今天15:30提前放学，请家长按时接孩子",
+     "from": "2026-11-18T07:00:00+08:00", "until": "2026-11-19T00:00:00+08:00", "targets": ["all"]},
+    {"id": "lobby-only-open-day", "level": "info", "title": "欢迎家长参加“校园开放日”",
+     "body": "12月4日（周五）上午为本学期“校园开放日”，欢迎家长走进课堂。请于8:20前到校，凭家长证入校。",
+     "from": "2026-11-09T07:00:00+08:00", "until": "2026-12-04T12:00:00+08:00", "targets": ["lobby"]},
+    {"id": "class-3-2-meeting", "level": "info", "title": "三年级二班：周四班会课改在图书馆",
+     "body": "本周四（11月19日）第六节班会课改在三楼图书馆上，请同学们带好阅读记录本。",
+     "from": "2026-11-16T07:00:00+08:00", "until": "2026-11-20T00:00:00+08:00", "targets": ["class:3-2"]},
+    {"id": "grade-3-arithmetic", "level": "info", "title": "三年级口算比赛报名开始",
+     "body": "三年级口算比赛定于11月25日举行，各班于11月20日前将参赛名单交到教务处。",
+     "from": "2026-11-16T07:00:00+08:00", "until": "2026-11-21T00:00:00+08:00", "targets": ["grade:3"]},
+    {"id": "hall-1-rehearsal", "level": "info", "title": "报告厅今天14:00元旦汇演彩排",
+     "body": "参加元旦文艺汇演的同学，请于13:50在报告厅后台集合。",
+     "from": "2026-11-18T07:00:00+08:00", "until": "2026-11-18T17:00:00+08:00", "targets": ["screen:hall-1"]},
+]
+
+
+def make_announcements() -> dict:
+    teachers = {"3-1": "陈晓梅", "3-2": "周文静", "3-3": "刘洋", "4-1": "赵磊", "4-2": "孙丽", "4-3": "黄杰"}
+    classes = [make_class(g, n, teachers.get(f"{g}-{n}")) for g in (3, 4) for n in (1, 2, 3)]
+    # 3-2 holds the flag in weeks 11 and 12 (streak 2), climbing from 2nd to
+    # 1st; its hygiene is its weakest criterion in week 12.
+    week11 = {"3-1": 98, "3-2": 97, "3-3": 92, "4-1": 95, "4-2": 93, "4-3": 90}
+    week12 = {"3-1": 94, "3-2": 98.5, "3-3": 96, "4-1": 93, "4-2": 97, "4-3": 91}
+    order_3_2 = ["hygiene"]
+    rounds = [round_of(w, [{"class": cid, **scores_for(t[cid], RED_FLAG_CRITERIA,
+                                                        order_3_2 if cid == "3-2" else None)} for cid in t])
+              for w, t in ((11, week11), (12, week12))]
+    return base_feed("announcements", {"name": "钢城实验小学", "short_name": "钢小", "timezone": "Asia/Shanghai"},
+                     classes, [red_flag(rounds, awards=3)],
+                     goals=[{"id": "g1", "category": "德育", "title": "德育工作有新特色"}],
+                     announcements=copy.deepcopy(ANNOUNCEMENT_FIXTURE),
+                     events=[{"id": "sports-day", "title": "秋季田径运动会", "date": "2026-11-26", "time": "08:00",
+                              "place": "学校田径场"}])
+
+
 # -------------------------------------------------------------- invalid: schema-*
 def small_valid_feed() -> dict:
     classes = [make_class(3, 1), make_class(3, 2)]
@@ -330,6 +381,19 @@ def purpose_problems(name: str, feed: dict) -> list[str]:
         want = {"3-1": 1, "3-2": 2, "3-3": 3, "3-4": 4, "3-5": 5, "3-6": 5}
         if got != want or sum(r["flag"] for r in civ.values()) != 3:
             problems.append(f"civility tiebreak: want {want} and 3 flags, got {got}")
+    elif name == "announcements":
+        levels = sorted(a["level"] for a in feed["announcements"])
+        targets = sorted(t for a in feed["announcements"] if a["level"] == "info" for t in a["targets"])
+        if levels != ["emergency", "info", "info", "info", "info", "urgent"]:
+            problems.append(f"want one emergency, one urgent, four info; got {levels}")
+        if targets != ["class:3-2", "grade:3", "lobby", "screen:hall-1"]:
+            problems.append(f"want info targets lobby, class:3-2, grade:3, screen:hall-1; got {targets}")
+        emergency = next(a for a in feed["announcements"] if a["level"] == "emergency")
+        if not (emergency.get("from", "") <= "2026-11-18T10:00:00+08:00" < emergency.get("until", "")):
+            problems.append("the emergency must be on at 2026-11-18 10:00 and have a window")
+        table = last_round("red-flag")
+        if not (table["3-2"]["flag"] and table["3-2"]["rank"] == 1):
+            problems.append("3-2 should hold the flag at rank 1 in week 12")
     elif name == "grade-scope":
         table = last_round("grade-flag")
         for grade, want in ((1, 2), (2, 4), (3, 2)):
@@ -347,7 +411,8 @@ def main() -> int:
 
     rng = random.Random(SEED)
     valid = {"long-titles": make_long_titles(), "classes-80": make_classes_80(rng),
-             "ties-at-edge": make_ties_at_edge(), "grade-scope": make_grade_scope()}
+             "ties-at-edge": make_ties_at_edge(), "grade-scope": make_grade_scope(),
+             "announcements": make_announcements()}
     problems = []
     for name, feed in valid.items():
         problems += [f"{name}: {p}" for p in contract_problems(feed) + purpose_problems(name, feed)]

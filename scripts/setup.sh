@@ -13,7 +13,7 @@ packages=(
   fonts-noto-cjk tzdata
   # tests and tools
   xvfb xauth mesa-utils libgl1-mesa-dri nginx-light minisign clang
-  libclang-rt-14-dev python3-jsonschema procps curl
+  libclang-rt-14-dev python3-jsonschema procps curl xdotool
 )
 
 missing=()

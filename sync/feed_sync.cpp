@@ -85,6 +85,13 @@ struct FeedSync::Impl {
     int consecutive_failures = 0;
     std::mt19937_64 rng;
     std::string last_status_error;
+    // The cache does not hold `shown_record` (disk full, read-only directory).
+    // While true, every successful attempt retries the write: a 304 brings
+    // nothing new to write, and the cache would otherwise stay behind until
+    // the next feed change (and a restart while offline show an older feed).
+    bool cache_behind = false;
+    std::string cache_write_error;  // the failure last logged; "" after a successful write
+    bool guard_behind = false;      // the same for guard.json: `guard` is not on disk yet
 
     bool signatures_required() const { return !config.trusted_keys.empty(); }
 
@@ -98,6 +105,7 @@ struct FeedSync::Impl {
     void attempt();
     void publish();
     void write_status();
+    void store_shown_record();
     std::chrono::milliseconds next_delay();
     void run();
 };
@@ -159,21 +167,33 @@ FeedSync::Impl::Verdict FeedSync::Impl::check(std::string_view body, std::string
 
 void FeedSync::Impl::accept(std::shared_ptr<const Feed> feed, CachedFeed record, FeedSource source) {
     RollbackGuard next{feed->feed_id, std::max(guard.highest_version, feed->version)};
-    if (source == FeedSource::network) {
-        // Feed first, guard second: a crash in between leaves a cache whose
-        // version is above the guard, and load_cache() takes the maximum.
-        if (auto err = cache.store_feed(record); !err.empty())
-            spdlog::warn("feed sync: cache not written, the feed will not survive a restart: {}", err);
-    }
-    if (next.feed_id != guard.feed_id || next.highest_version != guard.highest_version) {
-        if (auto err = cache.store_guard(next); !err.empty())
-            spdlog::warn("feed sync: rollback guard not written: {}", err);
-        guard = next;
-    }
     shown = std::move(feed);
     state.etag = record.etag;
     shown_record = std::move(record);
     state.source = source;
+    // Feed first, guard second: a crash in between leaves a cache whose
+    // version is above the guard, and load_cache() takes the maximum.
+    if (source == FeedSource::network) store_shown_record();
+    if (next.feed_id != guard.feed_id || next.highest_version != guard.highest_version) {
+        const std::string err = cache.store_guard(next);
+        if (!err.empty() && !guard_behind) spdlog::warn("feed sync: rollback guard not written: {}", err);
+        guard_behind = !err.empty();
+        guard = next;
+    }
+}
+
+void FeedSync::Impl::store_shown_record() {
+    std::string err = cache.store_feed(shown_record);
+    cache_behind = !err.empty();
+    if (err.empty()) {
+        if (!cache_write_error.empty())
+            spdlog::info("feed sync: cache written again ({}, version {}) after: {}", cache.feed_path(),
+                         shown->version, cache_write_error);
+    } else if (err != cache_write_error) {
+        // Once per reason, not once per poll: a full disk must not fill the log too.
+        spdlog::warn("feed sync: cache not written, the feed will not survive a restart: {}", err);
+    }
+    cache_write_error = std::move(err);
 }
 
 void FeedSync::Impl::load_cache() {
@@ -233,12 +253,15 @@ void FeedSync::Impl::attempt() {
         state.last_error = std::move(error);
         ++consecutive_failures;
     };
-    auto confirmed = [&] {
+    // retry_cache: false right after accept() tried the write in this same attempt.
+    auto confirmed = [&](bool retry_cache = true) {
         state.offline = false;
         state.last_error.clear();
         state.last_success = now;
         state.source = FeedSource::network;
         consecutive_failures = 0;
+        if (retry_cache && cache_behind) store_shown_record();  // the disk may have room again
+        if (retry_cache && guard_behind) guard_behind = !cache.store_guard(guard).empty();
     };
 
     FetchResult result = fetch_source(request);
@@ -264,7 +287,7 @@ void FeedSync::Impl::attempt() {
             shown_record.source = config.source;
             shown_record.fetched_at = now.time_since_epoch().count();
             state.etag = result.etag;
-            if (auto err = cache.store_feed(shown_record); !err.empty()) spdlog::warn("feed sync: {}", err);
+            cache_behind = true;  // confirmed() writes the new validators
         }
         confirmed();
         return;
@@ -304,7 +327,7 @@ void FeedSync::Impl::attempt() {
     record.fetched_at = now.time_since_epoch().count();
     spdlog::info("feed sync: accepted {} version {} from {}", v.feed->feed_id, v.feed->version, result.effective_url);
     accept(v.feed, std::move(record), FeedSource::network);
-    confirmed();
+    confirmed(false);
 }
 
 // ---------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib/common.sh: what bench/run and bench/soak share. Sourced, never run.
 #
 # Sections:
@@ -54,10 +55,10 @@ start_session() {
 
 # stop_session PID: TERM to every process of the session PID leads, KILL after 5 s.
 stop_session() {
-  local sid=$1 members i
+  local sid=$1 members
   members=$(ps -e -o pid=,sid= | awk -v s="$sid" '$2 == s { print $1 }')
   [ -n "$members" ] && kill -TERM $members 2>/dev/null
-  for i in $(seq 50); do
+  for _ in $(seq 50); do
     members=$(ps -e -o pid=,sid= | awk -v s="$sid" '$2 == s { print $1 }')
     [ -z "$members" ] && break
     sleep 0.1
@@ -80,12 +81,12 @@ alive() { kill -0 "$1" 2>/dev/null; }
 # [SECTION] xvfb ---------------------------------------------------------------------
 # start_xvfb WxH: sets DISPLAY and XVFB_PID.
 start_xvfb() {
-  local size=$1 n i
+  local size=$1 n
   for n in $(seq 91 160); do
     [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] && continue
     start_session "$BENCH_TMP/xvfb-$n.log" Xvfb ":$n" -screen 0 "${size}x24" -nolisten tcp -noreset
     XVFB_PID=$STARTED_PID
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
       [ -e "/tmp/.X11-unix/X$n" ] && break
       alive "$XVFB_PID" || break
       sleep 0.1
@@ -108,8 +109,8 @@ gl_renderer() { glxinfo -B 2>/dev/null | sed -n 's/^ *OpenGL renderer string: //
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 wait_port() {
-  local port=$1 i
-  for i in $(seq 100); do
+  local port=$1
+  for _ in $(seq 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
     sleep 0.1
   done
@@ -187,8 +188,8 @@ frame_count() { grep -c '^frame ' "$1" 2>/dev/null || true; }
 
 # wait_frames FRAMES N SECONDS PID: until N frames were logged; false on time-out or exit.
 wait_frames() {
-  local frames=$1 want=$2 secs=$3 pid=$4 i
-  for i in $(seq $((secs * 20))); do
+  local frames=$1 want=$2 secs=$3 pid=$4
+  for _ in $(seq $((secs * 20))); do
     [ "$(frame_count "$frames")" -ge "$want" ] && return 0
     alive "$pid" || return 1
     sleep 0.05

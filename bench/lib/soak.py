@@ -304,6 +304,10 @@ def main():
     out("soak_minutes", f"{elapsed / 60:.1f}", "min")
     out("versions_published", len(soak.published), "versions")
     out("versions_shown", len(soak.seen_versions), "versions")
+    # Published and replaced before the subject could fetch them (during an
+    # outage or its back-off): superseded, not missed.
+    never_shown = {v for _, v in soak.published} - soak.seen_versions
+    out("versions_superseded", len(never_shown), "versions")
     out("attempts", soak.attempts, "attempts")
     out("failed_attempts", soak.failed_attempts, "attempts")
     out("server_restarts", soak.restarts, "times")

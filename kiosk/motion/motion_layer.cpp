@@ -52,7 +52,19 @@ void MotionLayer::draw_underlay(double now, int width, int height) const {
 void MotionLayer::render_frame(double now, int width, int height, const std::function<void()>& render_ui,
                                GLuint framebuffer) {
     bool blended = false;
-    if (transition_captured_ && clock_.transition_running(now)) {
+    if (transition_captured_ && clock_.transition_running(now) &&
+        clock_.settings().transition_style == TransitionStyle::crossfade) {
+        // The cheap crossfade: the incoming page straight into the
+        // framebuffer, the outgoing capture blended over it (no second
+        // capture: under llvmpipe that is a full-screen pass saved a frame).
+        glBindFramebuffer(GL_FRAMEBUFFER, framebuffer);
+        draw_underlay(now, width, height);
+        render_ui();
+        glBindFramebuffer(GL_FRAMEBUFFER, framebuffer);  // a flag callback cannot have moved it, but be sure
+        if (!transition_->composite_over(width, height, clock_.transition_progress(now), page_area_))
+            spdlog::debug("motion: no outgoing page for this transition size; a cut");
+        blended = true;  // drawn either way
+    } else if (transition_captured_ && clock_.transition_running(now)) {
         const bool incoming = transition_->capture(PageTransition::Slot::incoming, width, height, [&] {
             draw_underlay(now, width, height);
             render_ui();

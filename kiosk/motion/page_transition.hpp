@@ -40,7 +40,8 @@ public:
     enum class Slot { outgoing, incoming };
 
     explicit PageTransition(std::string_view vertex_source = shaders::fullscreen_vert,
-                            std::string_view fragment_source = shaders::transition_frag);
+                            std::string_view fragment_source = shaders::transition_frag,
+                            std::string_view over_fragment_source = shaders::crossfade_over_frag);
     ~PageTransition();
     PageTransition(const PageTransition&) = delete;
     PageTransition& operator=(const PageTransition&) = delete;
@@ -60,6 +61,17 @@ public:
     // width×height: show the incoming page instead (hard cut).
     bool composite(int width, int height, float progress, TransitionStyle style,
                    std::optional<ScreenRect> area = std::nullopt);
+
+    // The cheaper crossfade: the incoming page is already drawn in the bound
+    // framebuffer (straight to the screen, no capture); the outgoing capture
+    // is blended over it with alpha 1 − eased progress inside `area`. The
+    // same picture as composite(crossfade) within a rounding step, for one
+    // full-screen capture less and a pass of one texel read per pixel
+    // (issue 6's frame budget under llvmpipe: at 1080p the full blend cost
+    // ~70 ms a frame on a loaded 2-core machine, this pass a fraction). False
+    // when its program failed, or the outgoing capture is missing or its size
+    // differs: the incoming page stays as drawn (a cut).
+    bool composite_over(int width, int height, float progress, std::optional<ScreenRect> area = std::nullopt);
 
     // Frees both targets (see above).
     void release();
@@ -81,6 +93,8 @@ private:
     GlProgram program_;
     GLuint vertex_array_ = 0;
     GLint u_from_ = -1, u_to_ = -1, u_progress_ = -1, u_style_ = -1, u_area_ = -1;
+    GlProgram over_program_;  // shaders/crossfade_over.frag: composite_over()
+    GLint u_over_from_ = -1;
     Target outgoing_, incoming_;
     std::optional<std::string> allocation_failure_;
 };

@@ -38,7 +38,7 @@ constexpr std::size_t kFlagCol = 0, kRankCol = 1, kNameCol = 2, kFirstCriterion 
 struct Row {
     const ClassStanding* standing = nullptr;  // null for a grade heading
     int grade = 0;
-    bool own = false;                 // the classroom's own class
+    bool own = false;                 // the classroom's own class, or a corridor's grade
     std::string name;                 // 三年级二班
     std::vector<TextBlock> cells;     // one per column; flag and movement cells hold no text
     TextBlock movement;               // "2" beside the arrow, or "新"
@@ -182,8 +182,14 @@ Attempt plan_at(Canvas& canvas, const Feed& feed, const CompetitionStandings& st
     Attempt a;
     const bool by_grade = st.competition->scope == CompetitionScope::grade;
     const bool classroom = ctx.role == Role::classroom && !ctx.class_id.empty();
+    // A corridor serves one floor: its grade's classes are highlighted, and a
+    // per-grade ranking opens with its grade (issue 5).
+    const bool floor_grade = ctx.role == Role::corridor && ctx.grade > 0;
+    std::vector<const ClassStanding*> shown = st.displayed();
+    if (floor_grade && by_grade)
+        std::stable_partition(shown.begin(), shown.end(), [&](const ClassStanding* s) { return s->grade == ctx.grade; });
     int last_grade = -1;
-    for (const ClassStanding* s : st.displayed()) {
+    for (const ClassStanding* s : shown) {
         if (by_grade && s->grade != last_grade) {
             Row heading;
             heading.grade = s->grade;
@@ -193,7 +199,7 @@ Attempt plan_at(Canvas& canvas, const Feed& feed, const CompetitionStandings& st
         Row row;
         row.standing = s;
         row.grade = s->grade;
-        row.own = classroom && s->class_id == ctx.class_id;
+        row.own = (classroom && s->class_id == ctx.class_id) || (floor_grade && s->grade == ctx.grade);
         row.name = class_name(feed, s->class_id);
         a.rows.push_back(std::move(row));
     }
@@ -296,7 +302,7 @@ public:
                              float(page.columns.size() - 1) * plan->table_gap;
         // Tables sit centred as a group when they leave room on the sides.
         const float x0 = plan->content.x + std::max(0.0f, (plan->content.w - used_w) / 2);
-        const float wave = ctx.calm ? 0.0f : ctx.motion * 3.0f;
+        const float wave = ctx.calm ? 0.0f : ctx.motion;  // seconds into the flag's wave (Canvas::red_flag)
         for (std::size_t c = 0; c < page.columns.size(); ++c) {
             const float x = x0 + float(c) * (plan->table.width + plan->table_gap);
             draw_column(canvas, *plan, page.columns[c], x, plan->content.y, wave);
@@ -394,7 +400,7 @@ private:
             if (c.id == competition_id_) competition = &c;
         if (competition == nullptr) return nullptr;
         const Key key{&ctx.feed, ctx.feed.version, ctx.feed.generated_at.instant, ctx.day.local.date, ctx.role, ctx.class_id,
-                      area.x, area.y, area.w, area.h, canvas.metrics().width, canvas.metrics().height};
+                      ctx.grade, area.x, area.y, area.w, area.h, canvas.metrics().width, canvas.metrics().height};
         if (!cached_ || !(cached_->first == key))
             cached_.emplace(key, make_plan(canvas, ctx, *competition, area));
         return &cached_->second;
@@ -407,6 +413,7 @@ private:
         Date today;
         Role role;
         std::string class_id;
+        int grade;
         float x, y, w, h;
         int screen_w, screen_h;
         bool operator==(const Key&) const = default;

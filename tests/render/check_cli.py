@@ -32,14 +32,39 @@ expect(["--role", "hallway"], 2, ["--role"])
 expect(["--page-seconds", "0"], 2, ["--page-seconds"])
 expect(["--windowed", "--fullscreen"], 2, ["--windowed"])
 expect(["--role", "classroom"], 2, ["--class"])
+expect(["--hours", "fri 22:00-02:00"], 2, ["--hours", "midnight"])
+expect(["--pages", "goals,weather"], 2, ["--pages"])
+expect(["--page-seconds", "2"], 2, ["--page-seconds"])
 with tempfile.TemporaryDirectory() as d:
+    # The config file is docs/config.md's (kiosk/config_file.hpp): a bad key or
+    # value stops the kiosk at start, naming the file and the key.
     config = os.path.join(d, "kiosk.json")
-    with open(config, "w") as f:
-        json.dump({"role": "lobby", "page_seconds": 10}, f)
-    expect(["--config", config], 2, ["page_seconds", "not a kiosk option"])
-    with open(config, "w") as f:
-        json.dump({"role": "corridor", "grade": 40}, f)
-    expect(["--config", config], 2, ["--grade"])
+
+    def config_case(settings, args, code, words):
+        with open(config, "w") as f:
+            json.dump(settings, f, ensure_ascii=False)
+        expect(["--config", config] + args, code, words)
+
+    config_case({"role": "lobby", "page-seconds": 10}, [], 2, ["kiosk.json", "/page-seconds", '"page_seconds"'])
+    config_case({"role": "corridor", "grade": 40}, [], 2, ["kiosk.json", "/grade", "not a grade"])
+    config_case({"calm": "yes"}, [], 2, ["/calm", "true or false"])
+    config_case({"hours": "mon-fry 07:00-18:30"}, [], 2, ["/hours", "fry"])
+    config_case({"pages": []}, [], 2, ["/pages", "empty"])
+    config_case({"role": "hall"}, [], 2, ["/role", "not a role"])
+    config_case({"trusted_keys": ["not-a-key"]}, [], 2, ["/trusted_keys/0"])
+    config_case({"role": "classroom"}, [], 2, ["--class"])
+    # A good config (every kind of value) passes: it gets as far as the display.
+    example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "kiosk.example.json")
+    with open(example, encoding="utf-8") as f:
+        key = json.load(f)["trusted_keys"][0]
+    config_case({"role": "corridor", "grade": 3, "calm": True, "trusted_keys": [key], "poll_seconds": 60,
+                 "page_seconds": {"default": 20, "standings": 30}, "pages": ["habit", "standings"],
+                 "hours": "mon-fri 07:00-18:30", "screen_id": "gate-east"}, [], 1, ["no display"])
+    expect(["--config", example], 1, ["no display"])
+    # The command line wins, key by key: a classroom file, run as a lobby.
+    config_case({"role": "classroom"}, ["--role", "lobby"], 1, ["no display"])
+    # ... and is held to the same rules.
+    config_case({"role": "corridor"}, ["--grade", "13"], 2, ["--grade"])
     # No display: the kiosk says so, with the way out, and exits 1.
     expect(["--dump", os.path.join(d, "out")], 1, ["no display", "xvfb-run"])
     expect([], 1, ["no display"])

@@ -1,0 +1,53 @@
+// Announcement words: see notice_util.hpp.
+#include "kiosk/pages/notice_util.hpp"
+
+#include "kiosk/pages/page_util.hpp"
+
+namespace campus::kiosk::pages {
+
+namespace {
+
+std::string day_text(const Date& date, const Date& today) {
+    std::string text = std::to_string(date.month) + "月" + std::to_string(date.day) + "日";
+    if (date.year != today.year) text = std::to_string(date.year) + "年" + text;
+    return text;
+}
+
+}  // namespace
+
+const Announcement* find_announcement(const Feed& feed, std::string_view id) {
+    for (const Announcement& a : feed.announcements)
+        if (a.id == id) return &a;
+    return nullptr;
+}
+
+std::string window_text(const Feed& feed, const Announcement& announcement, Date today) {
+    std::string first, last;
+    if (announcement.from) first = day_text(school_local_time(feed, *announcement.from).date, today);
+    if (announcement.until) {
+        // `until` is the first moment it is no longer shown: until 00:00 on
+        // the 28th means "to the 27th" to anyone reading the notice.
+        const LocalTime end = school_local_time(feed, *announcement.until);
+        Date last_day = end.date;
+        if (end.time.seconds_since_midnight() == 0) last_day = last_day.plus_days(-1);
+        last = day_text(last_day, today);
+    }
+    if (!first.empty() && !last.empty()) return first == last ? first : first + "—" + last;
+    if (!first.empty()) return first + "起";
+    if (!last.empty()) return "至" + last;
+    return {};
+}
+
+std::string moment_text(const Feed& feed, Instant when, Date today) {
+    const LocalTime local = school_local_time(feed, when);
+    std::string day;
+    if (local.date == today)
+        day = "今天";
+    else if (local.date == today.plus_days(-1))
+        day = "昨天";
+    else
+        day = day_text(local.date, today);
+    return day + " " + time_text(local.time);
+}
+
+}  // namespace campus::kiosk::pages
