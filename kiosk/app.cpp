@@ -380,6 +380,7 @@ struct App::Impl {
     // steady clock since `motion_epoch`.
     std::unique_ptr<motion::MotionLayer> motion;
     float flag_time = 0;  // PageContext::motion of the frame being composed; 0 = the still flag
+    bool frame_on_screen = false;  // ImGui's draw data is the frame on screen (composed, drawn, not replaced)
     SteadyClock::time_point motion_epoch = SteadyClock::now();
 
     double motion_time(SteadyClock::time_point at) const {
@@ -410,11 +411,21 @@ struct App::Impl {
     // The rotation is about to move: the page on screen is drawn once more,
     // as it is now, into the transition's outgoing texture (not at all when
     // the change is a hard cut: calm, or the transition's shader failed).
+    // ImGui keeps the last frame's draw data until the next NewFrame: when it
+    // is the frame on screen, it is drawn again as it is (no second compose:
+    // the capture frame is the slowest of a transition under llvmpipe).
     void page_changing(ScreenSize size, const FeedSnapshot& snap, Instant now, double t) {
+        const ImDrawData* last = ImGui::GetDrawData();
+        const bool reuse = frame_on_screen && last != nullptr && last->Valid &&
+                           static_cast<int>(last->DisplaySize.x) == size.width &&
+                           static_cast<int>(last->DisplaySize.y) == size.height;
         const float outgoing_flag = motion->flag_time(t);
         motion->page_changing(t, size.width, size.height, [&] {
-            flag_time = outgoing_flag;
-            if (compose(size, snap, now, nullptr)) platform->render_ui(ImGui::GetDrawData());
+            if (!reuse) {
+                flag_time = outgoing_flag;
+                if (!compose(size, snap, now, nullptr)) return;
+            }
+            platform->render_ui(ImGui::GetDrawData());
         });
     }
 
@@ -481,6 +492,7 @@ struct App::Impl {
             flag_time = motion->flag_time(t);
             if (!compose(size, *fixed, now, nullptr)) return 1;
             render_frame(size, t);
+            frame_on_screen = true;
             platform->swap();
             platform->finish();
             if (i >= kWarmUp)
@@ -614,15 +626,19 @@ int App::run() {
 
         const bool waiting_for_fonts = app.fonts->pending() && steady_now < font_wait_until;
         // Something moves (flag, transition, background) and its next frame is due.
-        if (app.motion->animating(app.motion_time(steady_now)) &&
+        // A dark screen and an emergency cover the page: nothing of it moves then.
+        const bool page_visible = app.state.on && app.state.emergency == nullptr;
+        if (page_visible && app.motion->animating(app.motion_time(steady_now)) &&
             app.motion_time(steady_now) >= app.motion->next_frame_due())
             redraw = true;
         if (redraw && !waiting_for_fonts && size.width > 0 && size.height > 0) {  // 0×0: minimised
             const auto started = SteadyClock::now();
             const double motion_now = app.motion_time(started);
             app.flag_time = app.motion->flag_time(motion_now);
+            app.frame_on_screen = false;
             if (app.compose(size, *snap, now, nullptr)) {
                 app.render_frame(size, motion_now);
+                app.frame_on_screen = true;
                 app.platform->swap();
                 const RotationEntry* entry = app.rotation.current();
                 spdlog::debug("frame: {} at {}x{} in {:.1f} ms", entry ? entry->name() : std::string("waiting"),
@@ -661,7 +677,7 @@ int App::run() {
         }
         // Motion: the next animation frame (≤ max_fps), never while no frame
         // can be drawn (fonts pending, minimised), which would spin.
-        if (!waiting_for_fonts && size.width > 0 && size.height > 0)
+        if (page_visible && !waiting_for_fonts && size.width > 0 && size.height > 0)
             timeout = std::min(timeout, app.motion->next_frame_due() - app.motion_time(SteadyClock::now()));
         app.platform->wait_events(std::max(timeout, 0.001));
     }

@@ -24,7 +24,9 @@ public:
     App(const App&) = delete;
     App& operator=(const App&) = delete;
 
-    // The screen, until the window closes or SIGINT/SIGTERM. Returns the exit code.
+    // The screen, until the window closes or SIGINT/SIGTERM. Returns the exit
+    // code: 3 when the GL context was lost or failed (motion::check_context_health),
+    // so a supervisor starts a fresh kiosk. With --bench-frames, the frame benchmark.
     int run();
     // --dump: every entry of the rotation into options.dump_dir. Returns the exit code.
     int dump();

@@ -14,7 +14,7 @@ ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j"$(nproc)"
 sanitizers="$PWD/tests/sanitizers"
 if [ "${KIOSK_SANITIZE_RUN:-0}" = 1 ]; then
   BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo scripts/build.sh -DKIOSK_SANITIZE=ON
-  # Exported, not per test: the tests' children (the kiosk under xvfb-run,
+  # Set for ctest, so every test and its children (the kiosk under xvfb-run,
   # kiosk-sync under the Python drivers) inherit them.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
   LSAN_OPTIONS=suppressions="$sanitizers/lsan.supp":print_suppressions=0 \

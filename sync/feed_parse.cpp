@@ -17,6 +17,7 @@
 // rule, and where relevant the criterion's own name (卫生), never C++ types.
 #include "sync/feed_parse.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -153,6 +154,78 @@ bool valid_feed_id(std::string_view id) {
 
 enum class Need { required, optional };
 
+// Equal texts; inline for the short ids and keys of a feed, where a call to
+// memcmp would cost more than the comparison.
+inline bool same_text(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    if (a.size() > 16) return a == b;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i] != b[i]) return false;
+    }
+    return true;
+}
+
+// Names (class ids) to their position in a list, for the lookups done once
+// per score. Open addressing in one flat array: no allocation per name, and a
+// hash (FNV-1a) that is cheap on the few bytes of an id like "12-9".
+class NameIndex {
+public:
+    static constexpr std::uint32_t npos = 0xFFFFFFFFu;
+
+    // Keeps the first position of a name, like unordered_map::emplace.
+    void emplace(std::string_view name, std::uint32_t position) {
+        if ((size_ + 1) * 2 > slots_.size()) grow();
+        if (insert(name, position)) ++size_;
+    }
+
+    std::uint32_t find(std::string_view name) const {
+        if (slots_.empty()) return npos;
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = hash(name) & mask;; i = (i + 1) & mask) {
+            const Slot& slot = slots_[i];
+            if (slot.position == npos) return npos;
+            if (same_text(slot.name, name)) return slot.position;
+        }
+    }
+    bool contains(std::string_view name) const { return find(name) != npos; }
+
+private:
+    struct Slot {
+        std::string_view name;
+        std::uint32_t position = npos;
+    };
+
+    static std::size_t hash(std::string_view name) {
+        std::uint64_t h = 0xcbf29ce484222325ull;
+        for (const char c : name) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+        return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+
+    bool insert(std::string_view name, std::uint32_t position) {
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = hash(name) & mask;; i = (i + 1) & mask) {
+            Slot& slot = slots_[i];
+            if (slot.position == npos) {
+                slot = Slot{name, position};
+                return true;
+            }
+            if (same_text(slot.name, name)) return false;
+        }
+    }
+
+    void grow() {
+        std::vector<Slot> old = std::move(slots_);
+        slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+        for (const Slot& slot : old) {
+            if (slot.position != npos) insert(slot.name, slot.position);
+        }
+    }
+
+    std::vector<Slot> slots_;
+    std::size_t size_ = 0;
+};
+
+
 // Ids already seen in one array, with where they were first seen.
 class IdRegistry {
 public:
@@ -177,6 +250,66 @@ struct CriterionCheck {
     std::optional<double> max;  // unset when the criterion's max was unusable
 };
 
+// Which criterion a member of a score object is, by its key. Built once per
+// competition. Offices write a score's members in the criteria's order, so
+// the next criterion is tried first; otherwise a scan, or a hash for the
+// (unusual) competition with many criteria, keeps the lookup cheap.
+class ScoreKeys {
+public:
+    static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+    explicit ScoreKeys(const std::vector<CriterionCheck>& criteria) {
+        max_.reserve(criteria.size());
+        for (const CriterionCheck& c : criteria) {
+            // No usable maximum: nothing is above it.
+            max_.push_back(c.max ? *c.max : std::numeric_limits<double>::infinity());
+        }
+        for (std::size_t c = 0; c < criteria.size(); ++c) {
+            // An unusable id (empty here) was reported under /criteria: no member is it.
+            if (!criteria[c].id.empty()) keys_.push_back({criteria[c].id, c});
+        }
+        if (keys_.size() > 8) {
+            by_key_.reserve(keys_.size());
+            for (std::size_t k = 0; k < keys_.size(); ++k) by_key_.emplace(keys_[k].id, k);
+        }
+    }
+
+    // The criterion whose id is `key`, or `none`. `next` is where the
+    // previous member was found plus one.
+    std::size_t criterion(std::string_view key, std::size_t& next) const {
+        std::size_t k = next;
+        if (k >= keys_.size() || !same_text(keys_[k].id, key)) {
+            k = find(key);
+            if (k == none) return none;
+        }
+        next = k + 1;
+        return keys_[k].criterion;
+    }
+
+    // Criterion c's maximum, or infinity when it had none usable.
+    double max(std::size_t c) const { return max_[c]; }
+
+private:
+    std::size_t find(std::string_view key) const {
+        if (!by_key_.empty()) {
+            const auto it = by_key_.find(key);
+            return it == by_key_.end() ? none : it->second;
+        }
+        for (std::size_t k = 0; k < keys_.size(); ++k) {
+            if (same_text(keys_[k].id, key)) return k;
+        }
+        return none;
+    }
+
+    struct Key {
+        std::string_view id;  // into the CriterionCheck, which outlives this
+        std::size_t criterion = 0;
+    };
+    std::vector<Key> keys_;
+    std::unordered_map<std::string_view, std::size_t> by_key_;  // key -> index in keys_, when there are many
+    std::vector<double> max_;
+};
+
 // Thrown when a feed has so many problems that listing more helps nobody; it
 // also bounds the work on a hostile feed (5,000 criteria missing from each of
 // 250,000 scores would otherwise be a billion messages).
@@ -196,6 +329,10 @@ private:
         if (problems.size() >= kMaxProblems) throw TooManyProblems{};
     }
 
+    void missing(const Path& at, std::string_view key) {
+        problem(at, "missing: \"" + std::string(key) + "\" is required here");
+    }
+
     void expected(const Path& at, std::string_view what, Value got) {
         problem(at, "expected " + std::string(what) + ", got " + describe(got));
     }
@@ -203,9 +340,9 @@ private:
     // ---- typed access ------------------------------------------------------
     // Each returns nullopt (after reporting) when the value is absent where
     // required or of the wrong kind; absent optional members are silent.
-    std::optional<Value> member(Value object, const Path& at, const char* key, Need need) {
+    std::optional<Value> member(Value object, const Path& at, std::string_view key, Need need) {
         auto v = object.find(key);
-        if (!v && need == Need::required) problem(at.child(key), std::string("missing: \"") + key + "\" is required here");
+        if (!v && need == Need::required) missing(at.child(key), key);
         return v;
     }
 
@@ -215,13 +352,13 @@ private:
         return false;
     }
 
-    std::optional<Value> object_member(Value object, const Path& at, const char* key, Need need) {
+    std::optional<Value> object_member(Value object, const Path& at, std::string_view key, Need need) {
         std::optional<Value> v = member(object, at, key, need);
         if (v && !is_object(*v, at.child(key))) return std::nullopt;
         return v;
     }
 
-    std::optional<Value> list_member(Value object, const Path& at, const char* key, Need need) {
+    std::optional<Value> list_member(Value object, const Path& at, std::string_view key, Need need) {
         std::optional<Value> v = member(object, at, key, need);
         if (v && !v->is_array()) {
             expected(at.child(key), "a list [ … ]", *v);
@@ -244,7 +381,7 @@ private:
     }
 
     // Required text must be non-empty: an empty name or id is a mistake.
-    std::optional<std::string> text(Value object, const Path& at, const char* key, Need need) {
+    std::optional<std::string> text(Value object, const Path& at, std::string_view key, Need need) {
         std::optional<Value> v = member(object, at, key, need);
         if (!v) return std::nullopt;
         return text_value(*v, at.child(key), need == Need::optional);
@@ -258,7 +395,7 @@ private:
         return value.as_number();
     }
 
-    std::optional<double> number(Value object, const Path& at, const char* key, Need need) {
+    std::optional<double> number(Value object, const Path& at, std::string_view key, Need need) {
         std::optional<Value> v = member(object, at, key, need);
         if (!v) return std::nullopt;
         return number_value(*v, at.child(key));
@@ -275,7 +412,7 @@ private:
         return std::nullopt;
     }
 
-    std::optional<std::int64_t> whole(Value object, const Path& at, const char* key, Need need) {
+    std::optional<std::int64_t> whole(Value object, const Path& at, std::string_view key, Need need) {
         std::optional<Value> v = member(object, at, key, need);
         if (!v) return std::nullopt;
         return whole_value(*v, at.child(key));
@@ -293,13 +430,13 @@ private:
         return std::nullopt;
     }
 
-    std::optional<Date> date(Value object, const Path& at, const char* key, Need need) {
+    std::optional<Date> date(Value object, const Path& at, std::string_view key, Need need) {
         std::optional<Value> v = member(object, at, key, need);
         if (!v) return std::nullopt;
         return date_value(*v, at.child(key));
     }
 
-    std::optional<ZonedStamp> stamp(Value object, const Path& at, const char* key, Need need) {
+    std::optional<ZonedStamp> stamp(Value object, const Path& at, std::string_view key, Need need) {
         std::optional<Value> v = member(object, at, key, need);
         if (!v) return std::nullopt;
         const Path here = at.child(key);
@@ -329,14 +466,24 @@ private:
     void check_criteria(Value list, const Path& at, Competition& competition,
                         std::vector<CriterionCheck>& checks);
     // Returns true when the round's start date is usable.
-    bool check_round(Value object, const Path& at, const std::vector<CriterionCheck>& criteria, Round& round);
+    bool check_round(Value object, const Path& at, const std::vector<CriterionCheck>& criteria,
+                     const ScoreKeys& keys, Round& round);
     void check_announcements(Value list, const Path& at, std::vector<Announcement>& announcements);
     std::optional<AnnouncementTarget> check_target(Value value, const Path& at);
     void check_events(Value list, const Path& at, std::vector<SchoolEvent>& events);
 
-    // Class ids of /classes (only usable ones), for scores and targets. The
-    // views point into the document, which outlives the checker.
-    std::unordered_map<std::string_view, std::size_t> class_index_;
+    // Class ids of /classes (only usable ones) to their position there, for
+    // scores and targets. The views point into the document, which outlives
+    // the checker.
+    NameIndex class_index_;
+    std::vector<std::string_view> class_at_position_;  // the id indexed at each position of /classes, or empty
+    std::size_t class_count_ = 0;  // length of /classes
+    // Finding a class scored twice in a round: the round a class (by its
+    // position in /classes) was last scored in, and where. Rounds are
+    // numbered across competitions, so nothing is cleared between rounds.
+    std::vector<std::uint32_t> scored_in_round_;
+    std::vector<std::size_t> scored_at_;
+    std::uint32_t rounds_checked_ = 0;
 };
 
 //-----------------------------------------------------------------------------
@@ -527,6 +674,8 @@ void FeedChecker::check_habits(Value list, const Path& at, std::vector<Habit>& h
 
 void FeedChecker::check_classes(Value list, const Path& at, std::vector<SchoolClass>& classes) {
     IdRegistry ids;
+    class_count_ = list.size();
+    class_at_position_.assign(list.size(), std::string_view());
     classes.resize(list.size());
     for (std::size_t i = 0; i < list.size(); ++i) {
         Value c = list[i];
@@ -536,7 +685,10 @@ void FeedChecker::check_classes(Value list, const Path& at, std::vector<SchoolCl
         if (auto id = text(c, here, "id", Need::required)) {
             // A class with a bad grade or name is still a known class: scores
             // naming it should not add a second, misleading "unknown class".
-            if (unique_id(ids, *id, here.child("id"), "class")) class_index_.emplace(c.find("id")->as_string(), i);
+            if (unique_id(ids, *id, here.child("id"), "class")) {
+                class_index_.emplace(c.find("id")->as_string(), static_cast<std::uint32_t>(i));
+                class_at_position_[i] = c.find("id")->as_string();
+            }
             school_class.id = std::move(*id);
         }
         if (const auto grade = whole(c, here, "grade", Need::required)) {
@@ -648,11 +800,12 @@ void FeedChecker::check_competition(Value object, const Path& at, Competition& c
     std::unordered_map<std::int64_t, std::size_t> start_days;
     std::unordered_map<int, std::size_t> weeks;
     competition.rounds.resize(rounds->size());
+    const ScoreKeys keys(criteria);
     for (std::size_t i = 0; i < rounds->size(); ++i) {
         const Path here = rounds_at.at(i);
         if (!is_object((*rounds)[i], here)) continue;
         Round& round = competition.rounds[i];
-        const bool has_start = check_round((*rounds)[i], here, criteria, round);
+        const bool has_start = check_round((*rounds)[i], here, criteria, keys, round);
         if (round.week >= 1) {
             if (auto [it, inserted] = weeks.try_emplace(round.week, i); !inserted) {
                 problem(here.child("week"), "week " + std::to_string(round.week) + " already has a round at " +
@@ -713,7 +866,7 @@ void FeedChecker::check_criteria(Value list, const Path& at, Competition& compet
 }
 
 bool FeedChecker::check_round(Value object, const Path& at, const std::vector<CriterionCheck>& criteria,
-                              Round& round) {
+                              const ScoreKeys& keys, Round& round) {
     if (const auto week = whole(object, at, "week", Need::required)) {
         if (*week >= 1 && *week <= 1000) {
             round.week = static_cast<int>(*week);
@@ -724,68 +877,116 @@ bool FeedChecker::check_round(Value object, const Path& at, const std::vector<Cr
     const auto start = date(object, at, "start", Need::required);
     if (start) round.start = *start;
 
-    std::optional<Value> scores = list_member(object, at, "scores", Need::required);
-    if (!scores) return start.has_value();
+    std::optional<Value> scores_value = list_member(object, at, "scores", Need::required);
+    if (!scores_value) return start.has_value();
     const Path scores_at = at.child("scores");
-    std::unordered_map<std::string_view, std::size_t> scored;  // class id -> index of its score
-    scored.reserve(scores->size());
-    round.scores.resize(scores->size());
-    for (std::size_t i = 0; i < scores->size(); ++i) {
-        Value s = (*scores)[i];
+    const json_limited::Members scores = scores_value->members();
+    const std::size_t criterion_count = criteria.size();
+
+    // Scoring twice: known classes by their position in /classes (see
+    // scored_in_round_), unknown ones (already a problem) by name.
+    const std::uint32_t this_round = ++rounds_checked_;
+    if (scored_in_round_.size() < class_count_) {
+        scored_in_round_.resize(class_count_, 0);
+        scored_at_.resize(class_count_, 0);
+    }
+    std::unordered_map<std::string_view, std::size_t> unknown_scored;
+
+    // Where each criterion's score is among a score object's members; on the
+    // stack for the usual handful of criteria.
+    constexpr std::uint32_t absent = 0xFFFFFFFFu;
+    std::uint32_t member_on_stack[16];
+    std::vector<std::uint32_t> member_on_heap;
+    if (criterion_count > std::size(member_on_stack)) member_on_heap.resize(criterion_count);
+    std::uint32_t* const member_of_criterion =
+        criterion_count > std::size(member_on_stack) ? member_on_heap.data() : member_on_stack;
+
+    round.scores.resize(scores.size());
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+        const Value s = scores.value(i);
         const Path here = scores_at.at(i);
         if (!is_object(s, here)) continue;
         Score& score = round.scores[i];
-        if (std::optional<Value> cls = member(s, here, "class", Need::required)) {
-            const Path class_at = here.child("class");
-            if (!cls->is_string() || cls->as_string().empty()) {
-                text_value(*cls, class_at, false);  // reports the wrong type or the empty text
+        const json_limited::Members fields = s.members();
+
+        // One pass over the members finds each field; a key written twice
+        // counts by its last value, as Value::find does.
+        std::uint32_t class_member = absent, note_member = absent;
+        std::fill(member_of_criterion, member_of_criterion + criterion_count, absent);
+        std::size_t next_key = 0;
+        for (std::uint32_t m = 0; m < fields.size(); ++m) {
+            const std::string_view key = fields.key(m);
+            if (const std::size_t c = keys.criterion(key, next_key); c != ScoreKeys::none) {
+                member_of_criterion[c] = m;
+            } else if (same_text(key, "class")) {  // never a criterion id (check_criteria)
+                class_member = m;
+            } else if (same_text(key, "note")) {
+                note_member = m;
+            }
+        }
+
+        if (class_member == absent) {
+            missing(here.child("class"), "class");
+        } else if (const Value cls = fields.value(class_member); !cls.is_string() || cls.as_string().empty()) {
+            text_value(cls, here.child("class"), false);  // reports the wrong type or the empty text
+        } else {
+            const std::string_view id = cls.as_string();
+            // Offices list a round's scores in the order of /classes: try
+            // the class at this score's position before the index.
+            const std::uint32_t known = i < class_at_position_.size() && same_text(class_at_position_[i], id)
+                                            ? static_cast<std::uint32_t>(i)
+                                            : class_index_.find(id);
+            std::size_t first_at = i;
+            if (known == NameIndex::npos) {
+                problem(here.child("class"), "unknown class " + quote_value(id) + ": it is not listed in /classes");
+                first_at = unknown_scored.try_emplace(id, i).first->second;
+            } else if (scored_in_round_[known] == this_round) {
+                first_at = scored_at_[known];
             } else {
-                const std::string_view id = cls->as_string();
-                if (!class_index_.count(id)) {
-                    problem(class_at, "unknown class " + quote_value(id) + ": it is not listed in /classes");
-                }
-                if (auto [it, inserted] = scored.try_emplace(id, i); !inserted) {
-                    problem(class_at, "class " + quote_value(id) + " is scored twice in this round: also at " +
-                                          scores_at.at(it->second).pointer());
-                }
-                score.class_id = id;
+                scored_in_round_[known] = this_round;
+                scored_at_[known] = i;
             }
-        }
-        score.values.assign(criteria.size(), 0.0);
-        // Objects are searched by a linear scan, which is fastest for the usual
-        // handful of members; a score written with hundreds of members (only
-        // a hostile feed does that) gets a hash index so checking stays linear.
-        std::unordered_map<std::string_view, std::size_t> wide;
-        if (s.size() > 32) {
-            wide.reserve(s.size());
-            for (std::size_t m = 0; m < s.size(); ++m) wide[s.key(m)] = m;  // last wins, as in find()
-        }
-        for (std::size_t c = 0; c < criteria.size(); ++c) {
-            const CriterionCheck& criterion = criteria[c];
-            if (criterion.id.empty()) continue;  // already reported under /criteria
-            std::optional<Value> it;
-            if (wide.empty()) {
-                it = s.find(criterion.id);
-            } else if (const auto w = wide.find(criterion.id); w != wide.end()) {
-                it = s[w->second];
+            if (first_at != i) {
+                problem(here.child("class"), "class " + quote_value(id) + " is scored twice in this round: also at " +
+                                                 scores_at.at(first_at).pointer());
             }
-            const Path value_at = here.child(criterion.id);
-            if (!it) {
-                problem(value_at, "missing: the score for " + criterion.name + " (\"" + criterion.id +
-                                      "\") is required for every class");
+            score.class_id = id;
+        }
+
+        score.values.resize(criterion_count);
+        double* const values = score.values.data();
+        for (std::size_t c = 0; c < criterion_count; ++c) {
+            const std::uint32_t m = member_of_criterion[c];
+            if (m == absent) [[unlikely]] {
+                const CriterionCheck& criterion = criteria[c];
+                if (criterion.id.empty()) continue;  // already reported under /criteria
+                problem(here.child(criterion.id), "missing: the score for " + criterion.name + " (\"" + criterion.id +
+                                                      "\") is required for every class");
                 continue;
             }
-            const auto value = number_value(*it, value_at);
-            if (!value) continue;
-            if (*value < 0) {
-                problem(value_at, format_number(*value) + " is below the minimum 0 for " + criterion.name);
-            } else if (criterion.max && *value > *criterion.max) {
-                problem(value_at, format_number(*value) + " is above the maximum " + format_number(*criterion.max) +
-                                      " for " + criterion.name);
+            const Value v = fields.value(m);
+            if (!v.is_number()) [[unlikely]] {
+                expected(here.child(criteria[c].id), "a number", v);
+                continue;
             }
-            score.values[c] = *value;
+            const double value = v.as_number();
+            if (value < 0 || value > keys.max(c)) [[unlikely]] {
+                const CriterionCheck& criterion = criteria[c];
+                if (value < 0) {
+                    problem(here.child(criterion.id),
+                            format_number(value) + " is below the minimum 0 for " + criterion.name);
+                } else {
+                    problem(here.child(criterion.id), format_number(value) + " is above the maximum " +
+                                                          format_number(*criterion.max) + " for " + criterion.name);
+                }
+            }
+            values[c] = value;
         }
-        if (auto note = text(s, here, "note", Need::optional)) score.note = std::move(*note);
+        if (note_member != absent) {
+            if (auto note = text_value(fields.value(note_member), here.child("note"), true)) {
+                score.note = std::move(*note);
+            }
+        }
     }
     return start.has_value();
 }
@@ -820,7 +1021,7 @@ std::optional<AnnouncementTarget> FeedChecker::check_target(Value value, const P
     }
     if (t.rfind("class:", 0) == 0) {
         const std::string_view id = t.substr(6);
-        if (class_index_.count(id)) {
+        if (class_index_.contains(id)) {
             target.kind = AnnouncementTarget::Kind::class_id;
             target.value = std::string(id);
             return target;

@@ -5,7 +5,11 @@
 // each with its framebuffer object. The app renders the outgoing page into A
 // once, when the transition starts, and the incoming page into B every frame
 // of the transition (it may move: a waving flag), then composite() draws the
-// blend into the framebuffer bound at the time (the window's).
+// blend into the framebuffer bound at the time (the window's). The crossfade
+// (the default) takes the cheaper road, composite_over(): the incoming page
+// is drawn straight to the screen and only the outgoing capture is blended
+// over it, so a transition frame costs one light full-screen pass more than
+// a still frame (MotionLayer::render_frame).
 //
 // Fallback: when the program did not compile, a target cannot be allocated
 // (driver out of memory, incomplete framebuffer) or the two captures differ in

@@ -73,7 +73,7 @@ Plan plan_at(Canvas& canvas, const PageContext& ctx, const Announcement& notice,
     if (!window.empty())
         plan.window = canvas.layout(window, TextStyle::subtitle,
                                     std::max(1.0f, plan.width - tag_w - plan.marker_room.width - 2 * g.tag));
-    plan.title = canvas.layout(notice.title, title_style, plan.width);
+    plan.title = pages::balance_lines(canvas, canvas.layout(notice.title, title_style, plan.width));
     plan.head_h = std::max(plan.tag.height, plan.window.height) + g.tag + plan.title.height + g.rule;
 
     if (notice.body.empty()) {

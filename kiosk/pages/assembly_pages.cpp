@@ -22,6 +22,7 @@
 #include <cmath>
 
 #include "kiosk/page.hpp"
+#include "kiosk/pages/notice_util.hpp"
 #include "kiosk/pages/page_util.hpp"
 #include "kiosk/theme.hpp"
 
@@ -83,7 +84,8 @@ void draw_title_card(const PageContext& ctx, Canvas& canvas, const Rect& c, cons
                      std::size_t holders) {
     const float u = canvas.metrics().unit();
     const TextBlock school = canvas.fit(ctx.feed.school.name, TextStyle::display, TextStyle::subtitle, c.w, c.h * 0.2f);
-    const TextBlock title = canvas.fit(week_title(st), TextStyle::hero, TextStyle::title, c.w, c.h * 0.4f);
+    const TextBlock title =
+        pages::balance_lines(canvas, canvas.fit(week_title(st), TextStyle::hero, TextStyle::title, c.w, c.h * 0.4f));
     std::string line = kNoResult;
     if (st.round != nullptr && holders > 0)
         line = "本周共" + std::to_string(holders) + "个班级获得" + st.competition->name;
@@ -117,7 +119,8 @@ void draw_holder(const PageContext& ctx, Canvas& canvas, const Rect& c, const Co
         const float flag = std::min(c.h * 0.7f, c.w * 0.32f);
         const float gap = 4 * u;
         const float text_w = c.w - flag - gap;
-        const TextBlock title = canvas.fit(name, TextStyle::hero, TextStyle::title, text_w, c.h * 0.6f);
+        const TextBlock title =
+            pages::balance_lines(canvas, canvas.fit(name, TextStyle::hero, TextStyle::title, text_w, c.h * 0.6f));
         const TextBlock small = canvas.layout(detail, TextStyle::title, text_w);
         const float text_h = title.height + 2 * u + small.height;
         const float group_w = flag + gap + std::max(title.width, small.width);
@@ -131,7 +134,8 @@ void draw_holder(const PageContext& ctx, Canvas& canvas, const Rect& c, const Co
         return;
     }
     // Portrait: flag above, name and detail below, centred.
-    const TextBlock title = canvas.fit(name, TextStyle::hero, TextStyle::title, c.w, c.h * 0.4f);
+    const TextBlock title =
+        pages::balance_lines(canvas, canvas.fit(name, TextStyle::hero, TextStyle::title, c.w, c.h * 0.4f));
     const TextBlock small = canvas.layout(detail, TextStyle::title, c.w);
     const float gap = 3 * u;
     const float text_h = title.height + gap + small.height;
@@ -170,6 +174,13 @@ Grid plan_grid(Canvas& canvas, const PageContext& ctx, const std::vector<const C
     g.cell_w = pad + g.flag + 1.5f * u + name_w + pad;
     g.columns = std::max(1, static_cast<int>((c.w + g.gap) / (g.cell_w + g.gap)));
     g.columns = std::min(g.columns, static_cast<int>(holders.size()));
+    // Fewer, longer columns while they still fit the height: a portrait
+    // screen lists its holders one under the other, not 2 + 1.
+    const auto height_at = [&](int columns) {
+        const int r = (static_cast<int>(holders.size()) + columns - 1) / columns;
+        return float(r) * g.cell_h + float(r - 1) * g.gap;
+    };
+    while (g.columns > 1 && height_at(g.columns - 1) <= c.h * 0.9f) --g.columns;
     // Even rows: 8 holders in 4 + 4 rather than 5 + 3.
     const int rows = (static_cast<int>(holders.size()) + g.columns - 1) / g.columns;
     g.columns = (static_cast<int>(holders.size()) + rows - 1) / rows;

@@ -43,8 +43,13 @@ constexpr const char* kNoteLabel = "值周记录：";
 // ---- [words] ---------------------------------------------------------------
 
 std::string rank_text(const CompetitionStandings& st, const ClassStanding& s) {
-    const std::string where = st.competition->scope == CompetitionScope::grade ? "年级" : "全校";
-    return where + "第" + std::to_string(s.rank) + "名";
+    const bool by_grade = st.competition->scope == CompetitionScope::grade;
+    int sharing = 0;
+    for (const ClassStanding& other : st.standings)
+        if (other.rank == s.rank && (!by_grade || other.grade == s.grade)) ++sharing;
+    std::string text = by_grade ? "年级" : "全校";
+    text += sharing > 1 ? "并列第" : "第";
+    return text + std::to_string(s.rank) + "名";
 }
 
 std::string movement_text(const ClassStanding& s) {
@@ -201,7 +206,11 @@ Panel measure_panel(Canvas& canvas, const PageContext& ctx, const Competition& c
         p.cheer = canvas.layout(kAllFull, level.text, inner - 2 * u);
         p.cheer_full = true;
     }
-    if (!s->note.empty()) p.note = canvas.layout(kNoteLabel + s->note, level.small, scores_w);
+    if (!s->note.empty()) {
+        // Offices often write the label themselves: never "值周记录：值周记录：".
+        const bool labelled = s->note.rfind(kNoteLabel, 0) == 0;
+        p.note = canvas.layout(labelled ? s->note : kNoteLabel + s->note, level.small, scores_w);
+    }
     return p;
 }
 

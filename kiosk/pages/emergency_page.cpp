@@ -104,7 +104,7 @@ Plan make_plan(Canvas& canvas, const PageContext& ctx, const Announcement& alert
     // the body gets the rest at the largest size that fits.
     const float gap_title = 3 * u;
     const float title_box = alert.body.empty() ? t.h : t.h * 0.5f;
-    plan.title = canvas.fit(alert.title, TextStyle::hero, TextStyle::subtitle, t.w, title_box);
+    plan.title = pages::balance_lines(canvas, canvas.fit(alert.title, TextStyle::hero, TextStyle::subtitle, t.w, title_box));
     if (alert.body.empty()) {
         plan.body_pages.push_back(TextBlock{});
         return plan;

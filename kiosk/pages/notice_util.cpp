@@ -50,4 +50,23 @@ std::string moment_text(const Feed& feed, Instant when, Date today) {
     return day + " " + time_text(local.time);
 }
 
+TextBlock balance_lines(const Canvas& canvas, const TextBlock& block) {
+    const std::size_t lines = block.lines.size();
+    if (lines < 2 || !block.fits) return block;
+    // Binary search on the width: the narrowest that still gives `lines` lines.
+    float lo = block.width / static_cast<float>(lines), hi = block.width;
+    TextBlock best = block;
+    for (int i = 0; i < 12 && hi - lo > 1.0f; ++i) {
+        const float mid = (lo + hi) / 2;
+        TextBlock trial = canvas.layout(block.text, block.style, mid);
+        if (trial.lines.size() <= lines && trial.style == block.style && trial.fits) {
+            best = std::move(trial);
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    return best;
+}
+
 }  // namespace campus::kiosk::pages

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "kiosk/canvas.hpp"
 #include "sync/calendar.hpp"
 #include "sync/feed.hpp"
 
@@ -23,5 +24,10 @@ std::string window_text(const Feed& feed, const Announcement& announcement, Date
 
 // "今天 09:30", "昨天 18:00", "11月16日 07:00", "2025年11月16日 07:00".
 std::string moment_text(const Feed& feed, Instant when, Date today);
+
+// The same text in the same number of lines, re-wrapped at the narrowest
+// width that keeps that number, so a headline never ends on a lone character
+// ("暴雨红色预警：今天下午停 / 课" becomes two even lines). Render thread only.
+TextBlock balance_lines(const Canvas& canvas, const TextBlock& block);
 
 }  // namespace campus::kiosk::pages

@@ -12,6 +12,8 @@ tests/fixtures/valid/roles-announcements.json (see make_roles_fixture.py).
   - targeting: lobby-only, class:, grade: and screen: info notices each take a
     turn exactly on the screens they target;
   - a classroom's first page is its own class card;
+  - outside the display hours every page is black, except that an emergency
+    inside its window shows (it wakes a dark screen);
   - nothing clipped, nothing below the type floor.
 
 Usage: check_roles.py --kiosk KIOSK --feed FEED [--out DIR]
@@ -165,6 +167,19 @@ def main():
     for page, texts, _ in dump(args.kiosk, args.feed, out, "grade3-lobby", T_GRADE3, screens["lobby"]):
         if shelter in texts or school not in texts:
             fail(f"lobby at {T_GRADE3}, page {page}: the grade:3 emergency reached the lobby")
+
+    # ---- display hours: dark outside them, but an emergency wakes the screen --
+    hours = ["--role", "lobby", "--hours", "mon-fri 07:00-08:00, 16:00-18:00"]
+    for page, texts, png in dump(args.kiosk, args.feed, out, "dark-lobby", T_AFTER, hours):
+        if texts:
+            fail(f"lobby outside its hours, page {page}: shows {texts[:3]}")
+        width, height, channels, rows = read_png(png)
+        lit = sum(1 for row in rows[::16] for x in range(0, width, 16) if any(row[x * channels:x * channels + 3]))
+        if lit:
+            fail(f"lobby outside its hours, page {page}: {lit} sampled pixels are not black")
+    for page, texts, _ in dump(args.kiosk, args.feed, out, "dark-alarm-lobby", T_ALARM, hours):
+        if alarm not in texts:
+            fail(f"lobby outside its hours at {T_ALARM}, page {page}: the emergency did not wake it")
 
     if failures:
         print(f"FAIL ({len(failures)}), dumps in {out}:", file=sys.stderr)
