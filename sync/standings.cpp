@@ -9,9 +9,12 @@
 #include "sync/standings.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace campus {
 
@@ -62,17 +65,28 @@ struct Entry {
 struct ClassIndex {
     std::unordered_map<std::string_view, int> index;
     std::vector<int> grade;
+    std::vector<int> of_position;  // index of feed.classes[i]'s id
+    const Feed& feed;
 
-    explicit ClassIndex(const Feed& feed) {
+    explicit ClassIndex(const Feed& f) : feed(f) {
         index.reserve(feed.classes.size());
+        of_position.reserve(feed.classes.size());
         for (const SchoolClass& c : feed.classes) {
-            if (index.emplace(c.id, static_cast<int>(grade.size())).second) grade.push_back(c.grade);
+            const auto [it, added] = index.try_emplace(c.id, static_cast<int>(grade.size()));
+            if (added) grade.push_back(c.grade);
+            of_position.push_back(it->second);
         }
     }
     // A valid feed names only known classes; an unknown one (a hand-built
     // Feed) gets its own index and grade 0 rather than being dropped.
-    int of(std::string_view id) {
-        const auto [it, added] = index.emplace(id, static_cast<int>(grade.size()));
+    // `position` is the score's place in its round: offices list scores in
+    // the order of /classes, so the class there is tried before the hash.
+    int of(std::string_view id, std::size_t position) {
+        if (position < feed.classes.size()) {
+            const std::string& there = feed.classes[position].id;
+            if (there.size() == id.size() && std::equal(id.begin(), id.end(), there.begin())) return of_position[position];
+        }
+        const auto [it, added] = index.try_emplace(id, static_cast<int>(grade.size()));
         if (added) grade.push_back(0);
         return it->second;
     }
@@ -103,35 +117,96 @@ int compare_tiebreak(const Competition& competition, const Entry& a, const Entry
     return 0;
 }
 
+// What step 1 of rank_group sorts: small, so sorting moves little.
+struct SortKey {
+    std::uint64_t order;  // highest total first: see descending_order()
+    std::uint32_t from;   // offset of the entry in its group, which is in feed order
+};
+
+// An unsigned number that sorts ascending as `total` sorts descending, equal
+// exactly when the totals are equal (-0 is taken as 0; NaN never comes here).
+std::uint64_t descending_order(double total) {
+    if (total == 0) total = 0;  // -0.0 == 0.0, so they must share a key
+    const auto bits = std::bit_cast<std::uint64_t>(total);
+    const std::uint64_t ascending = (bits >> 63) ? ~bits : bits | (1ull << 63);
+    return ~ascending;
+}
+
+// Sorts by `order`, stable (equal keys keep feed order). A least-significant-
+// byte-first radix sort: totals of one round share most of their bytes (all
+// of their low mantissa bytes, for scores in half points), and a byte that
+// every key shares costs no pass, so a round sorts in a few linear passes
+// instead of n log n comparisons.
+void sort_keys(std::vector<SortKey>& keys, std::vector<SortKey>& spare) {
+    const std::size_t n = keys.size();
+    if (n < 64) {
+        std::stable_sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) { return a.order < b.order; });
+        return;
+    }
+    std::uint32_t counts[8][256] = {};
+    for (const SortKey& k : keys) {
+        for (int b = 0; b < 8; ++b) ++counts[b][(k.order >> (8 * b)) & 0xFF];
+    }
+    spare.resize(n);
+    for (int b = 0; b < 8; ++b) {
+        std::uint32_t* count = counts[b];
+        if (count[(keys[0].order >> (8 * b)) & 0xFF] == n) continue;  // every key has this byte
+        std::uint32_t sum = 0;
+        for (int v = 0; v < 256; ++v) {
+            const std::uint32_t c = count[v];
+            count[v] = sum;
+            sum += c;
+        }
+        for (const SortKey& k : keys) spare[count[(k.order >> (8 * b)) & 0xFF]++] = k;
+        keys.swap(spare);
+    }
+}
+
 // Ranks one ranking group (the whole school, or one grade) in place: on entry
 // in feed order, on return in rank order with ties in feed order.
-void rank_group(const Competition& competition, std::vector<Entry>::iterator first, std::vector<Entry>::iterator last) {
+void rank_group(const Competition& competition, std::vector<Entry>::iterator first, std::vector<Entry>::iterator last,
+                std::vector<SortKey>& keys, std::vector<SortKey>& spare, std::vector<Entry>& scratch) {
     const auto n = static_cast<std::size_t>(last - first);
     if (n == 0) return;
 
-    // 1. Highest total first.
-    std::sort(first, last, [](const Entry& a, const Entry& b) { return sortable(a.total) > sortable(b.total); });
+    // 1. Highest total first; equal totals in feed order. (Which order equal
+    //    totals take does not matter for the result: step 3 orders every tie
+    //    group completely. Feed order saves step 3 most of its work.)
+    keys.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        keys[i] = SortKey{descending_order(sortable(first[static_cast<std::ptrdiff_t>(i)].total)),
+                          static_cast<std::uint32_t>(i)};
+    }
+    sort_keys(keys, spare);
+    scratch.assign(first, last);
+    for (std::size_t i = 0; i < n; ++i) first[static_cast<std::ptrdiff_t>(i)] = scratch[keys[i].from];
 
     // 2. Tie groups by total, measured from each group's leader (kept in `rank`
     //    for now: the group number).
     int group = 0;
     double leader = sortable(first->total);
-    for (auto it = first; it != last; ++it) {
-        const double t = sortable(it->total);
-        if (it != first && !same_total(leader, t)) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const double t = sortable(first[static_cast<std::ptrdiff_t>(i)].total);
+        if (i != 0 && !same_total(leader, t)) {
             ++group;
             leader = t;
         }
-        it->rank = group;
+        first[static_cast<std::ptrdiff_t>(i)].rank = group;
     }
 
     // 3. Within a tie group, the tiebreak criteria, then feed order. Step 1
     //    ordered near-equal totals by their last bits, which must not show.
-    std::sort(first, last, [&](const Entry& a, const Entry& b) {
-        if (a.rank != b.rank) return a.rank < b.rank;
+    //    Groups are contiguous, so each is sorted on its own.
+    const auto tie_order = [&](const Entry& a, const Entry& b) {
         const int t = compare_tiebreak(competition, a, b);
         return t != 0 ? t < 0 : a.feed_index < b.feed_index;
-    });
+    };
+    for (auto begin = first; begin != last;) {
+        auto end = begin + 1;
+        while (end != last && end->rank == begin->rank) ++end;
+        if (end - begin > 1 && !std::is_sorted(begin, end, tie_order)) std::sort(begin, end, tie_order);
+        begin = end;
+    }
 
     // 4. Standard competition ranking (1, 2, 2, 4): a class tied with the one
     //    before it takes its rank, otherwise its position. Every class whose
@@ -149,31 +224,58 @@ void rank_group(const Competition& competition, std::vector<Entry>::iterator fir
     }
 }
 
-RankedRound rank_round(const Competition& competition, const Round& round, ClassIndex& classes) {
+// Scratch space of rank_round, reused by every round of a competition.
+struct RankingScratch {
+    std::vector<SortKey> keys, spare;
+    std::vector<Entry> entries;
+};
+
+// Entries by grade, ascending, feed order kept within a grade (a stable
+// counting sort: grades are few and small).
+void sort_by_grade(std::vector<Entry>& entries, std::vector<Entry>& scratch) {
+    int lowest = 0, highest = 0;
+    for (const Entry& e : entries) {
+        lowest = std::min(lowest, e.grade);
+        highest = std::max(highest, e.grade);
+    }
+    if (lowest < 0 || highest > 255) {  // only a hand-built Feed has such grades
+        std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.grade < b.grade; });
+        return;
+    }
+    std::size_t starts[257] = {};
+    for (const Entry& e : entries) ++starts[static_cast<std::size_t>(e.grade) + 1];
+    for (std::size_t g = 1; g < 257; ++g) starts[g] += starts[g - 1];
+    scratch.resize(entries.size());
+    for (const Entry& e : entries) scratch[starts[static_cast<std::size_t>(e.grade)]++] = e;
+    entries.swap(scratch);
+}
+
+RankedRound rank_round(const Competition& competition, const Round& round, ClassIndex& classes,
+                       RankingScratch& scratch) {
     RankedRound result;
     result.entries.reserve(round.scores.size());
+    const std::size_t criteria = competition.criteria.size();
     for (const Score& score : round.scores) {
         Entry e;
         e.score = &score;
         e.feed_index = result.entries.size();
-        e.class_index = classes.of(score.class_id);
+        e.class_index = classes.of(score.class_id, e.feed_index);
         e.grade = classes.grade[static_cast<std::size_t>(e.class_index)];
-        for (std::size_t i = 0; i < competition.criteria.size() && i < score.values.size(); ++i) {
-            e.total += score.values[i] * competition.criteria[i].weight;
-        }
+        const std::size_t count = std::min(criteria, score.values.size());
+        for (std::size_t i = 0; i < count; ++i) e.total += score.values[i] * competition.criteria[i].weight;
         result.entries.push_back(e);
     }
 
     auto& entries = result.entries;
     if (competition.scope == CompetitionScope::school) {
-        rank_group(competition, entries.begin(), entries.end());
+        rank_group(competition, entries.begin(), entries.end(), scratch.keys, scratch.spare, scratch.entries);
     } else {
         // One ranking per grade, grades in ascending order.
-        std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.grade < b.grade; });
+        sort_by_grade(entries, scratch.entries);
         for (auto begin = entries.begin(); begin != entries.end();) {
             auto end = begin;
             while (end != entries.end() && end->grade == begin->grade) ++end;
-            rank_group(competition, begin, end);
+            rank_group(competition, begin, end, scratch.keys, scratch.spare, scratch.entries);
             begin = end;
         }
     }
@@ -230,7 +332,8 @@ CompetitionStandings compute_standings(const Feed& feed, const Competition& comp
     ClassIndex classes(feed);
     std::vector<RankedRound> ranked;
     ranked.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) ranked.push_back(rank_round(competition, *rounds[i], classes));
+    RankingScratch scratch;
+    for (std::size_t i = 0; i < count; ++i) ranked.push_back(rank_round(competition, *rounds[i], classes, scratch));
 
     const RankedRound& current = ranked.back();
     const RankedRound* previous = count >= 2 ? &ranked[count - 2] : nullptr;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Regenerates docs/screens/: the sample feed at the four sizes the issue names, plus
+# the assembly, classroom and emergency screens, rendered headless under Xvfb.
+#   BUILD_DIR (default build) must hold a built kiosk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kiosk=${BUILD_DIR:-build}/kiosk/kiosk
+at=2026-11-18T10:00:00+08:00
+out=docs/screens
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+dump() {  # dump DIR ARGS...
+  local dir=$1; shift
+  xvfb-run -a -s "-screen 0 1920x1080x24" "$kiosk" --dump "$tmp/$dir" --at "${AT:-$at}" "$@" >/dev/null
+}
+for size in 1920x1080 3840x2160 1024x768 1080x1920; do
+  dump "$size" --size "$size"
+  cp "$tmp/$size/01-goals-1.png" "$out/$size-goals.png"
+  cp "$tmp/$size/03-habit.png" "$out/$size-habit.png"
+  cp "$(ls "$tmp/$size"/*-standings-red-flag*.png | head -n 1)" "$out/$size-standings.png"
+done
+dump assembly --size 1920x1080 --role assembly
+cp "$tmp/assembly/03-assembly-red-flag-3.png" "$out/1920x1080-assembly.png"
+AT=2026-11-18T13:00:00+08:00 dump classroom --size 1920x1080 --role classroom --class 3-2 --feed tests/fixtures/valid/announcements.json
+cp "$tmp/classroom/01-class-3-2.png" "$out/1920x1080-classroom.png"
+dump emergency --size 1920x1080 --feed tests/fixtures/valid/announcements.json
+cp "$tmp/emergency/02-habit.png" "$out/1920x1080-emergency.png"
+echo "wrote $(ls "$out" | wc -l) screenshots to $out" >&2
