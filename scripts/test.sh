@@ -16,10 +16,17 @@ if [ "${KIOSK_SANITIZE_RUN:-0}" = 1 ]; then
   BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo scripts/build.sh -DKIOSK_SANITIZE=ON
   # Set for ctest, so every test and its children (the kiosk under xvfb-run,
   # kiosk-sync under the Python drivers) inherit them.
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
-  LSAN_OPTIONS=suppressions="$sanitizers/lsan.supp":print_suppressions=0 \
-  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+  export LSAN_OPTIONS=suppressions="$sanitizers/lsan.supp":print_suppressions=0
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  # Two passes. Everything but the GL processes with leak checking on; then
+  # the GL ones (label render: the kiosk, motion_tests, under Xvfb) with ASan
+  # and UBSan but no leak check: at exit Mesa dlclose()s its llvmpipe driver,
+  # so its own leaks reach LSan with "<unknown module>" stacks that no
+  # suppression can name, and the only alternative would be hiding them all.
+  ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -LE render
+  ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -L render
 fi
 if [ "${KIOSK_TSAN_RUN:-0}" = 1 ]; then
   BUILD_DIR=build-tsan BUILD_TYPE=RelWithDebInfo scripts/build.sh -DKIOSK_TSAN=ON

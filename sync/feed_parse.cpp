@@ -274,14 +274,18 @@ public:
         }
     }
 
-    // The criterion whose id is `key`, or `none`. `next` is where the
-    // previous member was found plus one.
+    // The criterion whose id is `key` if it is the one expected next (`next`
+    // is where the previous member was found plus one), else `none`.
+    std::size_t expected_criterion(std::string_view key, std::size_t& next) const {
+        const std::size_t k = next;
+        if (k >= keys_.size() || !same_text(keys_[k].id, key)) return none;
+        next = k + 1;
+        return keys_[k].criterion;
+    }
+    // The criterion whose id is `key`, or `none`.
     std::size_t criterion(std::string_view key, std::size_t& next) const {
-        std::size_t k = next;
-        if (k >= keys_.size() || !same_text(keys_[k].id, key)) {
-            k = find(key);
-            if (k == none) return none;
-        }
+        const std::size_t k = find(key);
+        if (k == none) return none;
         next = k + 1;
         return keys_[k].criterion;
     }
@@ -309,6 +313,8 @@ private:
     std::unordered_map<std::string_view, std::size_t> by_key_;  // key -> index in keys_, when there are many
     std::vector<double> max_;
 };
+
+constexpr std::uint32_t kAbsentMember = 0xFFFFFFFFu;  // a field not in a score object
 
 // Thrown when a feed has so many problems that listing more helps nobody; it
 // also bounds the work on a hostile feed (5,000 criteria missing from each of
@@ -454,6 +460,31 @@ private:
         if (ids.add(id, at, first)) return true;
         problem(at, "duplicate " + std::string(what) + " id " + quote_value(id) + ": already used at " + first);
         return false;
+    }
+
+    // One criterion's score in a score object (`member` is its place among
+    // the object's members, or absent): the value, or 0 after reporting.
+    double criterion_value(const json_limited::Members& fields, std::uint32_t member, const CriterionCheck& criterion,
+                           double max, const Path& here) {
+        if (member == kAbsentMember) [[unlikely]] {
+            if (criterion.id.empty()) return 0;  // already reported under /criteria
+            problem(here.child(criterion.id), "missing: the score for " + criterion.name + " (\"" + criterion.id +
+                                                  "\") is required for every class");
+            return 0;
+        }
+        const Value v = fields.value(member);
+        if (!v.is_number()) [[unlikely]] {
+            expected(here.child(criterion.id), "a number", v);
+            return 0;
+        }
+        const double value = v.as_number();
+        if (value < 0) [[unlikely]] {
+            problem(here.child(criterion.id), format_number(value) + " is below the minimum 0 for " + criterion.name);
+        } else if (value > max) [[unlikely]] {
+            problem(here.child(criterion.id), format_number(value) + " is above the maximum " +
+                                                  format_number(*criterion.max) + " for " + criterion.name);
+        }
+        return value;
     }
 
     // ---- the contract's parts ---------------------------------------------------
@@ -894,7 +925,7 @@ bool FeedChecker::check_round(Value object, const Path& at, const std::vector<Cr
 
     // Where each criterion's score is among a score object's members; on the
     // stack for the usual handful of criteria.
-    constexpr std::uint32_t absent = 0xFFFFFFFFu;
+    constexpr std::uint32_t absent = kAbsentMember;
     std::uint32_t member_on_stack[16];
     std::vector<std::uint32_t> member_on_heap;
     if (criterion_count > std::size(member_on_stack)) member_on_heap.resize(criterion_count);
@@ -916,12 +947,15 @@ bool FeedChecker::check_round(Value object, const Path& at, const std::vector<Cr
         std::size_t next_key = 0;
         for (std::uint32_t m = 0; m < fields.size(); ++m) {
             const std::string_view key = fields.key(m);
-            if (const std::size_t c = keys.criterion(key, next_key); c != ScoreKeys::none) {
+            // "class" and "note" are never criterion ids (check_criteria).
+            if (const std::size_t c = keys.expected_criterion(key, next_key); c != ScoreKeys::none) {
                 member_of_criterion[c] = m;
-            } else if (same_text(key, "class")) {  // never a criterion id (check_criteria)
+            } else if (same_text(key, "class")) {
                 class_member = m;
             } else if (same_text(key, "note")) {
                 note_member = m;
+            } else if (const std::size_t other = keys.criterion(key, next_key); other != ScoreKeys::none) {
+                member_of_criterion[other] = m;
             }
         }
 
@@ -953,34 +987,11 @@ bool FeedChecker::check_round(Value object, const Path& at, const std::vector<Cr
             score.class_id = id;
         }
 
-        score.values.resize(criterion_count);
-        double* const values = score.values.data();
+        // Every criterion gets a value, 0 where its score is unusable (the
+        // feed is rejected then anyway); reserve + push_back writes each once.
+        score.values.reserve(criterion_count);
         for (std::size_t c = 0; c < criterion_count; ++c) {
-            const std::uint32_t m = member_of_criterion[c];
-            if (m == absent) [[unlikely]] {
-                const CriterionCheck& criterion = criteria[c];
-                if (criterion.id.empty()) continue;  // already reported under /criteria
-                problem(here.child(criterion.id), "missing: the score for " + criterion.name + " (\"" + criterion.id +
-                                                      "\") is required for every class");
-                continue;
-            }
-            const Value v = fields.value(m);
-            if (!v.is_number()) [[unlikely]] {
-                expected(here.child(criteria[c].id), "a number", v);
-                continue;
-            }
-            const double value = v.as_number();
-            if (value < 0 || value > keys.max(c)) [[unlikely]] {
-                const CriterionCheck& criterion = criteria[c];
-                if (value < 0) {
-                    problem(here.child(criterion.id),
-                            format_number(value) + " is below the minimum 0 for " + criterion.name);
-                } else {
-                    problem(here.child(criterion.id), format_number(value) + " is above the maximum " +
-                                                          format_number(*criterion.max) + " for " + criterion.name);
-                }
-            }
-            values[c] = value;
+            score.values.push_back(criterion_value(fields, member_of_criterion[c], criteria[c], keys.max(c), here));
         }
         if (note_member != absent) {
             if (auto note = text_value(fields.value(note_member), here.child("note"), true)) {

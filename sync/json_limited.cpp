@@ -6,6 +6,7 @@
 // [SECTION] read()
 #include "sync/json_limited.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -130,43 +131,55 @@ public:
 
     std::optional<Problem> error;
 
+    // The hot functions below pass the read position as a local pointer `p`
+    // (a member would be reloaded after every store the compiler cannot
+    // tell apart from it); the cold ones (errors, unusual text and numbers)
+    // use pos_, set from `p` just before they are called.
     bool run() {
-        if (in_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a byte-order mark, as Windows editors write
-        skip_space();
-        if (pos_ >= in_.size()) return fail_syntax("the file is empty");
-        if (!read_value()) return false;
+        const char* const end = in_.data() + in_.size();
+        const char* p = in_.data();
+        if (in_.substr(0, 3) == "\xEF\xBB\xBF") p += 3;  // a byte-order mark, as Windows editors write
+        skip_space(p, end);
+        if (p >= end) return fail_syntax_at(p, "the file is empty");
+        if (!read_value(p, end)) return false;
         for (;;) {
             // After a value: close containers or go on to the next item.
-            skip_space();
+            skip_space(p, end);
             if (stack_.empty()) {
-                if (pos_ < in_.size()) return fail_syntax("unexpected text after the end of the document");
+                if (p < end) return fail_syntax_at(p, "unexpected text after the end of the document");
                 return true;
             }
-            if (pos_ >= in_.size()) return fail_syntax("the file ends before the document is complete");
-            const char c = in_[pos_];
-            Frame& top = stack_.back();
+            if (p >= end) return fail_syntax_at(p, "the file ends before the document is complete");
+            const char c = *p;
+            const bool in_array = stack_.back().is_array;
             if (c == ',') {
-                ++pos_;
-                skip_space();
-                if (!top.is_array && !read_key()) return false;
-                if (!read_value()) return false;
-            } else if ((c == '}' && !top.is_array) || (c == ']' && top.is_array)) {
-                ++pos_;
+                ++p;  // read_key and read_value skip the space after it
+                if (!in_array && !read_key(p, end)) return false;
+                if (!read_value(p, end)) return false;
+            } else if ((c == '}' && !in_array) || (c == ']' && in_array)) {
+                ++p;
                 close_container();
             } else {
-                return fail_syntax(top.is_array ? "expected ',' or ']' after an item of a list"
-                                                : "expected ',' or '}' after a member of an object");
+                return fail_syntax_at(p, in_array ? "expected ',' or ']' after an item of a list"
+                                                  : "expected ',' or '}' after a member of an object");
             }
         }
     }
 
 private:
+    // A container's members go straight to the document while it is the
+    // innermost open container (`direct`), so a container with only scalars
+    // inside (most of a feed: one score) is contiguous there from the start.
+    // When a container opens inside it, its members so far move to
+    // `pending_`, where it collects the rest, to be copied to the document,
+    // contiguous, when it closes.
     struct Frame {
         std::uint32_t node = 0;
         bool is_array = false;
-        std::size_t pending_start = 0;  // where this container's members begin in pending_
-        std::size_t count = 0;          // items or members so far
-        std::string_view key;           // the member being read (objects)
+        bool direct = true;
+        std::size_t start = 0;  // where this container's members begin: in members_ if direct, else in pending_
+        std::size_t count = 0;  // items so far (lists only: for the limit and the pointer)
+        std::string_view key;   // the member being read (objects; empty for lists)
     };
 
     // ---- errors ------------------------------------------------------------
@@ -179,6 +192,17 @@ private:
     }
     KIOSK_COLD bool fail_syntax(const std::string& what) {
         return fail("", "not valid JSON at " + line_and_column(in_, pos_) + ": " + what);
+    }
+    KIOSK_COLD bool fail_syntax_at(const char* p, const char* what) {
+        pos_ = static_cast<std::size_t>(p - in_.data());
+        return fail_syntax(what);
+    }
+    KIOSK_COLD bool fail_unexpected_at(const char* p) {
+        pos_ = static_cast<std::size_t>(p - in_.data());
+        const char c = *p;
+        const auto b = static_cast<unsigned char>(c);
+        return fail_syntax(b >= 0x20 && b < 0x7F ? std::string("unexpected character '") + c + "'"
+                                                 : "unexpected byte " + hex_byte(b));
     }
     KIOSK_COLD bool fail_utf8(std::size_t at) {
         return fail("", "not valid UTF-8 text: bad byte " + hex_byte(static_cast<unsigned char>(in_[at])) + " at " +
@@ -203,26 +227,23 @@ private:
     // ---- structure -----------------------------------------------------------
     static bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-    KIOSK_HOT_INLINE void skip_space() {
-        // Generated feeds have no space at all, hand-written ones a little.
-        while (pos_ < in_.size() && is_space(in_[pos_])) ++pos_;
+    KIOSK_HOT_INLINE static void skip_space(const char*& p, const char* end) {
+        // Generated feeds have no space at all, hand-written ones a little:
+        // one comparison rules out all four kinds of space.
+        while (p < end && static_cast<unsigned char>(*p) <= ' ' && is_space(*p)) ++p;
     }
 
     // A new node for the value about to be read, registered with its container.
     KIOSK_HOT_INLINE bool new_node(std::uint32_t& index) {
-        if (doc_.nodes_.size() >= 0xFFFFFFF0u) [[unlikely]] return fail("", "the feed has too many values");
-        index = static_cast<std::uint32_t>(doc_.nodes_.size());
+        const std::size_t size = doc_.nodes_.size();
+        if (size >= 0xFFFFFFF0u) [[unlikely]] return fail("", "the feed has too many values");  // 32-bit indices
+        index = static_cast<std::uint32_t>(size);
         doc_.nodes_.emplace_back();
         if (!stack_.empty()) {
             Frame& f = stack_.back();
-            ++f.count;
-            if (f.is_array) {
-                if (f.count > limits_.max_array_items) [[unlikely]] return fail_array_limit();
-                pending_.push_back(Document::Member{nullptr, 0, index});
-            } else {
-                pending_.push_back(
-                    Document::Member{f.key.data(), static_cast<std::uint32_t>(f.key.size()), index});
-            }
+            if (f.is_array && ++f.count > max_array_items_) [[unlikely]] return fail_array_limit();
+            const Document::Member member{f.key.data(), static_cast<std::uint32_t>(f.key.size()), index};
+            (f.direct ? doc_.members_ : pending_).push_back(member);
         }
         return true;
     }
@@ -238,82 +259,104 @@ private:
                                        " levels deep, over the limit");
         }
         doc_.nodes_[node].type = is_array ? Type::array : Type::object;
-        stack_.push_back(Frame{node, is_array, pending_.size(), 0, {}});
+        if (!stack_.empty() && stack_.back().direct) {
+            // The container it opens in is no longer the innermost (see Frame).
+            Frame& outer = stack_.back();
+            const auto from = doc_.members_.begin() + static_cast<std::ptrdiff_t>(outer.start);
+            const std::size_t pending_start = pending_.size();
+            pending_.insert(pending_.end(), from, doc_.members_.end());
+            doc_.members_.erase(from, doc_.members_.end());
+            outer.direct = false;
+            outer.start = pending_start;
+        }
+        stack_.push_back(Frame{node, is_array, true, doc_.members_.size(), 0, {}});
         return true;
     }
 
-    // Members are collected on `pending_` while a container is open and moved
-    // to the document, contiguous, when it closes.
     void close_container() {
         const Frame& f = stack_.back();
         Document::Node& n = doc_.nodes_[f.node];
-        n.scalar.first = static_cast<std::uint32_t>(doc_.members_.size());
-        n.count = static_cast<std::uint32_t>(pending_.size() - f.pending_start);
-        doc_.members_.insert(doc_.members_.end(), pending_.begin() + static_cast<std::ptrdiff_t>(f.pending_start),
-                             pending_.end());
-        pending_.resize(f.pending_start);
+        if (f.direct) {
+            n.scalar.first = static_cast<std::uint32_t>(f.start);
+            n.count = static_cast<std::uint32_t>(doc_.members_.size() - f.start);
+        } else {
+            n.scalar.first = static_cast<std::uint32_t>(doc_.members_.size());
+            n.count = static_cast<std::uint32_t>(pending_.size() - f.start);
+            doc_.members_.insert(doc_.members_.end(), pending_.begin() + static_cast<std::ptrdiff_t>(f.start),
+                                 pending_.end());
+            pending_.resize(f.start);
+        }
         stack_.pop_back();
     }
 
     // Reads `"name" :` of an object member into the top frame.
-    KIOSK_HOT_INLINE bool read_key() {
-        if (pos_ >= in_.size()) return fail_syntax("the file ends where a member name was expected");
-        if (in_[pos_] != '"') return fail_syntax("expected a member name in double quotes");
+    // Space before the name is skipped here, after the ':' by read_value.
+    KIOSK_HOT_INLINE bool read_key(const char*& p, const char* end) {
+        if (p >= end || *p != '"') {
+            skip_space(p, end);
+            if (p >= end) return fail_syntax_at(p, "the file ends where a member name was expected");
+            if (*p != '"') return fail_syntax_at(p, "expected a member name in double quotes");
+        }
         std::string_view key;
-        if (!read_string(key, true)) return false;
+        if (!read_string(p, end, key, true)) return false;
         stack_.back().key = key;
-        skip_space();
-        if (pos_ >= in_.size() || in_[pos_] != ':') return fail_syntax("expected ':' after a member name");
-        ++pos_;
-        skip_space();
+        if (p < end && *p == ':') [[likely]] {  // written without space, as generated feeds are
+            ++p;
+        } else {
+            skip_space(p, end);
+            if (p >= end || *p != ':') return fail_syntax_at(p, "expected ':' after a member name");
+            ++p;
+        }
         return true;
     }
 
-    // Reads one value; containers are opened and their first member or item
-    // read, so the caller's loop carries on inside them (no recursion).
-    KIOSK_HOT_INLINE bool read_value() {
+    // Reads one value, after skipping the space before it; containers are
+    // opened and their first member or item read, so the caller's loop
+    // carries on inside them (no recursion).
+    KIOSK_HOT_INLINE bool read_value(const char*& p, const char* end) {
         for (;;) {
-            if (pos_ >= in_.size()) return fail_syntax("the file ends where a value was expected");
+            if (p >= end || static_cast<unsigned char>(*p) <= ' ') {
+                skip_space(p, end);
+                if (p >= end) return fail_syntax_at(p, "the file ends where a value was expected");
+            }
             std::uint32_t node = 0;
             if (!new_node(node)) return false;
-            const char c = in_[pos_];
+            const char c = *p;
             if (c == '{' || c == '[') {
                 const bool is_array = c == '[';
                 if (!open_container(is_array, node)) return false;
-                ++pos_;
-                skip_space();
-                if (pos_ < in_.size() && in_[pos_] == (is_array ? ']' : '}')) {
-                    ++pos_;
+                ++p;
+                skip_space(p, end);
+                if (p < end && *p == (is_array ? ']' : '}')) {
+                    ++p;
                     close_container();
                     return true;
                 }
-                if (!is_array && !read_key()) return false;
+                if (!is_array && !read_key(p, end)) return false;
                 continue;  // the first item or member's value
             }
             // The node is written in place: `nodes_` does not grow until the next value.
             if (c == '"') {
                 std::string_view text;
-                if (!read_string(text, false)) return false;
+                if (!read_string(p, end, text, false)) return false;
                 Document::Node& n = doc_.nodes_[node];
                 n.type = Type::string;
                 n.count = static_cast<std::uint32_t>(text.size());
                 n.scalar.text = text.data();
             } else if (c == '-' || (c >= '0' && c <= '9')) {
-                if (!read_number(doc_.nodes_[node])) return false;
-            } else if (in_.substr(pos_, 4) == "true") {
+                if (!read_number(p, end, doc_.nodes_[node])) return false;
+            } else if (end - p >= 4 && std::memcmp(p, "true", 4) == 0) {
                 doc_.nodes_[node].type = Type::boolean;
                 doc_.nodes_[node].scalar.flag = true;
-                pos_ += 4;
-            } else if (in_.substr(pos_, 5) == "false") {
+                p += 4;
+            } else if (end - p >= 5 && std::memcmp(p, "false", 5) == 0) {
                 doc_.nodes_[node].type = Type::boolean;
                 doc_.nodes_[node].scalar.flag = false;
-                pos_ += 5;
-            } else if (in_.substr(pos_, 4) == "null") {
-                pos_ += 4;
+                p += 5;
+            } else if (end - p >= 4 && std::memcmp(p, "null", 4) == 0) {
+                p += 4;
             } else {
-                const auto b = static_cast<unsigned char>(c);
-                return fail_syntax(b >= 0x20 && b < 0x7F ? std::string("unexpected character '") + c + "'"
-                                                         : "unexpected byte " + hex_byte(b));
+                return fail_unexpected_at(p);
             }
             return true;
         }
@@ -322,25 +365,24 @@ private:
     // The usual numbers of a feed, 17 or 18.5: an integer of up to 18 digits
     // or a decimal of up to 15 digits without exponent. Anything else,
     // including every malformed number, goes to read_number_in_full.
-    KIOSK_HOT_INLINE bool read_number(Document::Node& out) {
-        const char* s = in_.data();
-        const std::size_t n = in_.size();
-        std::size_t p = pos_;
-        const bool negative = s[p] == '-';
+    KIOSK_HOT_INLINE bool read_number(const char*& start, const char* end, Document::Node& out) {
+        const char* p = start;
+        const auto digit = [&] { return p < end && static_cast<unsigned char>(*p - '0') < 10; };
+        const bool negative = *p == '-';
         if (negative) ++p;
-        const std::size_t int_start = p;
+        const char* const int_start = p;
         std::uint64_t mantissa = 0;
-        while (p < n && s[p] >= '0' && s[p] <= '9') mantissa = mantissa * 10 + static_cast<std::uint64_t>(s[p++] - '0');
-        const std::size_t int_digits = p - int_start;
-        if (int_digits == 0 || int_digits > 15 || (s[int_start] == '0' && int_digits > 1)) {
-            return read_number_in_full(out);
+        while (digit()) mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p++ - '0');
+        const auto int_digits = static_cast<std::size_t>(p - int_start);
+        if (int_digits == 0 || int_digits > 15 || (*int_start == '0' && int_digits > 1)) {
+            return read_number_in_full(start, out);
         }
-        if (p < n && s[p] == '.') {
-            const std::size_t frac_start = ++p;
-            while (p < n && s[p] >= '0' && s[p] <= '9') mantissa = mantissa * 10 + static_cast<std::uint64_t>(s[p++] - '0');
-            const std::size_t decimals = p - frac_start;
-            if (decimals == 0 || int_digits + decimals > 15 || (p < n && (s[p] == 'e' || s[p] == 'E'))) {
-                return read_number_in_full(out);
+        if (p < end && *p == '.') {
+            const char* const frac_start = ++p;
+            while (digit()) mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p++ - '0');
+            const auto decimals = static_cast<std::size_t>(p - frac_start);
+            if (decimals == 0 || int_digits + decimals > 15 || (p < end && (*p == 'e' || *p == 'E'))) {
+                return read_number_in_full(start, out);
             }
             // Both the digits (below 10^15 < 2^53) and 10^decimals (decimals
             // <= 14) are exact doubles, so one IEEE division is correctly
@@ -348,17 +390,24 @@ private:
             const double d = static_cast<double>(mantissa) / kExactPowersOf10[decimals];
             out.type = Type::real;
             out.scalar.real = negative ? -d : d;
-            pos_ = p;
+            start = p;
             return true;
         }
-        if (p < n && (s[p] == 'e' || s[p] == 'E')) return read_number_in_full(out);
+        if (p < end && (*p == 'e' || *p == 'E')) return read_number_in_full(start, out);
         out.type = Type::integer;
         out.scalar.integer = negative ? -static_cast<std::int64_t>(mantissa) : static_cast<std::int64_t>(mantissa);
-        pos_ = p;
+        start = p;
         return true;
     }
 
-    KIOSK_COLD bool read_number_in_full(Document::Node& out) {
+    KIOSK_COLD bool read_number_in_full(const char*& p, Document::Node& out) {
+        pos_ = static_cast<std::size_t>(p - in_.data());
+        const bool ok = read_number_in_full(out);
+        p = in_.data() + pos_;
+        return ok;
+    }
+
+    bool read_number_in_full(Document::Node& out) {
         const std::size_t start = pos_;
         const char* s = in_.data();
         const std::size_t n = in_.size();
@@ -427,28 +476,33 @@ private:
     // At the opening quote. Plain ASCII text without escapes (ids, keys,
     // numbers' neighbours: nearly every string of a feed) is taken here, as
     // it is, 8 bytes a step; anything else goes to read_string_in_full.
-    KIOSK_HOT_INLINE bool read_string(std::string_view& out, bool is_key) {
-        const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
-        const std::size_t n = in_.size();
-        const std::size_t start = pos_ + 1;
-        std::size_t p = start;
+    KIOSK_HOT_INLINE bool read_string(const char*& quote, const char* end, std::string_view& out, bool is_key) {
+        const char* const start = quote + 1;
+        const char* p = start;
         if constexpr (std::endian::native == std::endian::little) {
-            while (p + 8 <= n) {
+            while (end - p >= 8) {
                 std::uint64_t word;
-                std::memcpy(&word, s + p, 8);
+                std::memcpy(&word, p, 8);
                 const unsigned k = first_special_byte(word);
                 p += k;
                 if (k < 8) break;
             }
         }
-        while (p < n && plain_text_byte(s[p])) ++p;
+        while (p < end && plain_text_byte(static_cast<unsigned char>(*p))) ++p;
         // Every byte is one code point; over the limit, the full reader says why.
-        if (p >= n || s[p] != '"' || p - start > limits_.max_string_chars || p - start > 0xFFFFFFFFu) [[unlikely]] {
-            return read_string_in_full(out, is_key);
+        if (p >= end || *p != '"' || static_cast<std::size_t>(p - start) > max_plain_string_) [[unlikely]] {
+            return read_string_in_full(quote, out, is_key);
         }
-        out = std::string_view(in_.data() + start, p - start);
-        pos_ = p + 1;
+        out = std::string_view(start, static_cast<std::size_t>(p - start));
+        quote = p + 1;
         return true;
+    }
+
+    KIOSK_COLD bool read_string_in_full(const char*& p, std::string_view& out, bool is_key) {
+        pos_ = static_cast<std::size_t>(p - in_.data());
+        const bool ok = read_string_in_full(out, is_key);
+        p = in_.data() + pos_;
+        return ok;
     }
 
     KIOSK_COLD bool fail_string_limit(std::string_view text, std::size_t chars, bool is_key) {
@@ -460,7 +514,7 @@ private:
     }
 
     // Validates UTF-8, decodes escapes and counts code points as it goes.
-    KIOSK_COLD bool read_string_in_full(std::string_view& out, bool is_key) {
+    bool read_string_in_full(std::string_view& out, bool is_key) {
         const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
         const std::size_t n = in_.size();
         ++pos_;
@@ -567,6 +621,10 @@ private:
     std::string_view in_;
     std::size_t pos_ = 0;
     const FeedLimits& limits_;
+    // The longest plain string the fast path takes: within the limit, and
+    // short enough for a Node's 32-bit length.
+    std::size_t max_plain_string_ = std::min<std::size_t>(limits_.max_string_chars, 0xFFFFFFFFu);
+    std::size_t max_array_items_ = limits_.max_array_items;
     Document& doc_;
     std::vector<Frame> stack_;
     std::vector<Document::Member> pending_;

@@ -176,8 +176,10 @@ FeedClaim parse_feed_claim(std::string_view comment) {
         } else if (word.starts_with("version=")) {
             auto digits = word.substr(8);
             int64_t v = 0;
+            // At most 18 digits always fit an int64_t; longer ones are refused
+            // before the loop, which would otherwise overflow (UB) on them.
             bool good = !digits.empty() && digits.size() <= 18 && digits[0] != '0';
-            for (char c : digits) {
+            for (char c : good ? digits : std::string_view{}) {
                 if (c < '0' || c > '9') { good = false; break; }
                 v = v * 10 + (c - '0');
             }

@@ -139,7 +139,7 @@ std::uint64_t descending_order(double total) {
 // instead of n log n comparisons.
 void sort_keys(std::vector<SortKey>& keys, std::vector<SortKey>& spare) {
     const std::size_t n = keys.size();
-    if (n < 64) {
+    if (n < 1024) {  // below this, the byte counts cost more than comparisons
         std::stable_sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) { return a.order < b.order; });
         return;
     }
@@ -327,13 +327,23 @@ CompetitionStandings compute_standings(const Feed& feed, const Competition& comp
     out.round = rounds[count - 1];
     out.previous_round = count >= 2 ? rounds[count - 2] : nullptr;
 
-    // Every started round is ranked with the same rules, because a streak
-    // needs to know who held the flag in each of them.
+    // Started rounds are ranked with the same rules, the current and the
+    // previous one always (standings and movement), earlier ones when a
+    // streak reaches back to them: most streaks end within a round or two,
+    // and a round nobody's streak reaches cannot change any figure.
     ClassIndex classes(feed);
-    std::vector<RankedRound> ranked;
-    ranked.reserve(count);
+    std::vector<RankedRound> ranked(count);  // ranked[i] is valid once is_ranked[i]
+    std::vector<bool> is_ranked(count, false);
     RankingScratch scratch;
-    for (std::size_t i = 0; i < count; ++i) ranked.push_back(rank_round(competition, *rounds[i], classes, scratch));
+    const auto ranked_round = [&](std::size_t i) -> const RankedRound& {
+        if (!is_ranked[i]) {
+            ranked[i] = rank_round(competition, *rounds[i], classes, scratch);
+            is_ranked[i] = true;
+        }
+        return ranked[i];
+    };
+    ranked_round(count - 1);
+    if (count >= 2) ranked_round(count - 2);
 
     const RankedRound& current = ranked.back();
     const RankedRound* previous = count >= 2 ? &ranked[count - 2] : nullptr;
@@ -354,7 +364,7 @@ CompetitionStandings compute_standings(const Feed& feed, const Competition& comp
         // Consecutive flags back from the current round; a round the class
         // was missing from (or lost the flag in) ends the streak.
         for (std::size_t i = count; i-- > 0;) {
-            const Entry* then = ranked[i].find(e.class_index);
+            const Entry* then = ranked_round(i).find(e.class_index);
             if (!then || !then->flag) break;
             ++row.streak;
         }
