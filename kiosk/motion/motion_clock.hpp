@@ -4,11 +4,11 @@
 // for several milliseconds. So something moves only for a short while after a
 // page arrives, and the loop sleeps as before the rest of the time:
 //   - the page transition: transition_seconds (0.5 s), at max_fps;
-//   - the red flag: waves for flag_wave_periods whole periods (3 × 1.6 s)
+//   - the red flag: waves for flag_wave_periods whole periods (2 × 1.6 s)
 //     after a page with a flag arrives, at max_fps, then rests. Whole periods
 //     so the rest pose is the t = 0 pose: the flag settles without a jump;
 //   - the lobby background: moves only during the first
-//     background_burst_seconds (4 s) of each page, at background_fps (10), and
+//     background_burst_seconds (3 s) of each page, at background_fps (10), and
 //     its time accumulates over the bursts so it resumes where it stopped.
 //
 // Trade-off of the background bursts (chosen over a continuous ≤ 2 fps): a
@@ -41,8 +41,9 @@ struct MotionSettings {
                                        // for cloth, and what a 1080p llvmpipe mini-PC can hold (issue 6).
     double transition_seconds = 0.5;   // page transition length. Default 0.5 s; 0 = hard cuts.
     TransitionStyle transition_style = TransitionStyle::crossfade;  // crossfade reads calmer than a slide
-    int flag_wave_periods = 3;         // waving after a page arrives, in wave periods (1.6 s). Default 3 (4.8 s); 0 = still.
-    double background_burst_seconds = 4;  // background motion per page. Default 4 s; 0 = still paper.
+    int flag_wave_periods = 2;         // waving after a page arrives, in wave periods (1.6 s). Default 2 (3.2 s): long enough
+                                       // to be seen as a flag waving, short because every frame is a full llvmpipe frame; 0 = still.
+    double background_burst_seconds = 3;  // background motion per page. Default 3 s; 0 = still paper.
     double background_fps = 10;        // frame rate when only the background moves. Default 10: its light moves
                                        // a few pixels a second, more frames would show nothing new.
 };

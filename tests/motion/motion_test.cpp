@@ -199,7 +199,8 @@ TEST(MotionClock, FlagWavesAtTheCapThenRestsInTheStillPose) {
     EXPECT_NEAR(clock.transition_progress(100.25), 0.5f, 1e-4);
     clock.frame_drawn(100.0, true);
     EXPECT_NEAR(clock.next_frame_due(), 100.0 + 1.0 / 30, 1e-9);  // 30 fps cap
-    const double wave_end = 100.0 + 3 * static_cast<double>(motion::kFlagWavePeriod);
+    const double wave_end = 100.0 + settings.flag_wave_periods * static_cast<double>(motion::kFlagWavePeriod);
+    ASSERT_GE(settings.flag_wave_periods, 1);
     EXPECT_GT(clock.flag_time(101.0), 0.9f);
     clock.frame_drawn(wave_end - 0.01, true);
     EXPECT_NEAR(clock.next_frame_due(), wave_end, 1e-9);  // the rest pose's frame is owed
@@ -228,13 +229,15 @@ TEST(MotionClock, BackgroundMovesInBurstsAtALowRateAndResumesWhereItStopped) {
     clock.page_arrived(0.0, false);
     clock.frame_drawn(0.0, false);
     EXPECT_NEAR(clock.next_frame_due(), 0.1, 1e-9);  // 10 fps
-    EXPECT_NEAR(clock.background_time(3.0), 3.0f, 1e-5);
-    EXPECT_NEAR(clock.background_time(9.0), 4.0f, 1e-5);  // the burst is over: still
-    clock.frame_drawn(4.0, false);
+    const auto burst = static_cast<float>(settings.background_burst_seconds);
+    ASSERT_GT(burst, 1.0f);
+    EXPECT_NEAR(clock.background_time(burst - 1), burst - 1, 1e-5);
+    EXPECT_NEAR(clock.background_time(9.0), burst, 1e-5);  // the burst is over: still
+    clock.frame_drawn(burst, false);
     EXPECT_FALSE(clock.animating(9.0));
     clock.page_arrived(15.0);
-    EXPECT_NEAR(clock.background_time(15.0), 4.0f, 1e-5);  // no jump at the next page
-    EXPECT_NEAR(clock.background_time(16.0), 5.0f, 1e-5);
+    EXPECT_NEAR(clock.background_time(15.0), burst, 1e-5);  // no jump at the next page
+    EXPECT_NEAR(clock.background_time(16.0), burst + 1, 1e-5);
 }
 
 TEST(MotionClock, CalmNeverAnimates) {
