@@ -43,20 +43,6 @@ Gaps gaps(const Canvas& canvas) {
     return {1.8f * u, 2.2f * u, 3.0f * u};
 }
 
-// A block holding lines [first, last) of `whole`, its text those lines, so the
-// layout report shows what this screen drew.
-TextBlock slice(const Canvas& canvas, const TextBlock& whole, std::size_t first, std::size_t last) {
-    TextBlock part;
-    part.style = whole.style;
-    part.px = whole.px;
-    part.lines.assign(whole.lines.begin() + static_cast<std::ptrdiff_t>(first),
-                      whole.lines.begin() + static_cast<std::ptrdiff_t>(last));
-    for (const std::string& line : part.lines) part.text += line;
-    part.width = whole.width;
-    part.height = static_cast<float>(part.lines.size()) * canvas.line_height(whole.style);
-    return part;
-}
-
 Plan plan_at(Canvas& canvas, const PageContext& ctx, const Announcement& notice, const Rect& content,
              TextStyle title_style, TextStyle body_style) {
     const Gaps g = gaps(canvas);
@@ -84,7 +70,7 @@ Plan plan_at(Canvas& canvas, const PageContext& ctx, const Announcement& notice,
     const float line = canvas.line_height(body_style);
     const auto per_page = static_cast<std::size_t>(std::max(1.0f, (content.h - plan.head_h) / line));
     for (std::size_t first = 0; first < body.lines.size(); first += per_page)
-        plan.body_pages.push_back(slice(canvas, body, first, std::min(body.lines.size(), first + per_page)));
+        plan.body_pages.push_back(pages::slice_lines(canvas, body, first, std::min(body.lines.size(), first + per_page)));
     return plan;
 }
 

@@ -49,18 +49,6 @@ struct Plan {
     std::vector<TextBlock> body_pages;  // one per screen; usually one
 };
 
-TextBlock slice(const Canvas& canvas, const TextBlock& whole, std::size_t first, std::size_t last) {
-    TextBlock part;
-    part.style = whole.style;
-    part.px = whole.px;
-    part.lines.assign(whole.lines.begin() + static_cast<std::ptrdiff_t>(first),
-                      whole.lines.begin() + static_cast<std::ptrdiff_t>(last));
-    for (const std::string& line : part.lines) part.text += line;
-    part.width = whole.width;
-    part.height = static_cast<float>(part.lines.size()) * canvas.line_height(whole.style);
-    return part;
-}
-
 std::string issued_text(const PageContext& ctx, const Announcement& alert) {
     // "Issued" is the alert's own start; without one, when the office published the feed.
     const Instant issued = alert.from.value_or(ctx.feed.generated_at.instant);
@@ -121,7 +109,7 @@ Plan make_plan(Canvas& canvas, const PageContext& ctx, const Announcement& alert
     const auto per_page =
         static_cast<std::size_t>(std::max(1.0f, body_h / canvas.line_height(TextStyle::subtitle)));
     for (std::size_t first = 0; first < whole.lines.size(); first += per_page)
-        plan.body_pages.push_back(slice(canvas, whole, first, std::min(whole.lines.size(), first + per_page)));
+        plan.body_pages.push_back(pages::slice_lines(canvas, whole, first, std::min(whole.lines.size(), first + per_page)));
     return plan;
 }
 

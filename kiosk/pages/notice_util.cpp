@@ -69,4 +69,16 @@ TextBlock balance_lines(const Canvas& canvas, const TextBlock& block) {
     return best;
 }
 
+TextBlock slice_lines(const Canvas& canvas, const TextBlock& whole, std::size_t first, std::size_t last) {
+    TextBlock part;
+    part.style = whole.style;
+    part.px = whole.px;
+    part.lines.assign(whole.lines.begin() + static_cast<std::ptrdiff_t>(first),
+                      whole.lines.begin() + static_cast<std::ptrdiff_t>(last));
+    for (const std::string& line : part.lines) part.text += line;
+    part.width = whole.width;
+    part.height = static_cast<float>(part.lines.size()) * canvas.line_height(whole.style);
+    return part;
+}
+
 }  // namespace campus::kiosk::pages

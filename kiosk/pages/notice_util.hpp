@@ -5,6 +5,7 @@
 // Thread safety: pure functions over an immutable Feed; any thread.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,10 @@ std::string moment_text(const Feed& feed, Instant when, Date today);
 // width that keeps that number, so a headline never ends on a lone character
 // ("暴雨红色预警：今天下午停 / 课" becomes two even lines). Render thread only.
 TextBlock balance_lines(const Canvas& canvas, const TextBlock& block);
+
+// A block holding lines [first, last) of `whole`, its text those lines: a long
+// body shown over several screens, each recorded in the layout report as what
+// that screen drew.
+TextBlock slice_lines(const Canvas& canvas, const TextBlock& whole, std::size_t first, std::size_t last);
 
 }  // namespace campus::kiosk::pages
