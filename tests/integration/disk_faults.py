@@ -124,18 +124,10 @@ class Follower:
             return "".join(self.err)
 
     def wait_status(self, predicate, timeout, what):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            try:
-                last = self.env.status_json()
-                if predicate(last):
-                    return last
-            except (OSError, ValueError):
-                pass
-            check(self.proc.poll() is None, f"kiosk-sync exited with {self.proc.returncode}:\n{self.log_text()}")
-            time.sleep(0.05)
-        raise Failure(f"timed out after {timeout} s waiting for {what}; last status: {last}\n{self.log_text()}")
+        return st.poll_status(
+            self.env.status_json, predicate, timeout, what,
+            lambda: check(self.proc.poll() is None, f"kiosk-sync exited with {self.proc.returncode}:\n{self.log_text()}"),
+            self.log_text)
 
     def wait_log(self, text, timeout):
         deadline = time.monotonic() + timeout

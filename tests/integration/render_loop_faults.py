@@ -192,15 +192,7 @@ class Kiosk:
         return self.read_json(self.status_path)
 
     def wait_status(self, predicate, timeout, what):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            last = self.status()
-            if last is not None and predicate(last):
-                return last
-            self.check_alive()
-            time.sleep(0.1)
-        raise Failure(f"timed out after {timeout:.0f} s waiting for {what}; last status: {last}\n{self.log_text()}")
+        return st.poll_status(self.status, predicate, timeout, what, self.check_alive, self.log_text, interval=0.1)
 
     def stop(self):
         if self.proc.poll() is None:

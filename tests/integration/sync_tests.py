@@ -274,6 +274,23 @@ def run_once(env, url, keys=(), extra=(), timeout=30):
     return proc.returncode, lines, err.decode(errors="replace"), status, elapsed, rss
 
 
+def poll_status(read, predicate, timeout, what, still_running, log_text=lambda: "", interval=0.05):
+    """Reads the status file until `predicate` holds; fails as soon as the
+    subject has exited (`still_running` raises), or after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = read()
+            if last is not None and predicate(last):
+                return last
+        except (OSError, ValueError):
+            pass  # not written yet; atomic renames mean never half-written
+        still_running()
+        time.sleep(interval)
+    raise Failure(f"timed out after {timeout:.0f} s waiting for {what}; last status: {last}\n{log_text()}".rstrip())
+
+
 class Follower:
     """kiosk-sync in poll mode, in the background."""
 
@@ -292,18 +309,8 @@ class Follower:
                 self.lines.append((time.monotonic(), raw.decode(errors="replace").rstrip("\n")))
 
     def wait_status(self, predicate, timeout, what):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            try:
-                last = self.env.status_json()
-                if predicate(last):
-                    return last
-            except (OSError, ValueError):
-                pass  # not written yet; atomic renames mean never half-written
-            check(self.proc.poll() is None, f"kiosk-sync exited early with {self.proc.returncode}")
-            time.sleep(0.05)
-        raise Failure(f"timed out after {timeout} s waiting for {what}; last status: {last}")
+        return poll_status(self.env.status_json, predicate, timeout, what,
+                           lambda: check(self.proc.poll() is None, f"kiosk-sync exited early with {self.proc.returncode}"))
 
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
