@@ -1,7 +1,7 @@
 // kiosk-feed, the publisher's tool, run as a program: exit codes, the exact
 // problem lines of `validate`, and the JSON of `standings`.
 //
-// The binary is found next to this test's build tree (<build>/sync/kiosk-feed,
+// The binary is found next to this test's build tree (<build>/publish/kiosk-feed,
 // beside <build>/tests/unit_tests); build both targets together.
 #include <gtest/gtest.h>
 
@@ -30,7 +30,7 @@ fs::path tool_path() {
     std::error_code ec;
     const fs::path self = fs::read_symlink("/proc/self/exe", ec);
     if (ec) return {};
-    return self.parent_path().parent_path() / "sync" / "kiosk-feed";
+    return self.parent_path().parent_path() / "publish" / "kiosk-feed";
 }
 
 std::string slurp(const fs::path& path) {
