@@ -1,11 +1,17 @@
 // kiosk-feed: the publisher's tool. Checks a feed before it goes out, and shows
 // the standings a screen would show at a given time.
 //
-//   kiosk-feed validate FILE...           exit 0 when every file is a valid feed;
+//   kiosk-feed validate FILE... [--strict] exit 0 when every file is a valid feed;
 //                                         else exit 1, one line per problem:
 //                                         FILE: /json/pointer: message
-//   kiosk-feed standings FILE --at TIME   the standings of every competition at
-//                                         TIME (RFC 3339), as JSON on stdout
+//                                         Keys the contract does not know are
+//                                         warned about in the same form (exit 0;
+//                                         with --strict they count as problems)
+//   kiosk-feed standings FILE --at TIME [--text]
+//                                         the standings of every competition at
+//                                         TIME (RFC 3339), as JSON on stdout; with
+//                                         --text the week's flag holders in words,
+//                                         one line per competition (or grade)
 //   kiosk-feed keygen DIR [--no-password] [--password-file F] [--force]
 //                                         a minisign key pair: DIR/minisign.pub, DIR/minisign.key
 //   kiosk-feed sign FEED --key KEY [--password-file F]
@@ -30,6 +36,8 @@
 #include <nlohmann/json.hpp>
 
 #include "publish/signing.hpp"
+#include "publish/standings_text.hpp"
+#include "publish/unknown_keys.hpp"
 #include "sync/calendar.hpp"
 #include "sync/feed_parse.hpp"
 #include "sync/standings.hpp"
@@ -83,7 +91,7 @@ nlohmann::ordered_json number_json(double value) {
     return value;
 }
 
-int validate(const std::vector<std::string>& files) {
+int validate(const std::vector<std::string>& files, bool strict) {
     const campus::FeedLimits limits;
     int status = exit_ok;
     for (const std::string& file : files) {
@@ -105,11 +113,16 @@ int validate(const std::vector<std::string>& files) {
             std::cout << file << ": " << campus::to_string(problem) << '\n';
         }
         if (!result.ok()) status = exit_invalid;
+        // A misspelt key is ignored by every screen (forward compatibility):
+        // the feed is valid, and the announcement with `untill` never ends.
+        const auto unknown = campus::publish::find_unknown_keys_in_bytes(contents.bytes);
+        for (const campus::publish::UnknownKey& key : unknown) std::cout << file << ": " << to_string(key) << '\n';
+        if (strict && !unknown.empty()) status = exit_invalid;
     }
     return status;
 }
 
-int standings(const std::string& file, campus::Instant at) {
+int standings(const std::string& file, campus::Instant at, bool text) {
     const campus::FeedLimits limits;
     const FileContents contents = read_file(file, limits.max_bytes);
     if (!contents.error.empty()) {
@@ -125,6 +138,10 @@ int standings(const std::string& file, campus::Instant at) {
     }
     const campus::Feed& feed = *result.feed;
     const campus::Date today = campus::school_local_time(feed, at).date;
+    if (text) {
+        for (const std::string& line : campus::publish::standings_text(feed, today)) std::cout << line << '\n';
+        return exit_ok;
+    }
 
     // Every class of the current round, whatever the display policy: this is
     // the office's check of the ranking, not what a screen shows.
@@ -216,6 +233,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> validate_files;
     CLI::App* validate_cmd = app.add_subcommand("validate", "check feeds against the contract; one line per problem");
     validate_cmd->add_option("FILE", validate_files, "feed files (JSON)")->required();
+    bool validate_strict = false;
+    validate_cmd->add_flag("--strict", validate_strict, "unknown keys count as problems (exit 1)");
 
     std::string standings_file;
     std::string at_text;
@@ -224,6 +243,9 @@ int main(int argc, char** argv) {
     standings_cmd->add_option("FILE", standings_file, "feed file (JSON)")->required();
     standings_cmd->add_option("--at", at_text, "the time, RFC 3339 with offset, e.g. 2023-11-08T09:00:00+08:00")
         ->required();
+    bool standings_text = false;
+    standings_cmd->add_flag("--text", standings_text,
+                            "the week's flag holders in words, as the Monday broadcast reads them");
 
     std::string keygen_dir, keygen_password_file;
     bool keygen_no_password = false, keygen_force = false;
@@ -253,7 +275,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        if (*validate_cmd) return validate(validate_files);
+        if (*validate_cmd) return validate(validate_files, validate_strict);
         if (*keygen_cmd) return keygen(keygen_dir, keygen_no_password, keygen_password_file, keygen_force);
         if (*sign_cmd) return sign(sign_feed, sign_key, sign_password_file);
         if (*standings_cmd) {
@@ -263,7 +285,7 @@ int main(int argc, char** argv) {
                           << "\" is not an RFC 3339 time with an offset, e.g. 2023-11-08T09:00:00+08:00\n";
                 return exit_usage;
             }
-            return standings(standings_file, at->instant);
+            return standings(standings_file, at->instant, standings_text);
         }
     } catch (const std::exception& e) {
         std::cerr << "kiosk-feed: " << e.what() << '\n';
