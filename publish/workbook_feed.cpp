@@ -280,6 +280,7 @@ private:
     std::vector<ClassEntry> classes_list_;
     std::unordered_map<std::string, std::size_t> class_by_name_;  // folded name
     std::unordered_map<std::string, std::size_t> class_by_id_;    // folded id
+    std::unordered_map<std::string_view, std::size_t> class_by_exact_;  // name and id as written (views into classes_list_)
     std::vector<CompetitionEntry> competitions_list_;
     std::unordered_map<std::string, std::size_t> competition_by_name_;  // folded name
 };
@@ -426,6 +427,8 @@ std::string Builder::stamp(const DateAndTime& at, bool end_of_day) const {
 }
 
 std::optional<std::size_t> Builder::find_class(std::string_view text) const {
+    // Most cells hold the name exactly as the 班级 sheet does: no folding needed.
+    if (auto it = class_by_exact_.find(text); it != class_by_exact_.end()) return it->second;
     const std::string key = fold_name(text);
     if (auto it = class_by_name_.find(key); it != class_by_name_.end()) return it->second;
     if (auto it = class_by_id_.find(key); it != class_by_id_.end()) return it->second;
@@ -1382,6 +1385,7 @@ void Builder::read_rounds(std::size_t index) {
         score_rows.origin = Origin{sheet, -1, round.from_deductions ? -1 : scores_table->col[1], static_cast<int>(index)};
         for (const ScoreRow& s : round.scores) {
             Json j = Json::object();
+            j.get_ref<Json::object_t&>().reserve(n_criteria + 2);
             j["class"] = classes_list_[s.class_index].id;
             for (std::size_t k = 0; k < n_criteria; ++k) j[comp.criteria[k].id] = number_json(s.values[k]);
             if (!s.note.empty()) j["note"] = s.note;
@@ -1709,6 +1713,10 @@ BuildResult Builder::run() {
     read_goals();
     read_habits();
     read_classes();
+    for (std::size_t i = 0; i < classes_list_.size(); ++i) {
+        class_by_exact_.emplace(classes_list_[i].name, i);
+        class_by_exact_.emplace(classes_list_[i].id, i);
+    }
     read_competitions();
     read_criteria();
     for (std::size_t i = 0; i < competitions_list_.size(); ++i) read_rounds(i);
@@ -1748,25 +1756,27 @@ constexpr std::size_t kLineWidth = 150;
 
 void write_string(std::string& out, std::string_view text) {
     out += '"';
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;  // UTF-8 as is; the screens' check rejects a malformed sequence
+        out.append(text.data() + done, i - done);
+        done = i + 1;
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
             case '\n': out += "\\n"; break;
             case '\r': out += "\\r"; break;
             case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    static constexpr char hex[] = "0123456789abcdef";
-                    out += "\\u00";
-                    out += hex[c >> 4];
-                    out += hex[c & 0xF];
-                } else {
-                    out += ch;  // UTF-8 as is; the screens' check rejects a malformed sequence, at its cell
-                }
+            default: {
+                static constexpr char hex[] = "0123456789abcdef";
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 0xF];
+            }
         }
     }
+    out.append(text.data() + done, text.size() - done);
     out += '"';
 }
 
@@ -1803,15 +1813,16 @@ void write_scalar(std::string& out, const Json& value) {
 
 // `pretty`: two-space indent, small flat objects and lists on one line;
 // otherwise no whitespace at all.
-void write_json(std::string& out, const Json& value, std::size_t indent, bool pretty) {
+// Returns false once `out` is past `limit` (the pretty form is then given up).
+bool write_json(std::string& out, const Json& value, std::size_t indent, bool pretty, std::size_t limit) {
     const bool object = value.is_object();
     if (!object && !value.is_array()) {
         write_scalar(out, value);
-        return;
+        return true;
     }
     if (value.empty()) {
         out += object ? "{}" : "[]";
-        return;
+        return true;
     }
     if (!pretty) {
         out += object ? '{' : '[';
@@ -1823,10 +1834,10 @@ void write_json(std::string& out, const Json& value, std::size_t indent, bool pr
                 write_string(out, it.key());
                 out += ':';
             }
-            write_json(out, *it, 0, false);
+            write_json(out, *it, 0, false, limit);
         }
         out += object ? '}' : ']';
-        return;
+        return true;
     }
     bool flat = true;
     for (const auto& item : value) {
@@ -1851,7 +1862,7 @@ void write_json(std::string& out, const Json& value, std::size_t indent, bool pr
         out += object ? " }" : "]";
         const std::size_t line_start = out.rfind('\n', mark);
         const std::size_t column = mark - (line_start == std::string::npos ? 0 : line_start + 1);
-        if (column + code_points(std::string_view(out).substr(mark)) <= kLineWidth) return;
+        if (column + code_points(std::string_view(out).substr(mark)) <= kLineWidth) return true;
         out.resize(mark);
     }
     out += object ? "{\n" : "[\n";
@@ -1864,11 +1875,12 @@ void write_json(std::string& out, const Json& value, std::size_t indent, bool pr
             write_string(out, it.key());
             out += ": ";
         }
-        write_json(out, *it, indent + 1, true);
+        if (!write_json(out, *it, indent + 1, true, limit) || out.size() > limit) return false;
     }
     out += '\n';
     out.append(2 * indent, ' ');
     out += object ? '}' : ']';
+    return true;
 }
 
 }  // namespace
@@ -1879,16 +1891,18 @@ BuildResult build_feed(const Workbook& book, const BuildOptions& options) {
 }
 
 std::string feed_text(const nlohmann::ordered_json& feed) {
+    const std::size_t limit = FeedLimits{}.max_bytes;
     std::string out;
-    write_json(out, feed, 0, true);
-    out += '\n';
+    // One allocation: growing by doubling would copy and fault in the pages
+    // of every smaller buffer (untouched reserved pages cost nothing).
+    out.reserve(limit + (1u << 16));
     // A very large school (2,000 classes × 20 weeks) would pass the screens'
     // 4 MiB in the readable layout; without the spaces it still fits.
-    if (out.size() > FeedLimits{}.max_bytes) {
-        out.clear();
-        write_json(out, feed, 0, false);
-        out += '\n';
+    if (!write_json(out, feed, 0, true, limit) || out.size() + 1 > limit) {
+        out.clear();  // keeps the capacity
+        write_json(out, feed, 0, false, limit);
     }
+    out += '\n';
     return out;
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -1247,18 +1248,24 @@ TEST(WorkbookFeedScale, TwoThousandClassesTwentyWeeks) {
     }
     b.add("流动红旗", scores);
 
+    // CPU time, not wall time: the build machines are shared (load 8 on 2 cores).
+    const std::clock_t cpu_started = std::clock();
     const auto started = std::chrono::steady_clock::now();
     const BuildResult r = build(b);
     const auto elapsed = std::chrono::steady_clock::now() - started;
+    const double cpu_ms = 1000.0 * static_cast<double>(std::clock() - cpu_started) / CLOCKS_PER_SEC;
     ASSERT_TRUE(r.ok()) << problems_text(r).substr(0, 2000);
     const Json& rounds = (*r.feed)["competitions"][0]["rounds"];
     ASSERT_EQ(rounds.size(), 20u);
     EXPECT_EQ(rounds[19]["scores"].size(), 2000u);
     EXPECT_EQ(rounds[19]["scores"][1999]["class"], "12-163");
     const double ms = std::chrono::duration<double, std::milli>(elapsed).count();
-    std::printf("2,000 classes x 20 weeks: built in %.0f ms, feed %zu bytes\n", ms, feed_text(*r.feed).size());
-#if !defined(__SANITIZE_ADDRESS__)
-    EXPECT_LT(ms, 1000.0);  // the whole budget, reading included, is 1.5 s; this step aims at 200 ms
+    std::printf("2,000 classes x 20 weeks: built in %.0f ms CPU (%.0f ms wall), feed %zu bytes\n", cpu_ms, ms,
+                feed_text(*r.feed).size());
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__OPTIMIZE__)
+    GTEST_SKIP() << "timing is meaningful in optimised builds only";
+#elif !defined(__SANITIZE_ADDRESS__)
+    EXPECT_LT(cpu_ms, 600.0);  // the whole budget, reading included, is 1.5 s; this step aims at 200 ms
 #endif
 }
 
