@@ -16,11 +16,17 @@
 //                                         a minisign key pair: DIR/minisign.pub, DIR/minisign.key
 //   kiosk-feed sign FEED --key KEY [--password-file F]
 //                                         FEED.minisig, trusted comment feed_id=… version=…
+//   kiosk-feed build BOOK [-o FEED]       the school's workbook (.xlsx or a folder
+//                                         of CSV) to a feed: on stdout, or written
+//                                         atomically to FEED; with any problem
+//                                         nothing is written, exit 1, and every
+//                                         problem on stderr: FILE: SHEET!CELL: message
 //
 // Exit status: 0 fine, 1 an invalid or unreadable feed, 2 a usage error.
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -30,6 +36,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -38,6 +45,7 @@
 #include "publish/signing.hpp"
 #include "publish/standings_text.hpp"
 #include "publish/unknown_keys.hpp"
+#include "publish/workbook_feed.hpp"
 #include "sync/calendar.hpp"
 #include "sync/feed_parse.hpp"
 #include "sync/standings.hpp"
@@ -224,6 +232,68 @@ int sign(const std::string& feed, const std::string& key_path, const std::string
     return exit_ok;
 }
 
+// Writes `text` to `path` so that a reader (a web server serving the feed)
+// sees the old file or the new one, never half of one: a temporary file in
+// the same directory, fsync, rename over, fsync the directory.
+std::string write_atomically(const std::string& path, const std::string& text) {
+    const std::filesystem::path target(path);
+    const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    std::string temp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+    const int fd = ::mkstemp(temp.data());
+    if (fd < 0) return "cannot create a temporary file beside " + path + ": " + std::strerror(errno);
+    auto fail = [&](const char* what) {
+        const std::string reason = std::string(what) + " " + temp + ": " + std::strerror(errno);
+        ::close(fd);
+        ::unlink(temp.c_str());
+        return reason;
+    };
+    for (std::size_t done = 0; done < text.size();) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail("cannot write");
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fchmod(fd, 0644) != 0) return fail("cannot set permissions of");
+    if (::fsync(fd) != 0) return fail("cannot flush");
+    if (::close(fd) != 0) {
+        const std::string reason = "cannot close " + temp + ": " + std::strerror(errno);
+        ::unlink(temp.c_str());
+        return reason;
+    }
+    if (::rename(temp.c_str(), path.c_str()) != 0) {
+        const std::string reason = "cannot rename " + temp + " to " + path + ": " + std::strerror(errno);
+        ::unlink(temp.c_str());
+        return reason;
+    }
+    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+        ::fsync(dfd);  // the rename itself survives a power cut
+        ::close(dfd);
+    }
+    return {};
+}
+
+int build(const std::string& book, const std::string& output) {
+    const campus::publish::PathBuildResult built = campus::publish::build_feed_from_path(book);
+    if (!built.result.ok()) {
+        for (const campus::publish::BuildProblem& problem : built.result.problems) {
+            std::cerr << campus::publish::format_problem(built.file_label, problem) << '\n';
+        }
+        return exit_invalid;
+    }
+    const std::string text = campus::publish::feed_text(*built.result.feed);
+    if (output.empty()) {
+        std::cout << text << std::flush;
+        return std::cout ? exit_ok : exit_invalid;
+    }
+    if (const std::string error = write_atomically(output, text); !error.empty()) {
+        std::cerr << "kiosk-feed build: " << error << '\n';
+        return exit_invalid;
+    }
+    return exit_ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -263,6 +333,12 @@ int main(int argc, char** argv) {
     sign_cmd->add_option("--key", sign_key, "minisign secret key file")->required();
     sign_cmd->add_option("--password-file", sign_password_file, "read the key's password from the first line of F");
 
+    std::string build_book;
+    std::string build_output;
+    CLI::App* build_cmd = app.add_subcommand("build", "turn the school's workbook into a feed");
+    build_cmd->add_option("BOOK", build_book, "the workbook: an .xlsx file or a folder of .csv files")->required();
+    build_cmd->add_option("-o,--output", build_output, "write the feed here (atomically) instead of to stdout");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -278,6 +354,7 @@ int main(int argc, char** argv) {
         if (*validate_cmd) return validate(validate_files, validate_strict);
         if (*keygen_cmd) return keygen(keygen_dir, keygen_no_password, keygen_password_file, keygen_force);
         if (*sign_cmd) return sign(sign_feed, sign_key, sign_password_file);
+        if (*build_cmd) return build(build_book, build_output);
         if (*standings_cmd) {
             const auto at = campus::parse_rfc3339(at_text);
             if (!at) {
