@@ -860,12 +860,13 @@ Workbook read_package(std::string_view bytes, const WorkbookLimits& limits, std:
     book.date1904 = workbook_handler.date1904;
     book.sheets.reserve(workbook_handler.sheets.size());
     std::size_t cells_used = 0;
+    std::unordered_map<std::string_view, const Relationship*> rel_by_id;
+    for (const auto& r : rels) rel_by_id[r.id] = &r;  // the last one, if an id is written twice
     for (const SheetEntry& entry : workbook_handler.sheets) {
         Sheet& sheet = book.sheets.emplace_back();
         sheet.name = entry.name;
-        const Relationship* rel = nullptr;
-        for (const auto& r : rels)
-            if (r.id == entry.rel_id) rel = &r;
+        const auto found = rel_by_id.find(entry.rel_id);
+        const Relationship* rel = found == rel_by_id.end() ? nullptr : found->second;
         if (rel == nullptr) {
             problems.push_back({sheet.name, "工作簿里找不到这张工作表的内容（关系 " + entry.rel_id + " 不存在），文件可能损坏了"});
             continue;
