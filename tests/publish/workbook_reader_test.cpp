@@ -677,32 +677,35 @@ TEST(XlsxRefused, TooManyCellsAndSheets) {
 TEST(XlsxRefused, ZipBombByDeclaredSize) {
     WorkbookLimits limits;
     limits.max_uncompressed_bytes = 1u << 20;
-    // 4 MB of one row repeated deflates to a few KB.
+    // 1.5 MB of one row repeated deflates to a few KB.
     std::string rows;
-    while (rows.size() < (4u << 20)) rows += R"(<row><c><v>0</v></c></row>)";
+    while (rows.size() < (3u << 19)) rows += R"(<row><c><v>0</v></c></row>)";
     const std::string bomb = make_zip(tiny_parts({{"流动红旗", worksheet(rows)}}));
-    ASSERT_LT(bomb.size(), 64u << 10);
+    ASSERT_LT(bomb.size(), 32u << 10);
     const std::string message = refusal(read_xlsx_bytes(bomb, "周报.xlsx", limits));
     EXPECT_TRUE(contains(message, "压缩炸弹")) << message;
     EXPECT_TRUE(contains(message, "xl/worksheets/sheet1.xml")) << message;
 }
 
 TEST(XlsxRefused, ZipBombAcrossManySheets) {
+    // Each part is under the budget; together they are over it.
     WorkbookLimits limits;
-    limits.max_uncompressed_bytes = 1u << 20;
+    limits.max_uncompressed_bytes = 256u << 10;
     std::string rows;
-    while (rows.size() < (300u << 10)) rows += R"(<row><c><v>0</v></c></row>)";
+    while (rows.size() < (60u << 10)) rows += R"(<row><c><v>0</v></c></row>)";
     std::vector<TinySheet> sheets;
     for (int i = 0; i < 5; ++i) sheets.push_back({"表" + std::to_string(i), worksheet(rows)});
-    const std::string message = refusal(read_xlsx_bytes(make_zip(tiny_parts(sheets)), "周报.xlsx", limits));
+    const ReadResult r = read_xlsx_bytes(make_zip(tiny_parts(sheets)), "周报.xlsx", limits);
+    const std::string message = refusal(r);
     EXPECT_TRUE(contains(message, "压缩炸弹")) << message;
+    EXPECT_EQ(r.problems.at(0).where, "表4");
 }
 
 TEST(XlsxRefused, ZipBombThatLiesAboutItsSize) {
-    // The headers claim 1 KB; the deflated stream holds 4 MB. Counting while
+    // The headers claim 1 KB; the deflated stream holds 512 KB. Counting while
     // inflating stops it whatever the headers say.
     std::string rows;
-    while (rows.size() < (4u << 20)) rows += R"(<row><c><v>0</v></c></row>)";
+    while (rows.size() < (512u << 10)) rows += R"(<row><c><v>0</v></c></row>)";
     const std::string sheet = worksheet(rows);
     std::string bytes = make_zip(tiny_parts({{"流动红旗", sheet}}));
     const std::string name = "xl/worksheets/sheet1.xml";
@@ -718,6 +721,7 @@ TEST(XlsxRefused, ZipBombThatLiesAboutItsSize) {
     const ReadResult r = read_xlsx_bytes(bytes, "周报.xlsx");
     const std::string message = refusal(r);
     EXPECT_TRUE(contains(message, "xl/worksheets/sheet1.xml")) << message;
+    EXPECT_TRUE(contains(message, "比声明的大")) << message;
 }
 
 //-----------------------------------------------------------------------------
