@@ -627,6 +627,7 @@ TEST(XlsxRefused, BrokenXmlNamesThePart) {
     const std::string message = refusal(r);
     EXPECT_EQ(r.problems.at(0).where, "流动红旗");
     EXPECT_TRUE(contains(message, "xl/worksheets/sheet1.xml 的 XML 损坏（第 1 行")) << message;
+    EXPECT_TRUE(contains(message, "标签不配对")) << message;
     const ReadResult shared = read_xlsx_bytes(tiny_xlsx("", "<si><t>纪律</si>"), "周报.xlsx");
     EXPECT_TRUE(contains(refusal(shared), "xl/sharedStrings.xml")) << all_problems(shared);
 }
@@ -643,6 +644,10 @@ TEST(XlsxRefused, DoctypeIsRefused) {
 TEST(XlsxRefused, MissingWorkbookPartAndOtherOfficeFiles) {
     EXPECT_TRUE(contains(refusal(read_xlsx_bytes(make_zip({{"a.txt", "x"}}), "周报.xlsx")), "xl/workbook.xml"));
     EXPECT_TRUE(contains(refusal(read_xlsx_bytes(make_zip({{"word/document.xml", "<w/>"}}), "周报.docx")), "Word"));
+    std::vector<Part> xlsb = tiny_parts({{"流动红旗", worksheet("")}});
+    for (Part& p : xlsb)
+        if (p.name == "_rels/.rels") p.content.replace(p.content.find("workbook.xml"), 12, "workbook.bin");
+    EXPECT_TRUE(contains(refusal(read_xlsx_bytes(make_zip(xlsb), "周报.xlsb")), ".xlsb"));
     EXPECT_TRUE(contains(refusal(read_xlsx_bytes("班级,编号\n", "周报.xlsx")), "不是 .xlsx 文件"));
 }
 
@@ -861,6 +866,7 @@ TEST(ReadWorkbook, OneBadCsvIsNamedAndTheOthersAreRead) {
     write_bytes(folder / "班级.csv", "班级\n三年级二班\n");
     fs::copy_file(kWorkbooks / "csv-utf16" / "班级.csv", folder / "学校.csv");
     write_bytes(folder / "~$班级.csv", "lock");
+    write_bytes(folder / "._班级.csv", "\0\0\0\0");
     write_bytes(folder / "说明.txt", "不是表");
     const ReadResult r = read_workbook(folder.string());
     ASSERT_TRUE(r.book.has_value());
