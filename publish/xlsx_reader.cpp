@@ -602,13 +602,22 @@ public:
             }
             return;
         }
-        if (name == "c") return start_cell(attrs);
-        if (name == "row") return start_row(attrs);
-        if (name == "mergeCell") return add_merge(attrs);
+        // <c> and <row> count only inside <sheetData>: an extension part may reuse the local names.
+        if (in_sheet_data_) {
+            if (name == "c") return start_cell(attrs);
+            if (name == "row") return start_row(attrs);
+        } else if (name == "sheetData") {
+            in_sheet_data_ = true;
+        } else if (name == "mergeCell") {
+            add_merge(attrs);
+        }
     }
 
     void end(std::string_view name) override {
-        if (!in_cell_) return;
+        if (!in_cell_) {
+            if (name == "sheetData") in_sheet_data_ = false;
+            return;
+        }
         if (name == "v") in_v_ = false;
         else if (name == "t") in_t_ = false;
         else if (name == "is") in_is_ = false;
@@ -809,6 +818,7 @@ private:
     std::size_t& cells_used_;
     std::vector<ReadProblem>& problems_;
 
+    bool in_sheet_data_ = false;
     int row_ = -1;  // the current <row>'s index
     int next_col_ = 0;
     bool in_cell_ = false, in_v_ = false, in_t_ = false, in_is_ = false;

@@ -555,6 +555,15 @@ TEST(XlsxCells, MergedRangesKeepOnlyTheTopLeftValue) {
     EXPECT_DOUBLE_EQ(at(s, "B2").number, 4);
 }
 
+TEST(XlsxCells, OnlyCellsInsideSheetDataCount) {
+    const ReadResult r = read_xlsx_bytes(
+        make_zip(tiny_parts({{"流动红旗", worksheet(R"(<row r="1"><c r="A1"><v>1</v></c></row>)",
+                                                   R"(<extLst><ext uri="{x}"><row r="5"><c r="B5"><v>9</v></c></row></ext></extLst>)")}})),
+        "周报.xlsx");
+    ASSERT_TRUE(r.ok()) << all_problems(r);
+    EXPECT_EQ(r.book->sheets.at(0).row_count(), 1);
+}
+
 TEST(XlsxCells, ABadCellIsNamedAndTheRestIsKept) {
     const ReadResult r = read_xlsx_bytes(
         tiny_xlsx(R"(<row r="9"><c r="B9" t="s"><v>7</v></c><c r="C9"><v>九</v></c><c r="D9"><v>9</v></c></row>)", R"(<si><t>纪律</t></si>)"),
