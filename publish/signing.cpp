@@ -190,7 +190,8 @@ std::string hex_id(const std::array<unsigned char, 8>& id) {
 // ---------------------------------------------------------------------------
 // [SECTION] passwords
 
-// Restores the terminal's echo whatever happens between.
+// Echo off on the terminal for its lifetime; restores it, and closes the
+// descriptor, whatever happens between.
 class TerminalNoEcho {
 public:
     explicit TerminalNoEcho(int fd) : fd_(fd) {
@@ -201,7 +202,8 @@ public:
         }
     }
     ~TerminalNoEcho() {
-        if (active_) ::tcsetattr(fd_, TCSAFLUSH, &saved_);
+        if (active_) ::tcsetattr(fd_, TCSADRAIN, &saved_);
+        ::close(fd_);  // owns the terminal's descriptor from here on
     }
     TerminalNoEcho(const TerminalNoEcho&) = delete;
     TerminalNoEcho& operator=(const TerminalNoEcho&) = delete;
@@ -213,35 +215,29 @@ private:
     bool active_ = false;
 };
 
+// One line from the terminal, echo already off (see read_password).
 PasswordResult prompt_once(int tty, const std::string& prompt) {
     PasswordResult out;
     int err = 0;
     write_all(tty, prompt, &err);
     std::string line;
-    {
-        TerminalNoEcho no_echo(tty);
-        if (!no_echo.active()) {
-            out.error = "/dev/tty: cannot turn the echo off; use --password-file FILE instead";
-            return out;
-        }
-        char c;
-        for (;;) {
-            const ssize_t n = ::read(tty, &c, 1);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                if (line.empty()) {
-                    out.error = "no password typed (end of input on the terminal)";
-                    return out;
-                }
-                break;
-            }
-            if (c == '\n') break;
-            line.push_back(c);
-            if (line.size() > kPasswordMax) {
-                sodium_memzero(line.data(), line.size());
-                out.error = "password over " + std::to_string(kPasswordMax) + " bytes";
+    char c;
+    for (;;) {
+        const ssize_t n = ::read(tty, &c, 1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            if (line.empty()) {
+                out.error = "no password typed (end of input on the terminal)";
                 return out;
             }
+            break;
+        }
+        if (c == '\n') break;
+        line.push_back(c);
+        if (line.size() > kPasswordMax) {
+            sodium_memzero(line.data(), line.size());
+            out.error = "password over " + std::to_string(kPasswordMax) + " bytes";
+            return out;
         }
     }
     write_all(tty, "\n", &err);  // the Enter the user typed was not echoed
@@ -281,6 +277,13 @@ PasswordResult read_password(const PasswordSource& source, bool confirm) {
                     "); use --password-file FILE";
         return out;
     }
+    // Echo off before the first prompt, and on again after the last: what is
+    // typed ahead of the prompt is flushed, and nothing typed after it is lost.
+    TerminalNoEcho no_echo(tty);
+    if (!no_echo.active()) {
+        out.error = "/dev/tty: cannot turn the echo off; use --password-file FILE instead";
+        return out;
+    }
     out = prompt_once(tty, "Password: ");
     if (out.password && confirm) {
         PasswordResult again = prompt_once(tty, "Password (once more): ");
@@ -292,7 +295,6 @@ PasswordResult read_password(const PasswordSource& source, bool confirm) {
         }
         if (again.password) sodium_memzero(again.password->data(), again.password->size());
     }
-    ::close(tty);
     return out;
 }
 
