@@ -361,14 +361,23 @@ SecretKeyResult parse_secret_key(std::string_view text, const PasswordSource& pa
     }
     std::array<unsigned char, 8> id{};
     if (encrypted) {
+        const KdfLimits limits{load_le64(bytes.data() + kOffOps), load_le64(bytes.data() + kOffMem)};
+        // minisign writes its own limits or less (halved on a small machine).
+        // Far above them is a damaged file, which must not make scrypt run
+        // for hours or ask for terabytes.
+        const KdfLimits most{KdfLimits{}.opslimit * 4, KdfLimits{}.memlimit * 4};
+        if (limits.opslimit > most.opslimit || limits.memlimit > most.memlimit) {
+            out.error = where + ": damaged secret key (its scrypt limits, opslimit " + std::to_string(limits.opslimit) +
+                        " and memlimit " + std::to_string(limits.memlimit) + " bytes, are far above minisign's)";
+            return out;
+        }
         PasswordResult pw = read_password(password, false);
         if (!pw.password) {
             out.error = where + ": " + pw.error;
             return out;
         }
-        const KdfLimits limits{load_le64(bytes.data() + kOffOps), load_le64(bytes.data() + kOffMem)};
-        // A damaged file could ask for terabytes; libsodium refuses what it
-        // cannot allocate, and that is reported, not retried lower.
+        // Within those bounds libsodium may still fail to allocate: that is
+        // reported, not retried lower (the limits are the key's own).
         auto used = xor_scrypt_stream(bytes.data() + kOffKeynum, *pw.password, bytes.data() + kOffSalt, limits, false);
         sodium_memzero(pw.password->data(), pw.password->size());
         if (!used) {

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -453,6 +454,22 @@ TEST_F(Signing, DamagedKeyFilesAreRefusedInPlainWords) {
     const std::size_t seed_pos = w.find('\n') + 1 + 84;  // inside the seed's base64
     w[seed_pos] = w[seed_pos] == 'A' ? 'B' : 'A';
     refused(w, "public half does not match");
+
+    // An encrypted key whose scrypt limits were damaged: refused before any password is asked.
+    const KeyPairText enc = make_key_pair(std::string("pw"), {crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MIN,
+                                                              crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_MIN});
+    ASSERT_TRUE(enc.error.empty());
+    spit(dir / "enc.key", enc.secret_key_file);
+    auto raw = secret_key_bytes(dir / "enc.key");
+    ASSERT_EQ(raw.size(), 158u);
+    raw[46 + 7] = 0x40;  // memlimit's top byte: 2^62 bytes
+    std::string b64(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(b64.data(), b64.size(), raw.data(), raw.size(), sodium_base64_VARIANT_ORIGINAL);
+    b64.resize(std::strlen(b64.c_str()));
+    const SecretKeyResult huge = parse_secret_key("untrusted comment: x\n" + b64 + "\n",
+                                                  PasswordSource::from_file("/nonexistent/never-read"), "enc.key");
+    EXPECT_FALSE(huge.key);
+    EXPECT_NE(huge.error.find("enc.key: damaged secret key (its scrypt limits"), std::string::npos) << huge.error;
 
     const SecretKeyResult missing = load_secret_key((dir / "nope.key").string(), none);
     EXPECT_FALSE(missing.key);
