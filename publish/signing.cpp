@@ -112,13 +112,21 @@ bool write_all(int fd, std::string_view bytes, int* err) {
     return true;
 }
 
-// Writes `path` whole with `mode`: temp file, fsync, then either rename (force)
-// or link(), which fails when `path` exists, so a key is never replaced by
-// accident even if two keygens race.
-std::string write_key_file(const std::string& path, std::string_view bytes, mode_t mode, bool force) {
-    const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-    if (fd < 0) return temp + ": cannot create: " + errno_text(errno);
+// A key file written whole beside its final name (temp file, exact mode,
+// fsync), not yet in place: install() puts it there.
+struct PendingFile {
+    std::string temp;
+    std::string path;
+    std::string error;  // empty when written
+};
+
+PendingFile write_pending(const std::string& path, std::string_view bytes, mode_t mode) {
+    PendingFile out{path + ".tmp-" + std::to_string(::getpid()), path, {}};
+    const int fd = ::open(out.temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) {
+        out.error = out.temp + ": cannot create: " + errno_text(errno);
+        return out;
+    }
     int err = 0;
     // umask may have narrowed `mode` on open; a secret key must be exactly 0600.
     bool good = ::fchmod(fd, mode) == 0 || ((err = errno), false);
@@ -129,24 +137,29 @@ std::string write_key_file(const std::string& path, std::string_view bytes, mode
         good = false;
     }
     if (!good) {
-        ::unlink(temp.c_str());
-        return temp + ": write failed: " + errno_text(err);
+        ::unlink(out.temp.c_str());
+        out.error = out.temp + ": write failed: " + errno_text(err);
     }
+    return out;
+}
+
+// Puts a pending file at its name: rename (force), or link(), which fails when
+// the name exists, so a key is never replaced by accident even if two keygens race.
+std::string install(const PendingFile& file, bool force) {
+    int err = 0;
     if (force) {
-        if (::rename(temp.c_str(), path.c_str()) != 0) {
-            err = errno;
-            ::unlink(temp.c_str());
-            return path + ": cannot rename from " + temp + ": " + errno_text(err);
-        }
-    } else {
-        if (::link(temp.c_str(), path.c_str()) != 0) {
-            err = errno;
-            ::unlink(temp.c_str());
-            if (err == EEXIST) return path + ": already exists; add --force to replace the key pair";
-            return path + ": cannot create: " + errno_text(err);
-        }
-        ::unlink(temp.c_str());
+        if (::rename(file.temp.c_str(), file.path.c_str()) == 0) return {};
+        err = errno;
+        ::unlink(file.temp.c_str());
+        return file.path + ": cannot rename from " + file.temp + ": " + errno_text(err);
     }
+    if (::link(file.temp.c_str(), file.path.c_str()) != 0) {
+        err = errno;
+        ::unlink(file.temp.c_str());
+        if (err == EEXIST) return file.path + ": already exists; add --force to replace the key pair";
+        return file.path + ": cannot create: " + errno_text(err);
+    }
+    ::unlink(file.temp.c_str());
     return {};
 }
 
@@ -520,16 +533,32 @@ KeyPairFiles generate_key_pair(const std::string& dir, const std::optional<std::
         out.error = text.error;
         return out;
     }
+    // Both written in full before either is put in place: a failure on the
+    // way leaves the old pair (or none) as it was.
+    const PendingFile secret = write_pending(out.secret_key_path, text.secret_key_file, 0600);
+    sodium_memzero(text.secret_key_file.data(), text.secret_key_file.size());
+    if (!secret.error.empty()) {
+        out.error = secret.error;
+        return out;
+    }
+    const PendingFile pub = write_pending(out.public_key_path, text.public_key_file, 0644);
+    if (!pub.error.empty()) {
+        ::unlink(secret.temp.c_str());
+        out.error = pub.error;
+        return out;
+    }
     // The secret key first: a public key without its secret would be worse
     // than useless (screens would trust a key nobody can sign with).
-    if (std::string err = write_key_file(out.secret_key_path, text.secret_key_file, 0600, force); !err.empty()) {
-        sodium_memzero(text.secret_key_file.data(), text.secret_key_file.size());
+    if (std::string err = install(secret, force); !err.empty()) {
+        ::unlink(pub.temp.c_str());
         out.error = err;
         return out;
     }
-    sodium_memzero(text.secret_key_file.data(), text.secret_key_file.size());
-    if (std::string err = write_key_file(out.public_key_path, text.public_key_file, 0644, force); !err.empty()) {
-        ::unlink(out.secret_key_path.c_str());  // the pair, or nothing
+    if (std::string err = install(pub, force); !err.empty()) {
+        // Without --force the secret key just made is ours alone: take it back,
+        // the pair or nothing. (With --force the old secret key is gone already;
+        // the new one stays, and the error says which file to look at.)
+        if (!force) ::unlink(out.secret_key_path.c_str());
         out.error = err;
         return out;
     }
