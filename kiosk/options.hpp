@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/page.hpp"
+#include "kiosk/role.hpp"
 #include "sync/civil_time.hpp"
 
 namespace campus::kiosk {

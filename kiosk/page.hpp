@@ -12,14 +12,13 @@
 #include <vector>
 
 #include "kiosk/canvas.hpp"
+#include "kiosk/role.hpp"
 #include "sync/calendar.hpp"
 #include "sync/feed.hpp"
-#include "sync/feed_sync.hpp"
+#include "sync/sync_state.hpp"
 #include "sync/standings.hpp"
 
 namespace campus::kiosk {
-
-enum class Role { lobby, corridor, classroom, assembly };
 
 // Everything a page may read. Built once per frame by the app.
 struct PageContext {

@@ -22,6 +22,7 @@
 
 #include "sync/feed.hpp"
 #include "sync/feed_parse.hpp"
+#include "sync/sync_state.hpp"
 
 namespace campus {
 
@@ -42,19 +43,6 @@ struct FeedSyncConfig {
     long low_speed_bytes = 1;                            // below this many bytes/s ...
     std::chrono::seconds low_speed_time{20};             // ... for this long: dropped (a byte every 10 s is)
     std::chrono::seconds max_backoff{300};               // cap of the exponential backoff while failing
-};
-
-enum class FeedSource { none, cache, network };
-
-// What the screen needs to know about the sync side, besides the feed itself.
-struct SyncState {
-    FeedSource source = FeedSource::none;
-    bool offline = false;                     // the last attempt failed to reach or read the server
-    bool stale = false;                       // now is past the shown feed's expires_at
-    std::optional<Instant> last_attempt;
-    std::optional<Instant> last_success;      // last time the server confirmed the shown feed (200 or 304)
-    std::string last_error;                   // empty when the last attempt succeeded
-    std::string etag;
 };
 
 struct FeedSnapshot {
