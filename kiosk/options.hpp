@@ -48,7 +48,7 @@ struct Options {
     std::vector<std::string> pages;         // page kinds enabled (config_file.hpp's kPageKinds); empty = all
     std::string hours;                      // display hours (sync/display_hours.hpp); "" = always on
     bool calm = false;                      // no motion (a classroom is calm whatever this says)
-    // Motion (issue 6, kiosk/motion/): the frame-rate cap while something
+    // Motion (kiosk/motion/): the frame-rate cap while something
     // moves. Default 30: smooth enough for the flag's cloth, and what a 1080p
     // llvmpipe mini-PC holds; lower it on a weaker machine, 0 < fps ≤ 120.
     double max_fps = 30;

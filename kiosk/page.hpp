@@ -51,8 +51,8 @@ std::unique_ptr<Page> make_habit_page();
 std::unique_ptr<Page> make_standings_page(std::string competition_id);
 std::unique_ptr<Page> make_events_page();
 
-// Issue 5 (roles, announcements, the assembly); kiosk/pages/README.md says
-// what each expects and where the app puts it.
+// The pages of the roles, the announcements and the assembly;
+// kiosk/pages/README.md says what each expects and where the app puts it.
 // The classroom's own card, "class-<id>": the class of ctx.class_id, or
 // `class_id` when given. 0 pages without a class.
 std::unique_ptr<Page> make_class_card_page(std::string class_id = {});

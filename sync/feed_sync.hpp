@@ -36,8 +36,8 @@ struct FeedSyncConfig {
     std::chrono::seconds poll{30};           // ±10 % jitter; backoff up to ~5 min while failing
     bool reset_rollback_guard = false;       // forget the highest version shown (operator's choice)
     FeedLimits limits;
-    // Transfer limits (added with the implementation; defaults as in sync/feed_fetch.hpp).
-    // Tests shrink them to run in seconds.
+    // Transfer limits (defaults as in sync/feed_fetch.hpp): a dead or crawling
+    // server costs a poll, never the sync thread. Tests shrink them to run in seconds.
     std::chrono::milliseconds connect_timeout{10'000};  // a LAN or CDN answers in well under 1 s
     std::chrono::milliseconds total_timeout{60'000};    // 4 MiB over a poor 1 Mbit/s link: ~35 s
     long low_speed_bytes = 1;                            // below this many bytes/s ...
