@@ -6,6 +6,10 @@
 //                                         FILE: /json/pointer: message
 //   kiosk-feed standings FILE --at TIME   the standings of every competition at
 //                                         TIME (RFC 3339), as JSON on stdout
+//   kiosk-feed template -o BOOK.xlsx      a blank school workbook: every sheet of
+//                                         the workbook contract, one example row each
+//   kiosk-feed export FEED -o BOOK.xlsx   a feed as the workbook that builds it
+//                                         (both refuse an existing BOOK unless --force)
 //
 // Exit status: 0 fine, 1 an invalid or unreadable feed, 2 a usage error.
 #include <cerrno>
@@ -23,6 +27,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "publish/workbook_export.hpp"
 #include "sync/calendar.hpp"
 #include "sync/feed_parse.hpp"
 #include "sync/standings.hpp"
@@ -144,6 +149,35 @@ int standings(const std::string& file, campus::Instant at) {
     return exit_ok;
 }
 
+int write_template(const std::string& out, bool force) {
+    const std::string error = campus::publish::write_plan(campus::publish::plan_template(), out, {force});
+    if (!error.empty()) {
+        std::cerr << error << '\n';
+        return exit_invalid;
+    }
+    return exit_ok;
+}
+
+int export_feed(const std::string& file, const std::string& out, bool force) {
+    const campus::FeedLimits limits;
+    const FileContents contents = read_file(file, limits.max_bytes);
+    if (!contents.error.empty()) {
+        std::cerr << file << ": cannot read: " << contents.error << '\n';
+        return exit_invalid;
+    }
+    const campus::publish::ExportPlan plan = campus::publish::plan_export(contents.bytes);
+    for (const std::string& problem : plan.problems) std::cerr << file << ": " << problem << '\n';
+    if (!plan.ok()) return exit_invalid;
+    const std::string error = campus::publish::write_plan(plan.plan, out, {force});
+    if (!error.empty()) {
+        std::cerr << error << '\n';
+        return exit_invalid;
+    }
+    // What the workbook does not carry, so nobody is surprised after the next build.
+    for (const std::string& note : plan.notes) std::cerr << file << ": note: " << note << '\n';
+    return exit_ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -161,6 +195,21 @@ int main(int argc, char** argv) {
     standings_cmd->add_option("FILE", standings_file, "feed file (JSON)")->required();
     standings_cmd->add_option("--at", at_text, "the time, RFC 3339 with offset, e.g. 2023-11-08T09:00:00+08:00")
         ->required();
+
+    std::string template_out;
+    bool template_force = false;
+    CLI::App* template_cmd =
+        app.add_subcommand("template", "write a blank school workbook (.xlsx) with one example row per sheet");
+    template_cmd->add_option("-o,--output", template_out, "the workbook to write, e.g. 学校数据.xlsx")->required();
+    template_cmd->add_flag("--force", template_force, "replace an existing file");
+
+    std::string export_file;
+    std::string export_out;
+    bool export_force = false;
+    CLI::App* export_cmd = app.add_subcommand("export", "write a feed as the school workbook (.xlsx) that builds it");
+    export_cmd->add_option("FEED", export_file, "feed file (JSON)")->required();
+    export_cmd->add_option("-o,--output", export_out, "the workbook to write")->required();
+    export_cmd->add_flag("--force", export_force, "replace an existing file");
 
     try {
         app.parse(argc, argv);
@@ -184,6 +233,8 @@ int main(int argc, char** argv) {
             }
             return standings(standings_file, at->instant);
         }
+        if (*template_cmd) return write_template(template_out, template_force);
+        if (*export_cmd) return export_feed(export_file, export_out, export_force);
     } catch (const std::exception& e) {
         std::cerr << "kiosk-feed: " << e.what() << '\n';
         return exit_invalid;
