@@ -388,13 +388,7 @@ private:
                     problem(cat, "项目“" + name + "”与成绩表的另一列同名，成绩表里分不清");
                 if (c.ties == TiePolicy::tiebreak || !c.tiebreak.empty()) check_list_item(cat, name, "项目名");
             }
-            std::set<int> weeks;
-            for (std::size_t r = 0; r < c.rounds.size(); ++r) {
-                if (!weeks.insert(c.rounds[r].week).second)
-                    problem("/competitions/" + std::to_string(i) + "/rounds/" + std::to_string(r) + "/week",
-                            "第" + std::to_string(c.rounds[r].week) +
-                                "周有两次评比：成绩表里同一周次的行是一次评比，请合并或改周次");
-            }
+            // Two rounds of one week would merge in the score sheet; parse_feed already refuses them.
         }
         for (std::size_t i = 0; i < feed_.habits.size(); ++i)
             for (std::size_t k = 0; k < feed_.habits[i].tips.size(); ++k)
