@@ -260,11 +260,22 @@ namespace {
 
 PlanCell text_cell(std::string_view text) { return PlanCell::of_text(std::string(text)); }
 
-std::string join_lines(const std::vector<std::string>& items) {
+// A list cell: one item per line. A single item that holds a separator
+// (一条要点 "走向操场、走进大自然") gets a final line break, so that the cell is
+// read line by line and the item stays whole.
+std::string list_cell(const std::vector<std::string>& items) {
     std::string out;
     for (const std::string& item : items) {
         if (!out.empty()) out += w::list_line_separator;
         out += item;
+    }
+    if (items.size() == 1) {
+        for (std::string_view separator : w::list_separators) {
+            if (out.find(separator) != std::string::npos) {
+                out += w::list_line_separator;
+                break;
+            }
+        }
     }
     return out;
 }
@@ -441,7 +452,7 @@ private:
         SheetPlan s{std::string(w::sheet_habits), habit_columns(), {}, sheet_note(w::sheet_habits)};
         for (const Habit& h : feed_.habits)
             s.rows.push_back({PlanCell::of_text(chinese_month(h.month)), text_cell(h.title), text_cell(h.detail),
-                              PlanCell::of_text(join_lines(h.tips))});
+                              PlanCell::of_text(list_cell(h.tips))});
         return s;
     }
 
@@ -463,7 +474,7 @@ private:
                 text_cell(c.name), text_cell(c.id), PlanCell::of_number(c.awards),
                 text_cell(c.scope == CompetitionScope::grade ? w::scope_grade : w::scope_school),
                 text_cell(c.ties == TiePolicy::tiebreak ? w::ties_tiebreak : w::ties_share),
-                PlanCell::of_text(join_lines(tiebreak)), PlanCell::of_text(display_word(c.display)),
+                PlanCell::of_text(list_cell(tiebreak)), PlanCell::of_text(display_word(c.display)),
             });
         }
         return s;
@@ -520,7 +531,7 @@ private:
                 targets.push_back(std::move(word));
             }
             s.rows.push_back({text_cell(level_word(a.level)), text_cell(a.title), text_cell(a.body), when(a.from),
-                              when(a.until), PlanCell::of_text(join_lines(targets)),
+                              when(a.until), PlanCell::of_text(list_cell(targets)),
                               text_cell(raw_text("announcements", i, "link"))});
         }
         return s;

@@ -270,6 +270,14 @@ TEST(WorkbookExportPlan, ScoresHabitsAndEventsAsTheSheetsSayThem) {
     EXPECT_EQ(plan_cell(habits, 1, words::col_habit_month).text, "2026年10月");
     EXPECT_EQ(plan_cell(habits, 1, words::col_habit_tips).text,
               "走向操场、走进大自然、走到阳光下\n按规范做好课间操，集队快、静、齐\n跳绳、踢毽天天练");
+    // One tip that holds a separator stays one tip: the cell gets a line break.
+    json one_tip = sample_feed();
+    one_tip["habits"][3]["tips"] = {"升旗仪式穿校服、佩戴红领巾"};
+    one_tip["habits"][2]["tips"] = {"尊敬师长"};
+    const ExportPlan single = export_of(one_tip);
+    EXPECT_EQ(plan_cell(*plan_sheet(single.plan, words::sheet_habits), 3, words::col_habit_tips).text,
+              "升旗仪式穿校服、佩戴红领巾\n");
+    EXPECT_EQ(plan_cell(*plan_sheet(single.plan, words::sheet_habits), 2, words::col_habit_tips).text, "尊敬师长");
     const SheetPlan& events = *plan_sheet(out.plan, words::sheet_events);
     EXPECT_EQ(plan_cell(events, 2, words::col_event_time).text, "08:00");
     EXPECT_EQ(plan_cell(events, 2, words::col_event_date).date, (Date{2026, 11, 26}));
