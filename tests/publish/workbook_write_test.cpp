@@ -4,6 +4,7 @@
 // [SECTION] The plan: a feed in the contract's words (no file involved)
 // [SECTION] The template, as openpyxl reads it
 // [SECTION] The export of the sample, as openpyxl reads it
+// [SECTION] The project's own reader (read_workbook) on what we write
 // [SECTION] The program: refusals, overwriting, atomic writes
 //
 // The files are read back by openpyxl (tests/publish/inspect_xlsx.py under
@@ -23,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "publish/workbook.hpp"
 #include "publish/workbook_export.hpp"
 #include "publish/workbook_words.hpp"
 
@@ -532,6 +534,67 @@ TEST(WrittenExport, TheSampleFillsEverySheet) {
     EXPECT_EQ(cell(events, 5, "活动")["value"], "期末考试");
     EXPECT_EQ(cell(events, 5, "日期")["value"]["datetime"], "2027-01-14T00:00:00");
     for (const json& s : book["sheets"]) EXPECT_EQ(s["freeze"], "A2") << s["name"];
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The project's own reader (read_workbook) on what we write
+//-----------------------------------------------------------------------------
+
+const Cell* header_cell(const Sheet& sheet, std::string_view column, int& col) {
+    for (col = 0; col < static_cast<int>(sheet.rows.at(0).size()); ++col)
+        if (sheet.at(0, col).text == column) return &sheet.at(0, col);
+    ADD_FAILURE() << sheet.name << " has no column " << column;
+    return nullptr;
+}
+
+const Cell& read_cell(const Sheet& sheet, int data_row, std::string_view column) {
+    int col = 0;
+    header_cell(sheet, column, col);
+    return sheet.at(data_row + 1, col);
+}
+
+TEST(WrittenExport, TheProjectsReaderSeesDatesNumbersAndTextAsWritten) {
+    ScratchFolder folder;
+    const ExportPlan plan = plan_export(read_text(KIOSK_ASSETS_DIR "/sample-feed.json"));
+    ASSERT_TRUE(plan.ok());
+    ASSERT_EQ(write_plan(plan.plan, folder.file("sample.xlsx")), "");
+    const ReadResult read = read_workbook(folder.file("sample.xlsx"));
+    ASSERT_TRUE(read.ok()) << (read.problems.empty() ? "" : read.problems.front().where + ": " + read.problems.front().message);
+    const Workbook& book = *read.book;
+    EXPECT_EQ(book.file_label, "sample.xlsx");
+    ASSERT_EQ(book.sheets.size(), plan.plan.sheets.size());
+    for (std::size_t i = 0; i < book.sheets.size(); ++i) {
+        const Sheet& sheet = book.sheets[i];
+        const SheetPlan& planned = plan.plan.sheets[i];
+        EXPECT_EQ(sheet.name, planned.name);
+        EXPECT_EQ(sheet.row_count(), static_cast<int>(planned.rows.size()) + 1) << sheet.name;
+        for (std::size_t c = 0; c < planned.columns.size(); ++c)
+            EXPECT_EQ(sheet.at(0, static_cast<int>(c)).text, planned.columns[c].name) << sheet.name;
+    }
+    const Sheet& school = *book.find_sheet("学校");
+    EXPECT_EQ(school.at(7, 0).text, "开学日期");
+    EXPECT_EQ(school.at(7, 1).kind, Cell::Kind::number);
+    EXPECT_TRUE(school.at(7, 1).is_date);
+    EXPECT_EQ(school.at(7, 1).number, 46266);  // 2026-09-01
+    const Sheet& classes = *book.find_sheet("班级");
+    EXPECT_EQ(read_cell(classes, 9, "编号").kind, Cell::Kind::text);
+    EXPECT_EQ(read_cell(classes, 9, "编号").text, "3-2");
+    EXPECT_EQ(read_cell(classes, 9, "年级").number, 3);
+    const Sheet& notices = *book.find_sheet("通知");
+    const Cell& until = read_cell(notices, 3, "结束");
+    EXPECT_TRUE(until.is_date);
+    const auto when = serial_to_datetime(until.number, book.date1904);
+    ASSERT_TRUE(when);
+    EXPECT_EQ((std::vector<int>{when->year, when->month, when->day, when->hour, when->minute, when->second}),
+              (std::vector<int>{2026, 11, 24, 17, 30, 0}));
+    EXPECT_EQ(read_cell(notices, 3, "对象").text, "六年级\n大厅");
+    const Sheet& red = *book.find_sheet("流动红旗");
+    EXPECT_EQ(read_cell(red, 0, "课间操").number, 17.5);
+    EXPECT_FALSE(read_cell(red, 0, "课间操").is_date);
+    EXPECT_TRUE(read_cell(red, 0, "开始日期").is_date);
+    EXPECT_EQ(read_cell(red, 22, "备注").text, "课间在楼道追跑打闹");
+    EXPECT_EQ(read_cell(*book.find_sheet("活动"), 0, "时间").text, "08:00");
+    EXPECT_EQ(read_cell(*book.find_sheet("每月习惯"), 0, "月份").text, "2026年9月");
 }
 
 //-----------------------------------------------------------------------------
