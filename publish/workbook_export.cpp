@@ -258,6 +258,13 @@ std::string deduction_sheet_note(std::string_view competition_name) {
 
 namespace {
 
+std::size_t utf8_chars(std::string_view text) {
+    std::size_t n = 0;
+    for (unsigned char b : text)
+        if ((b & 0xC0u) != 0x80u) ++n;
+    return n;
+}
+
 PlanCell text_cell(std::string_view text) { return PlanCell::of_text(std::string(text)); }
 
 // A list cell: one item per line. A single item that holds a separator
@@ -322,9 +329,7 @@ std::string level_word(AnnouncementLevel level) {
 
 // Excel's own rules for a tab's name, said in the clerk's words.
 std::optional<std::string> sheet_name_problem(std::string_view name) {
-    std::size_t chars = 0;
-    for (unsigned char b : name)
-        if ((b & 0xC0u) != 0x80u) ++chars;
+    const std::size_t chars = utf8_chars(name);
     if (name.empty()) return "名称是空的，不能作工作表名";
     if (chars > 31) return "名称超过 31 个字，Excel 的工作表名放不下：请改短";
     if (name.find_first_of("[]:*?/\\") != std::string_view::npos)
@@ -812,6 +817,12 @@ private:
 
     void validate(lxw_worksheet* ws, lxw_col_t col, lxw_row_t last_row, const PlanColumn& column,
                   const std::string& sheet) {
+        // Excel keeps a list of at most 255 characters, commas included; a
+        // longer one (many criteria) is left without a drop-down rather than
+        // failing the whole workbook.
+        std::size_t list_chars = column.choices.size() - 1;
+        for (const std::string& choice : column.choices) list_chars += utf8_chars(choice);
+        if (list_chars > 255) return;
         // libxlsxwriter wants char**; the strings live in `choices` until the workbook is closed.
         auto& storage = lists_.emplace_back();
         for (const std::string& choice : column.choices) storage.push_back(const_cast<char*>(choice.c_str()));
@@ -821,7 +832,8 @@ private:
         auto& message = messages_.emplace_back(
             column.strict ? "请从下拉列表中选择：" + joined
                           : "下拉列表里是常用的写法（" + joined + "）；别的写法" +
-                                (column.name == w::col_competition_display ? "如 前N（前12）" : "") + "也可以，按“是”保留。");
+                                (column.name == w::col_competition_display ? "如 前N（前12）" : "") + "也可以，按“确定”保留。");
+        if (utf8_chars(message) > 255) message = column.strict ? "请从下拉列表中选择。" : "下拉列表里是常用的写法；别的写法按“确定”保留。";
         lxw_data_validation dv{};
         dv.validate = LXW_VALIDATION_TYPE_LIST;
         dv.value_list = storage.data();

@@ -487,6 +487,19 @@ TEST_F(WrittenTemplate, ColumnsAreWideEnoughForChineseTextAndLongTextWraps) {
     EXPECT_GE(width_of(sheet_named(*book_, "班级"), "班级"), 11);  // 三年级二班
 }
 
+TEST(WrittenPlan, AListTooLongForExcelIsLeftWithoutADropDown) {
+    std::vector<std::string> names;
+    for (int i = 1; i <= 40; ++i) names.push_back("第" + std::to_string(i) + "项检查内容");  // ~300 characters
+    WorkbookPlan plan;
+    plan.sheets.push_back(SheetPlan{"卫生流动红旗扣分", deduction_columns(names), {}, ""});
+    plan.sheets.push_back(SheetPlan{"通知", announcement_columns(), {}, ""});
+    ScratchFolder folder;
+    ASSERT_EQ(write_plan(plan, folder.file("long.xlsx")), "");
+    const json book = inspect(folder.file("long.xlsx"));
+    EXPECT_EQ(validation_of(sheet_named(book, "卫生流动红旗扣分"), "项目"), nullptr);
+    EXPECT_NE(validation_of(sheet_named(book, "通知"), "级别"), nullptr);
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] The export of the sample, as openpyxl reads it
 //-----------------------------------------------------------------------------
