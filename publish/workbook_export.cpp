@@ -871,6 +871,9 @@ std::string write_plan(const WorkbookPlan& plan, const std::string& path, const 
     const fs::path target(path);
     const std::string label = target.filename().string();
     if (label.empty()) return path + ": 缺少文件名";
+    // Excel and WPS open a workbook by its extension; and a slip such as
+    // `-o feed.json` must not turn the feed itself into a workbook.
+    if (lower_ascii(target.extension().string()) != ".xlsx") return label + ": 工作簿的文件名要以 .xlsx 结尾";
     std::error_code ec;
     if (!options.overwrite && fs::exists(target, ec)) return label + ": 文件已存在；要覆盖请加 --force";
     const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");

@@ -657,6 +657,15 @@ TEST(KioskFeedWrite, ExportSaysWhatIsNotCarriedAndLeavesOnlyTheWorkbook) {
     EXPECT_EQ(read_text(folder.file("sample.xlsx")).substr(0, 2), "PK");
 }
 
+TEST(KioskFeedWrite, OnlyAnXlsxNameIsWritten) {
+    ScratchFolder folder;
+    write_text(folder.file("feed.json"), "{}");
+    const std::string error = write_plan(plan_template(), folder.file("feed.json"), {true});
+    EXPECT_NE(error.find(".xlsx"), std::string::npos) << error;
+    EXPECT_EQ(read_text(folder.file("feed.json")), "{}");
+    EXPECT_EQ(write_plan(plan_template(), folder.file("周报.XLSX")), "");
+}
+
 TEST(KioskFeedWrite, AFolderThatCannotBeWrittenIsNamedAndNothingIsLeft) {
     ScratchFolder folder;
     const std::string missing = folder.file("no-such-folder/学校数据.xlsx");
