@@ -21,6 +21,10 @@
 //                                         atomically to FEED; with any problem
 //                                         nothing is written, exit 1, and every
 //                                         problem on stderr: FILE: SHEET!CELL: message
+//   kiosk-feed template -o BOOK.xlsx      a blank school workbook: every sheet of
+//                                         the workbook contract, one example row each
+//   kiosk-feed export FEED -o BOOK.xlsx   a feed as the workbook that builds it
+//                                         (both refuse an existing BOOK unless --force)
 //
 // Exit status: 0 fine, 1 an invalid or unreadable feed, 2 a usage error.
 #include <cerrno>
@@ -46,6 +50,7 @@
 #include "publish/standings_text.hpp"
 #include "publish/unknown_keys.hpp"
 #include "publish/workbook_feed.hpp"
+#include "publish/workbook_export.hpp"
 #include "sync/calendar.hpp"
 #include "sync/feed_parse.hpp"
 #include "sync/standings.hpp"
@@ -173,6 +178,35 @@ int standings(const std::string& file, campus::Instant at, bool text) {
         out[competition.id] = std::move(entry);
     }
     std::cout << out.dump(2) << '\n';
+    return exit_ok;
+}
+
+int write_template(const std::string& out, bool force) {
+    const std::string error = campus::publish::write_plan(campus::publish::plan_template(), out, {force});
+    if (!error.empty()) {
+        std::cerr << error << '\n';
+        return exit_invalid;
+    }
+    return exit_ok;
+}
+
+int export_feed(const std::string& file, const std::string& out, bool force) {
+    const campus::FeedLimits limits;
+    const FileContents contents = read_file(file, limits.max_bytes);
+    if (!contents.error.empty()) {
+        std::cerr << file << ": cannot read: " << contents.error << '\n';
+        return exit_invalid;
+    }
+    const campus::publish::ExportPlan plan = campus::publish::plan_export(contents.bytes);
+    for (const std::string& problem : plan.problems) std::cerr << file << ": " << problem << '\n';
+    if (!plan.ok()) return exit_invalid;
+    const std::string error = campus::publish::write_plan(plan.plan, out, {force});
+    if (!error.empty()) {
+        std::cerr << error << '\n';
+        return exit_invalid;
+    }
+    // What the workbook does not carry, so nobody is surprised after the next build.
+    for (const std::string& note : plan.notes) std::cerr << file << ": note: " << note << '\n';
     return exit_ok;
 }
 
@@ -338,6 +372,20 @@ int main(int argc, char** argv) {
     CLI::App* build_cmd = app.add_subcommand("build", "turn the school's workbook into a feed");
     build_cmd->add_option("BOOK", build_book, "the workbook: an .xlsx file or a folder of .csv files")->required();
     build_cmd->add_option("-o,--output", build_output, "write the feed here (atomically) instead of to stdout");
+    std::string template_out;
+    bool template_force = false;
+    CLI::App* template_cmd =
+        app.add_subcommand("template", "write a blank school workbook (.xlsx) with one example row per sheet");
+    template_cmd->add_option("-o,--output", template_out, "the workbook to write, e.g. 学校数据.xlsx")->required();
+    template_cmd->add_flag("--force", template_force, "replace an existing file");
+
+    std::string export_file;
+    std::string export_out;
+    bool export_force = false;
+    CLI::App* export_cmd = app.add_subcommand("export", "write a feed as the school workbook (.xlsx) that builds it");
+    export_cmd->add_option("FEED", export_file, "feed file (JSON)")->required();
+    export_cmd->add_option("-o,--output", export_out, "the workbook to write")->required();
+    export_cmd->add_flag("--force", export_force, "replace an existing file");
 
     try {
         app.parse(argc, argv);
@@ -364,6 +412,8 @@ int main(int argc, char** argv) {
             }
             return standings(standings_file, at->instant, standings_text);
         }
+        if (*template_cmd) return write_template(template_out, template_force);
+        if (*export_cmd) return export_feed(export_file, export_out, export_force);
     } catch (const std::exception& e) {
         std::cerr << "kiosk-feed: " << e.what() << '\n';
         return exit_invalid;
