@@ -201,19 +201,21 @@ void goal_lines(const Feed* before, const Feed& after, std::vector<std::string>&
 
 std::string event_key(const SchoolEvent& e) { return e.date.to_string() + "\x1f" + e.title; }
 
-void event_lines(const Feed* before, const Feed& after, std::vector<std::string>& lines) {
+// Only coming events: the screens count down to them and never show past ones.
+void event_lines(const Feed* before, const Feed& after, Instant now, std::vector<std::string>& lines) {
+    const Date today = school_local_time(after, now).date;
     std::set<std::string> old_events;
     if (before)
         for (const SchoolEvent& e : before->events) old_events.insert(event_key(e));
     std::set<std::string> new_events;
     for (const SchoolEvent& e : after.events) {
         new_events.insert(event_key(e));
-        if (!old_events.count(event_key(e)))
+        if (!old_events.count(event_key(e)) && e.date >= today)
             lines.push_back("新活动：" + month_day(e.date) + " " + e.title + (e.place.empty() ? "" : "（" + e.place + "）"));
     }
     if (!before) return;
     for (const SchoolEvent& e : before->events)
-        if (!new_events.count(event_key(e))) lines.push_back("取消活动：" + month_day(e.date) + " " + e.title);
+        if (!new_events.count(event_key(e)) && e.date >= today) lines.push_back("取消活动：" + month_day(e.date) + " " + e.title);
 }
 
 // ---------------------------------------------------------------------------
@@ -274,7 +276,7 @@ std::vector<std::string> summarize_changes(const FeedView& before, const FeedVie
     goal_lines(before.feed, feed, lines);
     const bool goals_told = lines.size() > before_goals;
     const std::size_t before_events = lines.size();
-    event_lines(before.feed, feed, lines);
+    event_lines(before.feed, feed, now, lines);
     const bool events_told = lines.size() > before_events;
 
     if (!before.feed) return lines;

@@ -19,7 +19,11 @@ WatchTarget watch_target_for(const std::string& workbook_path) {
     namespace fs = std::filesystem;
     WatchTarget t;
     std::error_code ec;
-    fs::path p(workbook_path);
+    // Absolute: the log names the folder, and a service's working directory says nothing.
+    fs::path p = fs::absolute(workbook_path, ec);
+    if (ec) p = workbook_path;
+    p = p.lexically_normal();
+    if (p.has_filename() == false && p.has_parent_path()) p = p.parent_path();  // "dir/" → "dir"
     if (fs::is_directory(p, ec)) {
         t.folder = p.string();
         t.csv_folder = true;
@@ -27,7 +31,7 @@ WatchTarget watch_target_for(const std::string& workbook_path) {
     }
     // Trailing slashes were a folder; what is left names a file.
     t.file_name = p.filename().string();
-    t.folder = p.has_parent_path() ? p.parent_path().string() : std::string(".");
+    t.folder = p.parent_path().string();
     return t;
 }
 

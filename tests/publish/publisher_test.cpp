@@ -717,13 +717,16 @@ TEST(Watch, NamesThatAreASaveOfTheWorkbook) {
     EXPECT_FALSE(is_workbook_change(book, ".~周报.xlsx"));   // WPS's temp file
     EXPECT_FALSE(is_workbook_change(book, "A1B2C3D4"));      // Excel's temp file before its rename
     EXPECT_FALSE(is_workbook_change(book, "其他.xlsx"));
-    EXPECT_EQ(watch_target_for("周报.xlsx").folder, ".");
+    EXPECT_EQ(watch_target_for("周报.xlsx").folder, fs::current_path().string());
+    EXPECT_EQ(watch_target_for("/srv/office/./周报.xlsx").folder, "/srv/office");
 
     char pattern[] = "/tmp/watch-target-XXXXXX";
     ASSERT_NE(::mkdtemp(pattern), nullptr);
     const WatchTarget csv = watch_target_for(pattern);
     EXPECT_TRUE(csv.csv_folder);
     EXPECT_EQ(csv.folder, pattern);
+    EXPECT_EQ(watch_target_for(std::string(pattern) + "/").folder, pattern);
+    EXPECT_TRUE(watch_target_for(std::string(pattern) + "/").csv_folder);
     EXPECT_TRUE(is_workbook_change(csv, "流动红旗.csv"));
     EXPECT_TRUE(is_workbook_change(csv, "班级.CSV"));
     EXPECT_FALSE(is_workbook_change(csv, "~$班级.csv"));
