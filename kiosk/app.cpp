@@ -247,8 +247,7 @@ struct App::Impl {
                 if (report) report->reset(page_name, size.width, size.height);
                 where = "the waiting screen";
                 if (!covered)
-                    draw_waiting(canvas, below_header,
-                                 snap.state.offline ? "暂时无法连接学校的服务器，稍后自动重试" : std::string());
+                    draw_waiting(canvas, below_header, waiting_words(snap.state));
             } else {
                 // A classroom takes its grade from its class in the feed (sync/announcements.hpp).
                 const int grade = options.role == Role::classroom ? screen_grade(schedule.identity(), *feed) : options.grade;

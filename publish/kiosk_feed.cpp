@@ -1,11 +1,21 @@
 // kiosk-feed: the publisher's tool. Checks a feed before it goes out, and shows
 // the standings a screen would show at a given time.
 //
-//   kiosk-feed validate FILE...           exit 0 when every file is a valid feed;
+//   kiosk-feed validate FILE... [--strict] exit 0 when every file is a valid feed;
 //                                         else exit 1, one line per problem:
 //                                         FILE: /json/pointer: message
-//   kiosk-feed standings FILE --at TIME   the standings of every competition at
-//                                         TIME (RFC 3339), as JSON on stdout
+//                                         Keys the contract does not know are
+//                                         warned about in the same form (exit 0;
+//                                         with --strict they count as problems)
+//   kiosk-feed standings FILE --at TIME [--text]
+//                                         the standings of every competition at
+//                                         TIME (RFC 3339), as JSON on stdout; with
+//                                         --text the week's flag holders in words,
+//                                         one line per competition (or grade)
+//   kiosk-feed keygen DIR [--no-password] [--password-file F] [--force]
+//                                         a minisign key pair: DIR/minisign.pub, DIR/minisign.key
+//   kiosk-feed sign FEED --key KEY [--password-file F]
+//                                         FEED.minisig, trusted comment feed_id=… version=…
 //   kiosk-feed publish BOOK --to DIR --key KEY [--password-file F] [--dry-run] [--watch]
 //                                         build, check, sign and publish into DIR (the
 //                                         folder the web server serves); --watch: again
@@ -21,6 +31,8 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -36,6 +48,8 @@
 #include "publish/preview.hpp"
 #include "publish/publisher.hpp"
 #include "publish/signing.hpp"
+#include "publish/standings_text.hpp"
+#include "publish/unknown_keys.hpp"
 #include "publish/watch.hpp"
 #include "publish/workbook_feed.hpp"
 #include "sync/calendar.hpp"
@@ -91,7 +105,7 @@ nlohmann::ordered_json number_json(double value) {
     return value;
 }
 
-int validate(const std::vector<std::string>& files) {
+int validate(const std::vector<std::string>& files, bool strict) {
     const campus::FeedLimits limits;
     int status = exit_ok;
     for (const std::string& file : files) {
@@ -113,11 +127,16 @@ int validate(const std::vector<std::string>& files) {
             std::cout << file << ": " << campus::to_string(problem) << '\n';
         }
         if (!result.ok()) status = exit_invalid;
+        // A misspelt key is ignored by every screen (forward compatibility):
+        // the feed is valid, and the announcement with `untill` never ends.
+        const auto unknown = campus::publish::find_unknown_keys_in_bytes(contents.bytes);
+        for (const campus::publish::UnknownKey& key : unknown) std::cout << file << ": " << to_string(key) << '\n';
+        if (strict && !unknown.empty()) status = exit_invalid;
     }
     return status;
 }
 
-int standings(const std::string& file, campus::Instant at) {
+int standings(const std::string& file, campus::Instant at, bool text) {
     const campus::FeedLimits limits;
     const FileContents contents = read_file(file, limits.max_bytes);
     if (!contents.error.empty()) {
@@ -133,6 +152,10 @@ int standings(const std::string& file, campus::Instant at) {
     }
     const campus::Feed& feed = *result.feed;
     const campus::Date today = campus::school_local_time(feed, at).date;
+    if (text) {
+        for (const std::string& line : campus::publish::standings_text(feed, today)) std::cout << line << '\n';
+        return exit_ok;
+    }
 
     // Every class of the current round, whatever the display policy: this is
     // the office's check of the ranking, not what a screen shows.
@@ -156,6 +179,62 @@ int standings(const std::string& file, campus::Instant at) {
         out[competition.id] = std::move(entry);
     }
     std::cout << out.dump(2) << '\n';
+    return exit_ok;
+}
+
+// A new key pair for the office. The password is asked on the terminal (twice)
+// or read from a file: never taken from the command line.
+int keygen(const std::string& dir, bool no_password, const std::string& password_file, bool force) {
+    std::optional<std::string> password;
+    if (!no_password) {
+        const auto source = password_file.empty() ? campus::publish::PasswordSource::from_prompt()
+                                                  : campus::publish::PasswordSource::from_file(password_file);
+        campus::publish::PasswordResult pw = campus::publish::read_password(source, true);
+        if (!pw.password) {
+            std::cerr << "kiosk-feed keygen: " << pw.error << '\n';
+            return exit_invalid;
+        }
+        if (pw.password->empty()) {
+            std::cerr << "kiosk-feed keygen: the password is empty; give one, or --no-password for an "
+                         "unencrypted key\n";
+            return exit_invalid;
+        }
+        password = std::move(pw.password);
+    }
+    if (password) std::cerr << "Deriving a key from the password (scrypt, about a second and 1 GiB)...\n";
+    const campus::publish::KeyPairFiles pair = campus::publish::generate_key_pair(dir, password, force);
+    if (!pair.error.empty()) {
+        std::cerr << "kiosk-feed keygen: " << pair.error << '\n';
+        return exit_invalid;
+    }
+    std::cout << "secret key: " << pair.secret_key_path << " (keep it secret" << (password ? "" : "; not encrypted")
+              << ")\npublic key: " << pair.public_key_path << "\nkey id: " << pair.public_key.key_id_hex()
+              << "\nscreens trust it with: --trusted-key ";
+    std::string pub;
+    {
+        std::ifstream in(pair.public_key_path);
+        std::getline(in, pub);  // the comment line
+        std::getline(in, pub);
+    }
+    std::cout << pub << '\n';
+    return exit_ok;
+}
+
+int sign(const std::string& feed, const std::string& key_path, const std::string& password_file) {
+    const auto source = password_file.empty() ? campus::publish::PasswordSource::from_prompt()
+                                              : campus::publish::PasswordSource::from_file(password_file);
+    const campus::publish::SecretKeyResult key = campus::publish::load_secret_key(key_path, source);
+    if (!key.key) {
+        std::cerr << "kiosk-feed sign: " << key.error << '\n';
+        return exit_invalid;
+    }
+    const campus::publish::SignedFeed signed_feed = campus::publish::sign_feed_file(feed, *key.key);
+    if (!signed_feed.error.empty()) {
+        std::cerr << signed_feed.error << '\n';
+        return exit_invalid;
+    }
+    std::cout << signed_feed.signature_path << ": signed by key " << key.key->key_id_hex()
+              << ", trusted comment: " << signed_feed.trusted_comment << '\n';
     return exit_ok;
 }
 
@@ -302,6 +381,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> validate_files;
     CLI::App* validate_cmd = app.add_subcommand("validate", "check feeds against the contract; one line per problem");
     validate_cmd->add_option("FILE", validate_files, "feed files (JSON)")->required();
+    bool validate_strict = false;
+    validate_cmd->add_flag("--strict", validate_strict, "unknown keys count as problems (exit 1)");
 
     std::string standings_file;
     std::string at_text;
@@ -310,6 +391,25 @@ int main(int argc, char** argv) {
     standings_cmd->add_option("FILE", standings_file, "feed file (JSON)")->required();
     standings_cmd->add_option("--at", at_text, "the time, RFC 3339 with offset, e.g. 2023-11-08T09:00:00+08:00")
         ->required();
+    bool standings_text = false;
+    standings_cmd->add_flag("--text", standings_text,
+                            "the week's flag holders in words, as the Monday broadcast reads them");
+
+    std::string keygen_dir, keygen_password_file;
+    bool keygen_no_password = false, keygen_force = false;
+    CLI::App* keygen_cmd = app.add_subcommand("keygen", "make a minisign key pair: DIR/minisign.pub, DIR/minisign.key");
+    keygen_cmd->add_option("DIR", keygen_dir, "folder for the two files (made when missing)")->required();
+    auto* no_pw = keygen_cmd->add_flag("--no-password", keygen_no_password,
+                                       "leave the secret key unencrypted (as minisign -G -W)");
+    keygen_cmd->add_option("--password-file", keygen_password_file, "read the password from the first line of F")
+        ->excludes(no_pw);
+    keygen_cmd->add_flag("--force", keygen_force, "replace an existing key pair");
+
+    std::string sign_feed, sign_key, sign_password_file;
+    CLI::App* sign_cmd = app.add_subcommand("sign", "write FEED.minisig with the feed's feed_id and version");
+    sign_cmd->add_option("FEED", sign_feed, "feed file (JSON)")->required();
+    sign_cmd->add_option("--key", sign_key, "minisign secret key file")->required();
+    sign_cmd->add_option("--password-file", sign_password_file, "read the key's password from the first line of F");
 
     PublishArgs publish_args;
     CLI::App* publish_cmd = nullptr;
@@ -330,7 +430,9 @@ int main(int argc, char** argv) {
     }
 
     try {
-        if (*validate_cmd) return validate(validate_files);
+        if (*validate_cmd) return validate(validate_files, validate_strict);
+        if (*keygen_cmd) return keygen(keygen_dir, keygen_no_password, keygen_password_file, keygen_force);
+        if (*sign_cmd) return sign(sign_feed, sign_key, sign_password_file);
         if (*publish_cmd) return publish(publish_args);
         if (*preview_cmd) return preview(preview_args);
         if (*standings_cmd) {
@@ -340,7 +442,7 @@ int main(int argc, char** argv) {
                           << "\" is not an RFC 3339 time with an offset, e.g. 2023-11-08T09:00:00+08:00\n";
                 return exit_usage;
             }
-            return standings(standings_file, at->instant);
+            return standings(standings_file, at->instant, standings_text);
         }
     } catch (const std::exception& e) {
         std::cerr << "kiosk-feed: " << e.what() << '\n';
