@@ -1,8 +1,8 @@
 // What the screens will show differently (publish/change_summary.hpp).
 //
-// [SECTION] words: dates, percentages, notice levels
+// [SECTION] words: dates, progress, notice levels
 // [SECTION] same content
-// [SECTION] flag holders
+// [SECTION] rounds ahead of their week
 // [SECTION] announcements, goals, events
 // [SECTION] every other section
 // [SECTION] summarize_changes
@@ -15,6 +15,7 @@
 #include <set>
 #include <utility>
 
+#include "publish/standings_text.hpp"
 #include "sync/announcements.hpp"
 #include "sync/calendar.hpp"
 #include "sync/standings.hpp"
@@ -24,7 +25,7 @@ namespace campus::publish {
 namespace {
 
 // ---------------------------------------------------------------------------
-// [SECTION] words: dates, percentages, notice levels
+// [SECTION] words: dates, progress, notice levels
 
 std::string month_day(const Date& d) { return std::to_string(d.month) + "月" + std::to_string(d.day) + "日"; }
 
@@ -91,31 +92,9 @@ bool same_screen_content(const nlohmann::json& a, const nlohmann::json& b) {
 }
 
 // ---------------------------------------------------------------------------
-// [SECTION] flag holders
+// [SECTION] rounds ahead of their week
 
 namespace {
-
-struct FlagHolders {
-    int week = 0;
-    bool started = false;
-    std::vector<std::string> names;  // standings order
-    bool operator==(const FlagHolders&) const = default;
-};
-
-FlagHolders flag_holders(const Feed& feed, const Competition& competition, Instant now) {
-    FlagHolders out;
-    const Date today = school_local_time(feed, now).date;
-    const CompetitionStandings s = compute_standings(feed, competition, today);
-    if (!s.round) return out;
-    out.started = true;
-    out.week = s.round->week;
-    for (const ClassStanding& row : s.standings) {
-        if (!row.flag) continue;
-        const SchoolClass* c = feed.find_class(row.class_id);
-        out.names.push_back(c ? c->name : row.class_id);
-    }
-    return out;
-}
 
 const Competition* find_competition(const Feed& feed, const std::string& id) {
     for (const Competition& c : feed.competitions)
@@ -134,13 +113,6 @@ const Round* next_round(const Feed& feed, const Competition& competition, Instan
 }
 
 }  // namespace
-
-std::string flag_holders_line(const Feed& feed, const Competition& competition, Instant now) {
-    const FlagHolders holders = flag_holders(feed, competition, now);
-    if (!holders.started) return competition.name + "：还没有开始的评比";
-    return "第" + std::to_string(holders.week) + "周" + competition.name + "：" +
-           (holders.names.empty() ? std::string("没有班级获得") : join(holders.names, "、"));
-}
 
 // ---------------------------------------------------------------------------
 // [SECTION] announcements, goals, events
@@ -250,15 +222,26 @@ std::vector<std::string> summarize_changes(const FeedView& before, const FeedVie
     std::vector<std::string> lines;
     const Feed& feed = *after.feed;
 
+    // The week's flag holders, as the Monday broadcast reads them
+    // (publish/standings_text): every line that is not already on the screens.
     bool flags_told = false;
-    for (const Competition& competition : feed.competitions) {
-        const Competition* old = before.feed ? find_competition(*before.feed, competition.id) : nullptr;
-        if (!old || !(flag_holders(*before.feed, *old, now) == flag_holders(feed, competition, now))) {
-            lines.push_back(flag_holders_line(feed, competition, now));
+    {
+        const std::vector<std::string> now_lines = standings_text(feed, school_local_time(feed, now).date);
+        std::set<std::string> shown;
+        if (before.feed) {
+            for (std::string& line : standings_text(*before.feed, school_local_time(*before.feed, now).date))
+                shown.insert(std::move(line));
+        }
+        for (const std::string& line : now_lines) {
+            if (shown.count(line)) continue;
+            lines.push_back(line);
             flags_told = true;
         }
-        // A round entered ahead of its week: the clerk should see that it is
-        // not on the screens yet, and from when it will be.
+    }
+    // A round entered ahead of its week: the clerk should see that it is not
+    // on the screens yet, and from when it will be.
+    for (const Competition& competition : feed.competitions) {
+        const Competition* old = before.feed ? find_competition(*before.feed, competition.id) : nullptr;
         if (const Round* next = next_round(feed, competition, now)) {
             const Round* old_next = old ? next_round(*before.feed, *old, now) : nullptr;
             if (!old_next || old_next->start != next->start) {

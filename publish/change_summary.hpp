@@ -1,6 +1,6 @@
 // What the screens will show differently after a publish, in the clerk's words.
 //
-//   第10周流动红旗：三年级二班、四年级一班、…
+//   第10周流动红旗：三年级二班、四年级一班、…（共6个班级）   (publish/standings_text)
 //   新通知：期中考试安排
 //   结束通知：国庆放假
 //   家访联系：60% → 80%
@@ -37,14 +37,10 @@ struct FeedView {
     const nlohmann::json* json = nullptr;
 };
 
-// Lines in the order: flag holders per competition, announcements, goals,
+// Lines in the order: flag holders per competition (or grade) that changed,
+// a round entered ahead of its week, announcements, goals,
 // events, then one line naming every other section that changed. `before`
 // with a null feed is a first publish. `now` is when the screens will show it.
 std::vector<std::string> summarize_changes(const FeedView& before, const FeedView& after, Instant now);
-
-// "第10周流动红旗：三年级二班、四年级一班" for the round current at `now` (the
-// flag holders in standings order), or "流动红旗：还没有开始的评比" when no round
-// has started.
-std::string flag_holders_line(const Feed& feed, const Competition& competition, Instant now);
 
 }  // namespace campus::publish
