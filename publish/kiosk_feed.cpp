@@ -25,8 +25,16 @@
 //                                         the workbook contract, one example row each
 //   kiosk-feed export FEED -o BOOK.xlsx   a feed as the workbook that builds it
 //                                         (both refuse an existing BOOK unless --force)
+//   kiosk-feed publish BOOK --to DIR --key KEY [--password-file F] [--dry-run] [--watch]
+//                                         build, check, sign and publish into DIR (the
+//                                         folder the web server serves); --watch: again
+//                                         after every save of the workbook
+//   kiosk-feed preview BOOK --at TIME -o DIR [--size WxH] [--role R] [--kiosk PROGRAM]
+//                                         the screens at TIME as PNG, drawn by the kiosk
 //
-// Exit status: 0 fine, 1 an invalid or unreadable feed, 2 a usage error.
+// Exit status: 0 fine, 1 an invalid or unreadable feed (publish, preview: the
+// workbook has problems), 2 a usage error, 3 publish or preview could not be
+// done (the folder, the disk, the key, the kiosk program).
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -41,16 +49,22 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "publish/preview.hpp"
+#include "publish/publisher.hpp"
 #include "publish/signing.hpp"
 #include "publish/standings_text.hpp"
 #include "publish/unknown_keys.hpp"
 #include "publish/workbook_feed.hpp"
 #include "publish/workbook_export.hpp"
+#include "publish/watch.hpp"
+#include "publish/workbook_feed.hpp"
 #include "sync/calendar.hpp"
 #include "sync/feed_parse.hpp"
 #include "sync/standings.hpp"
@@ -326,12 +340,144 @@ int build(const std::string& book, const std::string& output) {
         return exit_invalid;
     }
     return exit_ok;
+// ---------------------------------------------------------------------------
+// publish and preview: the office's two verbs over publish/publisher.hpp
+
+struct PublishArgs {
+    std::string book, dir, key, password_file;
+    bool dry_run = false, watch = false;
+};
+
+void add_publish_command(CLI::App& app, PublishArgs& a, CLI::App*& cmd) {
+    cmd = app.add_subcommand("publish", "build the workbook, check it, sign it and publish it into DIR");
+    cmd->add_option("BOOK", a.book, "the workbook: an .xlsx file, or a folder of .csv files")->required();
+    cmd->add_option("--to", a.dir, "the folder the web server serves to the screens")->required();
+    cmd->add_option("--key", a.key, "the office's minisign secret key (kiosk-feed keygen)");
+    cmd->add_option("--password-file", a.password_file, "read the key's password from the first line of F");
+    auto* dry = cmd->add_flag("--dry-run", a.dry_run, "say what would change on the screens; write nothing");
+    cmd->add_flag("--watch", a.watch, "stay running; publish again each time the workbook is saved")->excludes(dry);
+}
+
+struct PreviewArgs {
+    campus::publish::PreviewRequest request;
+};
+
+void add_preview_command(CLI::App& app, PreviewArgs& a, CLI::App*& cmd) {
+    cmd = app.add_subcommand("preview", "draw the screens at a time from the workbook, as PNG (nothing is published)");
+    cmd->add_option("BOOK", a.request.workbook, "the workbook: an .xlsx file, or a folder of .csv files")->required();
+    cmd->add_option("--at", a.request.at, "the time, RFC 3339 with offset, e.g. 2026-11-16T08:00:00+08:00")->required();
+    cmd->add_option("-o,--output", a.request.output_dir, "folder for the pages (PNG + layout report)")->required();
+    cmd->add_option("--size", a.request.size, "screen size WxH (default 1920x1080)");
+    cmd->add_option("--role", a.request.role, "lobby, corridor, classroom or assembly (default lobby)");
+    cmd->add_option("--kiosk", a.request.kiosk, "the screen program (default: kiosk beside kiosk-feed, then PATH)");
+}
+
+campus::publish::PathBuildResult build_workbook(const std::string& path, const campus::publish::BuildOptions& options) {
+    return campus::publish::build_feed_from_path(path, options);
+}
+
+void print_lines(const std::vector<std::string>& lines, std::ostream& out) {
+    for (const std::string& line : lines) out << line << '\n';
+    out.flush();
+}
+
+// The office's key, loaded once (a --watch asks for the password once, at
+// start). Returns the signer, or prints why not and returns null.
+campus::publish::Signer load_signer(const PublishArgs& a) {
+    using namespace campus::publish;
+    const auto source =
+        a.password_file.empty() ? PasswordSource::from_prompt() : PasswordSource::from_file(a.password_file);
+    SecretKeyResult key = load_secret_key(a.key, source);
+    if (!key.key) {
+        std::cerr << "kiosk-feed publish: 不能使用签名密钥：" << key.error << '\n';
+        return nullptr;
+    }
+    auto secret = std::make_shared<const SecretKey>(std::move(*key.key));
+    return [secret](std::string_view bytes, std::string_view trusted_comment) {
+        return sign_detached(bytes, *secret, trusted_comment);
+    };
+}
+
+// One log line per outcome line, at the level the outcome deserves.
+void log_outcome(const campus::publish::ServiceLog& log, const campus::publish::PublishOutcome& outcome,
+                 const campus::publish::PublishRequest& request) {
+    using Level = campus::publish::ServiceLog::Level;
+    const Level level = outcome.ok() ? (outcome.warnings.empty() ? Level::info : Level::warning) : Level::error;
+    for (const std::string& line : campus::publish::outcome_lines(outcome, request)) log.line(level, line);
+}
+
+int publish_watch(const PublishArgs& a, campus::publish::PublishRequest request, campus::publish::PublishHooks hooks) {
+    using namespace campus::publish;
+    // SIGINT/SIGTERM end the watch between publishes, never inside one: they
+    // are blocked here and read from a signalfd by the watch loop.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    if (::sigprocmask(SIG_BLOCK, &signals, nullptr) != 0) {
+        std::cerr << "kiosk-feed publish --watch: sigprocmask: " << std::strerror(errno) << '\n';
+        return 3;
+    }
+    const int stop_fd = ::signalfd(-1, &signals, SFD_CLOEXEC);
+    if (stop_fd < 0) {
+        std::cerr << "kiosk-feed publish --watch: signalfd: " << std::strerror(errno) << '\n';
+        return 3;
+    }
+    const ServiceLog log;
+    const WatchTarget target = watch_target_for(a.book);
+    log.line(ServiceLog::Level::info, "开始监视 " + (target.csv_folder ? target.folder + " 里的 .csv 文件"
+                                                                       : target.folder + " 里的 " + target.file_name) +
+                                          "，每次保存后发布到 " + a.dir);
+    // What is saved now goes out first: the workbook may have changed while
+    // the service was down.
+    log_outcome(log, publish_workbook(request, hooks), request);
+    WatchOptions options;
+    options.stop_fd = stop_fd;
+    const std::string why = watch_workbook(target, options, [&] {
+        log.line(ServiceLog::Level::info, "工作簿已保存，正在发布");
+        log_outcome(log, publish_workbook(request, hooks), request);
+    });
+    ::close(stop_fd);
+    if (!why.empty()) {
+        log.line(ServiceLog::Level::error, "停止：" + why);
+        return 3;
+    }
+    log.line(ServiceLog::Level::info, "收到停止信号，不再监视");
+    return 0;
+}
+
+int publish(const PublishArgs& a) {
+    using namespace campus::publish;
+    PublishRequest request;
+    request.workbook = a.book;
+    request.target_dir = a.dir;
+    request.dry_run = a.dry_run;
+    PublishHooks hooks;
+    hooks.build = build_workbook;
+    if (!a.dry_run) {
+        if (a.key.empty()) {
+            std::cerr << "kiosk-feed publish: 需要 --key（办公室的签名密钥，kiosk-feed keygen 生成）；只看变化请加 --dry-run\n";
+            return exit_usage;
+        }
+        hooks.sign = load_signer(a);
+        if (!hooks.sign) return 3;
+    }
+    if (a.watch) return publish_watch(a, request, hooks);
+    const PublishOutcome outcome = publish_workbook(request, hooks);
+    print_lines(outcome_lines(outcome, request), outcome.ok() ? std::cout : std::cerr);
+    return outcome_exit_status(outcome);
+}
+
+int preview(const PreviewArgs& a) {
+    const campus::publish::PreviewOutcome out = campus::publish::run_preview(a.request, build_workbook);
+    print_lines(out.lines, out.exit_status == 0 ? std::cout : std::cerr);
+    return out.exit_status;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"kiosk-feed: check a campus feed and show its standings"};
+    CLI::App app{"kiosk-feed: the school office's campus feed: publish the workbook, preview, check a feed"};
     app.require_subcommand(1);
 
     std::vector<std::string> validate_files;
@@ -386,6 +532,12 @@ int main(int argc, char** argv) {
     export_cmd->add_option("FEED", export_file, "feed file (JSON)")->required();
     export_cmd->add_option("-o,--output", export_out, "the workbook to write")->required();
     export_cmd->add_flag("--force", export_force, "replace an existing file");
+    PublishArgs publish_args;
+    CLI::App* publish_cmd = nullptr;
+    add_publish_command(app, publish_args, publish_cmd);
+    PreviewArgs preview_args;
+    CLI::App* preview_cmd = nullptr;
+    add_preview_command(app, preview_args, preview_cmd);
 
     try {
         app.parse(argc, argv);
@@ -403,6 +555,8 @@ int main(int argc, char** argv) {
         if (*keygen_cmd) return keygen(keygen_dir, keygen_no_password, keygen_password_file, keygen_force);
         if (*sign_cmd) return sign(sign_feed, sign_key, sign_password_file);
         if (*build_cmd) return build(build_book, build_output);
+        if (*publish_cmd) return publish(publish_args);
+        if (*preview_cmd) return preview(preview_args);
         if (*standings_cmd) {
             const auto at = campus::parse_rfc3339(at_text);
             if (!at) {
