@@ -688,6 +688,27 @@ TEST(XlsxRefused, TooManyCellsAndSheets) {
     EXPECT_TRUE(contains(refusal(read_xlsx_bytes(three, "周报.xlsx", limits)), "工作表太多"));
 }
 
+TEST(XlsxRefused, OneLongSharedStringInManyCells) {
+    // 64 KB of text, deflated to almost nothing, copied into 40 cells: 2.5 MB of cells from a tiny file.
+    WorkbookLimits limits;
+    limits.max_uncompressed_bytes = 1u << 20;
+    std::string data = "<row r=\"1\">";
+    for (int c = 0; c < 40; ++c) data += R"(<c t="s"><v>0</v></c>)";
+    data += "</row>";
+    const std::string message =
+        refusal(read_xlsx_bytes(tiny_xlsx(data, "<si><t>" + std::string(64u << 10, 'x') + "</t></si>"), "周报.xlsx", limits));
+    EXPECT_TRUE(contains(message, "文字加起来超过 1 MB")) << message;
+}
+
+TEST(XlsxRefused, MoreSharedStringsThanCells) {
+    WorkbookLimits limits;
+    limits.max_cells = 10;
+    std::string shared;
+    for (int i = 0; i < 11; ++i) shared += "<si/>";
+    const std::string message = refusal(read_xlsx_bytes(tiny_xlsx("", shared), "周报.xlsx", limits));
+    EXPECT_TRUE(contains(message, "共享文本超过 10 条")) << message;
+}
+
 TEST(XlsxRefused, ZipBombByDeclaredSize) {
     WorkbookLimits limits;
     limits.max_uncompressed_bytes = 1u << 20;
