@@ -10,8 +10,9 @@
 // [SECTION] CSV
 // [SECTION] read_workbook(): paths, folders, sniffing
 //
-// XLSX fixtures come from two writers besides the hand-made parts: libxlsxwriter
-// from inside the test, and LibreOffice (tests/fixtures/workbooks/README.md).
+// XLSX fixtures come from three writers besides the hand-made parts:
+// libxlsxwriter from inside the test, and LibreOffice and openpyxl, committed
+// (tests/fixtures/workbooks/README.md says how they were made).
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
