@@ -58,10 +58,6 @@ std::string mib(std::uint64_t bytes) { return std::to_string((bytes + (1u << 20)
 
 constexpr std::size_t kMaxCellProblems = 100;  // beyond this one more line says "and more"
 
-//-----------------------------------------------------------------------------
-// [SECTION] Zip
-//-----------------------------------------------------------------------------
-
 // Expat's reason in the clerk's words for the errors a damaged file shows;
 // expat's own (English) words for the rest, which a helper can look up.
 std::string xml_error_words(XML_Error code) {
@@ -78,6 +74,10 @@ std::string xml_error_words(XML_Error code) {
         default: return XML_ErrorString(code);
     }
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] Zip
+//-----------------------------------------------------------------------------
 
 class Package {
 public:
