@@ -614,6 +614,18 @@ TEST(XlsxRefused, OpenDocumentSpreadsheet) {
     EXPECT_TRUE(contains(message, "另存为")) << message;
 }
 
+TEST(XlsxRefused, OdsAndXlsAsLibreOfficeSavesThem) {
+    const ReadResult ods = read_workbook((kWorkbooks / "libreoffice-weekly.ods").string());
+    std::string message = refusal(ods);
+    EXPECT_TRUE(contains(message, "OpenDocument（.ods）")) << message;
+    EXPECT_TRUE(contains(message, "Excel 工作簿(*.xlsx)")) << message;
+    const ReadResult xls = read_workbook((kWorkbooks / "libreoffice-weekly.xls").string());
+    message = refusal(xls);
+    EXPECT_TRUE(contains(message, "旧版 .xls")) << message;
+    EXPECT_TRUE(contains(message, "WPS")) << message;
+    EXPECT_TRUE(contains(message, "Excel 工作簿(*.xlsx)")) << message;
+}
+
 TEST(XlsxRefused, TruncatedZip) {
     const std::string whole = tiny_xlsx(R"(<row r="1"><c r="A1"><v>1</v></c></row>)");
     const std::string message = refusal(read_xlsx_bytes(whole.substr(0, whole.size() / 2), "周报.xlsx"));
