@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <map>
 #include <unordered_map>
@@ -776,9 +777,10 @@ PathBuildResult build_feed_from_path(const std::string& path, const BuildOptions
     ReadResult read = read_workbook(path);
     if (read.book) out.file_label = read.book->file_label;
     if (out.file_label.empty()) {
-        const std::size_t slash = path.find_last_of('/', path.size() > 1 && path.back() == '/' ? path.size() - 2 : std::string::npos);
-        out.file_label = slash == std::string::npos ? path : path.substr(slash + 1);
-        while (!out.file_label.empty() && out.file_label.back() == '/') out.file_label.pop_back();
+        // What the clerk calls it: the file's or the folder's own name.
+        std::filesystem::path p(path);
+        if (!p.has_filename()) p = p.parent_path();
+        out.file_label = p.filename().empty() ? path : p.filename().string();
     }
     for (ReadProblem& p : read.problems) out.result.problems.push_back({std::move(p.where), std::move(p.message)});
     if (!read.book) return out;

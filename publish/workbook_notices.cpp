@@ -86,12 +86,12 @@ void Builder::read_announcements() {
         std::optional<Instant> from_instant, until_instant;
         if (from_at) {
             a["from"] = stamp(*from_at, false);
-            from_instant = parse_rfc3339(a["from"].get<std::string>())->instant;
+            if (auto parsed = parse_rfc3339(a["from"].get<std::string>())) from_instant = parsed->instant;
             record(child(at, "from"), t, r, from);
         }
         if (until_at) {
             a["until"] = stamp(*until_at, true);
-            until_instant = parse_rfc3339(a["until"].get<std::string>())->instant;
+            if (auto parsed = parse_rfc3339(a["until"].get<std::string>())) until_instant = parsed->instant;
             record(child(at, "until"), t, r, until);
         }
         if (from_instant && until_instant && !(*from_instant < *until_instant)) {
