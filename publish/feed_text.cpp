@@ -127,9 +127,10 @@ bool write_json(std::string& out, const Json& value, std::size_t indent, bool pr
             write_scalar(out, *it);
         }
         out += object ? " }" : "]";
-        const std::size_t line_start = out.rfind('\n', mark);
-        const std::size_t column = mark - (line_start == std::string::npos ? 0 : line_start + 1);
-        if (column + code_points(std::string_view(out).substr(mark)) <= kLineWidth) return true;
+        // The measure make_sample_feed.py uses: the value's own indent plus
+        // its length in characters (the key before it is not counted), so
+        // this writes the sample byte for byte.
+        if (2 * indent + code_points(std::string_view(out).substr(mark)) <= kLineWidth) return true;
         out.resize(mark);
     }
     out += object ? "{\n" : "[\n";

@@ -1186,6 +1186,8 @@ TEST(WorkbookFeedSample, TheSampleSchoolBuildsTheSampleFeed) {
     // In meaning: the JSON is the same, value for value (tips lists, numbers
     // 20 vs 20.0, defaults the sample spells out).
     EXPECT_EQ(*built.feed, sample) << Json::diff(sample, *built.feed).dump(1).substr(0, 3000);
+    // And in layout: feed_text writes what scripts/make_sample_feed.py writes.
+    EXPECT_EQ(feed_text(*built.feed), sample_text);
 
     const ParseResult mine = parse_feed(feed_text(*built.feed));
     const ParseResult theirs = parse_feed(sample_text);
