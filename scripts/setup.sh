@@ -9,11 +9,16 @@ packages=(
   libimgui-dev libstb-dev libglfw3-dev libfreetype-dev libgl-dev
   libcurl4-openssl-dev nlohmann-json3-dev libsodium-dev libunibreak-dev
   libgtest-dev libcli11-dev libspdlog-dev libfmt-dev libfontconfig-dev
+  # the office's side (publish/): xlsx in (zip + XML), xlsx out
+  libzip-dev libexpat1-dev libxlsxwriter-dev
   # run
   fonts-noto-cjk tzdata
   # tests and tools
   xvfb xauth mesa-utils libgl1-mesa-dri nginx-light minisign clang
   libclang-rt-14-dev python3-jsonschema procps curl xdotool
+  python3-openpyxl inotify-tools
+  # the peer in the benchmarks (bench/run): a Chromium kiosk showing the same pages
+  chromium
 )
 
 missing=()
