@@ -523,7 +523,8 @@ void Builder::read_rounds(std::size_t index) {
         j["id"] = crit.id;
         j["name"] = crit.name;
         j["max"] = number_json(crit.max);
-        if (comp.weights[k]) j["weight"] = number_json(*comp.weights[k]);
+        // The default weight is left out, as the contract's own examples do.
+        if (comp.weights[k] && *comp.weights[k] != 1) j["weight"] = number_json(*comp.weights[k]);
         origins_.insert_or_assign(child(child(comp_at, "criteria"), k), Origin{criteria_sheet, crit.row, 1});
         criteria.push_back(std::move(j));
     }

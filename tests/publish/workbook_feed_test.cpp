@@ -35,6 +35,7 @@
 #include <nlohmann/json.hpp>
 
 #include "publish/cell_values.hpp"
+#include "publish/workbook_export.hpp"
 #include "publish/workbook_feed.hpp"
 #include "sync/calendar.hpp"
 #include "sync/feed_parse.hpp"
@@ -1427,6 +1428,50 @@ TEST(KioskFeedBuild, AnUnreadableBookFailsWithoutOutput) {
     EXPECT_FALSE(std::filesystem::exists(out));
     const ToolRun usage = run_tool({"build"}, tmp.path);
     EXPECT_EQ(usage.status, 2);
+}
+
+// The real thing end to end: the sample exported as .xlsx by `kiosk-feed
+// export`, read back by the xlsx reader, built. Only what the workbook does
+// not carry differs (goal, announcement and event ids; generated_at).
+TEST(WorkbookFeedSample, TheExportedSampleWorkbookBuildsTheSample) {
+    const std::string sample_text = slurp(std::filesystem::path(KIOSK_ASSETS_DIR) / "sample-feed.json");
+    const ExportPlan plan = plan_export(sample_text);
+    ASSERT_TRUE(plan.ok());
+    TempDir tmp;
+    const std::string path = (tmp.path / "钢城实验小学.xlsx").string();
+    ASSERT_EQ(write_plan(plan.plan, path), "");
+    BuildOptions o;
+    o.generated_at = "2026-11-20T17:30:00+08:00";
+    const PathBuildResult built = build_feed_from_path(path, o);
+    EXPECT_EQ(built.file_label, "钢城实验小学.xlsx");
+    ASSERT_TRUE(built.result.ok()) << [&] {
+        std::string out;
+        for (const auto& p : built.result.problems) out += format_problem(built.file_label, p) + "\n";
+        return out;
+    }();
+    Json feed = *built.result.feed;
+    Json sample = Json::parse(sample_text);
+    for (Json* f : {&feed, &sample}) {
+        for (auto& g : (*f)["term"]["goals"]) g.erase("id");
+        for (auto& a : (*f)["announcements"]) a.erase("id");
+        for (auto& e : (*f)["events"]) e.erase("id");
+    }
+    EXPECT_EQ(feed, sample) << Json::diff(sample, feed).dump(1).substr(0, 3000);
+    EXPECT_EQ((*built.result.feed)["term"]["goals"][1]["id"], "g2");
+    EXPECT_EQ((*built.result.feed)["announcements"][1]["id"], "a2");
+    EXPECT_EQ((*built.result.feed)["events"][1]["id"], "e2");
+}
+
+TEST(WorkbookFeedSample, TheTemplateBuildsAsItIs) {
+    TempDir tmp;
+    const std::string path = (tmp.path / "模板.xlsx").string();
+    ASSERT_EQ(write_plan(plan_template(), path), "");
+    const PathBuildResult built = build_feed_from_path(path, options());
+    EXPECT_TRUE(built.result.ok()) << [&] {
+        std::string out;
+        for (const auto& p : built.result.problems) out += format_problem(built.file_label, p) + "\n";
+        return out;
+    }();
 }
 
 }  // namespace
