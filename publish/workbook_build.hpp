@@ -27,6 +27,7 @@
 #include "publish/cell_values.hpp"
 #include "publish/workbook.hpp"
 #include "publish/workbook_feed.hpp"
+#include "publish/workbook_words.hpp"
 #include "sync/civil_time.hpp"
 
 namespace campus::publish::workbook_build {
@@ -113,6 +114,12 @@ inline bool valid_feed_id(std::string_view id) {
 struct ColumnSpec {
     std::vector<std::string> names;  // the Chinese name first (messages use it), then aliases
     bool required = false;
+
+    // Not an initializer_list constructor: {{"编号", "id"}} must stay two
+    // names, never string_view's (first, last) pair.
+    ColumnSpec(const std::vector<std::string_view>& spellings, bool is_required = false) : required(is_required) {
+        for (std::string_view n : spellings) names.emplace_back(n);
+    }
 };
 
 // A sheet with its header row found and its columns placed.

@@ -25,20 +25,20 @@ namespace campus::publish::workbook_build {
 //-----------------------------------------------------------------------------
 
 void Builder::read_competitions() {
-    const Sheet* sheet = find_sheet({"评比", "competitions"});
-    const Sheet* criteria_sheet = find_sheet({"评比项目", "criteria"});
+    const Sheet* sheet = find_sheet({words::sheet_competitions, "competitions"});
+    const Sheet* criteria_sheet = find_sheet({words::sheet_criteria, "criteria"});
     if (!sheet) {
         if (criteria_sheet) add_problem("", "有“评比项目”表，但缺少“评比”表：请加一张“评比”表，写上每个评比的名称、编号和每周名额");
         return;
     }
     record_sheet("/competitions", *sheet);
-    auto table = open_table(*sheet, {{{"名称", "name"}, true},
-                                     {{"编号", "id"}, true},
-                                     {{"每周名额", "awards", "名额"}, true},
-                                     {{"范围", "scope"}},
-                                     {{"并列", "ties"}},
-                                     {{"比较顺序", "tiebreak"}},
-                                     {{"显示", "display"}}});
+    auto table = open_table(*sheet, {{{words::col_competition_name, "name"}, true},
+                                     {{words::col_competition_id, "id"}, true},
+                                     {{words::col_competition_awards, "awards", "名额"}, true},
+                                     {{words::col_competition_scope, "scope"}},
+                                     {{words::col_competition_ties, "ties"}},
+                                     {{words::col_competition_tiebreak, "tiebreak"}},
+                                     {{words::col_competition_display, "display"}}});
     if (!table) return;
     const Table& t = *table;
     enum { name, id, awards, scope, ties, tiebreak, display };
@@ -159,19 +159,22 @@ void Builder::read_competitions() {
 }
 
 void Builder::read_criteria() {
-    const Sheet* sheet = find_sheet({"评比项目", "criteria"});
+    const Sheet* sheet = find_sheet({words::sheet_criteria, "criteria"});
     if (!sheet || competitions_list_.empty()) return;
-    auto table = open_table(*sheet, {{{"评比", "competition"}, true},
-                                     {{"项目", "criterion", "name"}, true},
-                                     {{"满分", "max"}, true},
-                                     {{"权重", "weight"}},
-                                     {{"编号", "id"}}});
+    auto table = open_table(*sheet, {{{words::col_criterion_competition, "competition"}, true},
+                                     {{words::col_criterion_name, "criterion", "name"}, true},
+                                     {{words::col_criterion_max, "max"}, true},
+                                     {{words::col_criterion_weight, "weight"}},
+                                     {{words::col_criterion_id, "id"}}});
     if (!table) return;
     const Table& t = *table;
     enum { competition, name, max, weight, id };
     // The five the seeds' plans score, by their usual ids; others c1, c2 ….
-    static const std::unordered_map<std::string, std::string> known = {
-        {"纪律", "discipline"}, {"出勤", "attendance"}, {"课间操", "exercise"}, {"仪表", "appearance"}, {"卫生", "hygiene"}};
+    static const std::unordered_map<std::string, std::string> known = [] {
+        std::unordered_map<std::string, std::string> m;
+        for (const words::DefaultCriterion& d : words::default_criteria) m.emplace(fold_name(d.name), d.id);
+        return m;
+    }();
     std::vector<int> generated(competitions_list_.size(), 0);
     std::vector<std::unordered_map<std::string, int>> ids_of(competitions_list_.size());  // id → row
     for (int r : t.data_rows()) {
@@ -242,7 +245,7 @@ void Builder::read_criteria() {
     for (std::size_t i = 0; i < competitions_list_.size(); ++i) {
         const CompetitionEntry& c = competitions_list_[i];
         if (c.criteria.empty()) {
-            const Sheet* comps = find_sheet({"评比", "competitions"});
+            const Sheet* comps = find_sheet({words::sheet_competitions, "competitions"});
             problem(*comps, c.row, 0,
                     "评比" + quote_cn(c.name) + "没有项目：请在“评比项目”表里写上它的项目和满分（评比列写“" + c.name + "”）");
         }
@@ -310,7 +313,7 @@ void Builder::read_rounds(std::size_t index) {
     };
     const std::string comp_at = child("/competitions", index);
     const Sheet* score_sheet = find_sheet({comp.name});
-    const Sheet* deduction_sheet = find_sheet({comp.name + "扣分"});
+    const Sheet* deduction_sheet = find_sheet({comp.name + std::string(words::deductions_suffix)});
     std::optional<Table> scores_table;
     std::vector<int> criterion_col(n_criteria, -1);
     auto& columns = score_columns_.emplace_back();
@@ -328,10 +331,10 @@ void Builder::read_rounds(std::size_t index) {
     };
 
     if (score_sheet) {
-        std::vector<ColumnSpec> specs = {{{"周次", "week"}, true},
-                                         {{"班级", "class"}, true},
-                                         {{"开始日期", "start"}},
-                                         {{"备注", "note"}}};
+        std::vector<ColumnSpec> specs = {{{words::col_round_week, "week"}, true},
+                                         {{words::col_round_class, "class"}, true},
+                                         {{words::col_round_start, "start"}},
+                                         {{words::col_round_note, "note"}}};
         for (const CriterionEntry& c : comp.criteria) specs.push_back({{c.name, c.id}});
         scores_table = open_table(*score_sheet, std::move(specs));
     }
@@ -421,11 +424,11 @@ void Builder::read_rounds(std::size_t index) {
     // The deduction log: weeks it names that the score sheet does not.
     std::optional<Table> deductions_table;
     if (deduction_sheet) {
-        deductions_table = open_table(*deduction_sheet, {{{"日期", "date"}, true},
-                                                         {{"班级", "class"}, true},
-                                                         {{"项目", "criterion"}, true},
-                                                         {{"扣分", "points", "deduction"}, true},
-                                                         {{"原因", "reason"}}});
+        deductions_table = open_table(*deduction_sheet, {{{words::col_deduction_date, "date"}, true},
+                                                         {{words::col_deduction_class, "class"}, true},
+                                                         {{words::col_deduction_criterion, "criterion"}, true},
+                                                         {{words::col_deduction_points, "points", "deduction"}, true},
+                                                         {{words::col_deduction_reason, "reason"}}});
     }
     std::map<int, int> deduction_first_row;  // week → its first deduction row
     if (deductions_table) {
@@ -504,7 +507,7 @@ void Builder::read_rounds(std::size_t index) {
 
     // The competition's JSON, in the contract's key order.
     Json c = Json::object();
-    const Sheet* comps = find_sheet({"评比", "competitions"});
+    const Sheet* comps = find_sheet({words::sheet_competitions, "competitions"});
     origins_.insert_or_assign(comp_at, Origin{comps, comp.row, 0});
     for (const auto& [field, col] : comp.field_col) {
         origins_.insert_or_assign(child(comp_at, field), Origin{comps, comp.row, col});
@@ -516,7 +519,7 @@ void Builder::read_rounds(std::size_t index) {
     c["awards"] = comp.awards;
     c["scope"] = comp.scope;
     Json criteria = Json::array();
-    const Sheet* criteria_sheet = find_sheet({"评比项目", "criteria"});
+    const Sheet* criteria_sheet = find_sheet({words::sheet_criteria, "criteria"});
     for (std::size_t k = 0; k < n_criteria; ++k) {
         const CriterionEntry& crit = comp.criteria[k];
         Json j = Json::object();

@@ -205,7 +205,7 @@ std::optional<std::size_t> Builder::find_class(std::string_view text) const {
 //-----------------------------------------------------------------------------
 
 void Builder::read_school() {
-    const Sheet* sheet = find_sheet({"学校", "school"});
+    const Sheet* sheet = find_sheet({words::sheet_school, "school"});
     // Until the sheet says otherwise: the contract's default zone.
     zone_ = TimeZone::load("Asia/Shanghai");
     if (!zone_) zone_ = TimeZone::fixed("Asia/Shanghai", 8 * 3600);
@@ -213,7 +213,7 @@ void Builder::read_school() {
         add_problem("", "缺少“学校”表：请加一张名为“学校”的工作表，写上学校名称、发布编号、学期名称、开学日期和结束日期");
         return;
     }
-    auto table = open_table(*sheet, {{{"项目", "key", "item"}, true}, {{"内容", "value"}, true}});
+    auto table = open_table(*sheet, {{{words::col_key, "key", "item"}, true}, {{words::col_value, "value"}, true}});
     if (!table) return;
     const Table& t = *table;
 
@@ -224,15 +224,15 @@ void Builder::read_school() {
         bool required;
     };
     static const Key keys[] = {
-        {name, {"学校名称", "校名", "name", "school", "schoolname", "school_name"}, true},
-        {short_name, {"简称", "学校简称", "short_name", "shortname"}, false},
-        {motto, {"校训", "motto"}, false},
-        {timezone, {"时区", "timezone", "time_zone"}, false},
-        {feed_id, {"发布编号", "feed_id", "feedid"}, true},
-        {term_name, {"学期名称", "学期", "term", "termname", "term_name"}, true},
-        {start, {"开学日期", "开学", "start", "termstart", "term_start"}, true},
-        {end, {"结束日期", "结束", "end", "termend", "term_end"}, true},
-        {theme, {"学期主题", "主题", "theme"}, false},
+        {name, {words::key_school_name, "校名", "name", "school", "schoolname", "school_name"}, true},
+        {short_name, {words::key_short_name, "学校简称", "short_name", "shortname"}, false},
+        {motto, {words::key_motto, "motto"}, false},
+        {timezone, {words::key_timezone, "timezone", "time_zone"}, false},
+        {feed_id, {words::key_feed_id, "feed_id", "feedid"}, true},
+        {term_name, {words::key_term_name, "学期", "term", "termname", "term_name"}, true},
+        {start, {words::key_term_start, "开学", "start", "termstart", "term_start"}, true},
+        {end, {words::key_term_end, "结束", "end", "termend", "term_end"}, true},
+        {theme, {words::key_term_theme, "主题", "theme"}, false},
     };
     std::unordered_map<std::string, Field> by_key;
     for (const Key& k : keys)
@@ -365,16 +365,16 @@ void Builder::read_school() {
 
 void Builder::read_goals() {
     Json goals = Json::array();
-    const Sheet* sheet = find_sheet({"工作目标", "goals", "目标"});
+    const Sheet* sheet = find_sheet({words::sheet_goals, "goals", "目标"});
     if (sheet) record_sheet("/term/goals", *sheet);
     std::optional<Table> table;
     if (sheet) {
-        table = open_table(*sheet, {{{"类别", "category"}},
-                                    {{"目标", "title", "goal"}, true},
-                                    {{"说明", "detail"}},
-                                    {{"当前", "current"}},
-                                    {{"目标值", "target"}},
-                                    {{"单位", "unit"}},
+        table = open_table(*sheet, {{{words::col_goal_category, "category"}},
+                                    {{words::col_goal_title, "title", "goal"}, true},
+                                    {{words::col_goal_detail, "detail"}},
+                                    {{words::col_goal_current, "current"}},
+                                    {{words::col_goal_target, "target"}},
+                                    {{words::col_goal_unit, "unit"}},
                                     {{"编号", "id"}}});
     }
     if (table) {
@@ -433,13 +433,13 @@ void Builder::read_goals() {
 }
 
 void Builder::read_habits() {
-    const Sheet* sheet = find_sheet({"每月习惯", "habits", "习惯"});
+    const Sheet* sheet = find_sheet({words::sheet_habits, "habits", "习惯"});
     if (!sheet) return;
     record_sheet("/habits", *sheet);
-    auto table = open_table(*sheet, {{{"月份", "month"}, true},
-                                     {{"习惯", "title", "habit"}, true},
-                                     {{"说明", "detail"}},
-                                     {{"要点", "tips"}}});
+    auto table = open_table(*sheet, {{{words::col_habit_month, "month"}, true},
+                                     {{words::col_habit_title, "title", "habit"}, true},
+                                     {{words::col_habit_detail, "detail"}},
+                                     {{words::col_habit_tips, "tips"}}});
     if (!table) return;
     const Table& t = *table;
     enum { month, title, detail, tips };
@@ -489,16 +489,16 @@ void Builder::read_habits() {
 //-----------------------------------------------------------------------------
 
 void Builder::read_classes() {
-    const Sheet* sheet = find_sheet({"班级", "classes", "class"});
+    const Sheet* sheet = find_sheet({words::sheet_classes, "classes", "class"});
     if (!sheet) {
         add_problem("", "缺少“班级”表：请加一张名为“班级”的工作表，每行一个班（如 三年级二班）");
         return;
     }
     record_sheet("/classes", *sheet);
-    auto table = open_table(*sheet, {{{"班级", "class", "name"}, true},
-                                     {{"编号", "id"}},
-                                     {{"年级", "grade"}},
-                                     {{"班主任", "teacher"}}});
+    auto table = open_table(*sheet, {{{words::col_class_name, "class", "name"}, true},
+                                     {{words::col_class_id, "id"}},
+                                     {{words::col_class_grade, "grade"}},
+                                     {{words::col_class_teacher, "teacher"}}});
     if (!table) return;
     const Table& t = *table;
     enum { name, id, grade, teacher };

@@ -23,16 +23,16 @@ namespace campus::publish::workbook_build {
 //-----------------------------------------------------------------------------
 
 void Builder::read_announcements() {
-    const Sheet* sheet = find_sheet({"通知", "announcements"});
+    const Sheet* sheet = find_sheet({words::sheet_announcements, "announcements"});
     if (!sheet) return;
     announcements_ = Json::array();
     record_sheet("/announcements", *sheet);
-    auto table = open_table(*sheet, {{{"级别", "level"}, true},
-                                     {{"标题", "title"}, true},
-                                     {{"内容", "body"}},
-                                     {{"开始", "from", "开始时间"}},
-                                     {{"结束", "until", "结束时间"}},
-                                     {{"对象", "targets"}},
+    auto table = open_table(*sheet, {{{words::col_announcement_level, "level"}, true},
+                                     {{words::col_announcement_title, "title"}, true},
+                                     {{words::col_announcement_body, "body"}},
+                                     {{words::col_announcement_from, "from", "开始时间"}},
+                                     {{words::col_announcement_until, "until", "结束时间"}},
+                                     {{words::col_announcement_targets, "targets"}},
                                      {{"编号", "id"}}});
     if (!table) return;
     const Table& t = *table;
@@ -155,14 +155,14 @@ void Builder::read_announcements() {
 }
 
 void Builder::read_events() {
-    const Sheet* sheet = find_sheet({"活动", "events"});
+    const Sheet* sheet = find_sheet({words::sheet_events, "events"});
     if (!sheet) return;
     events_ = Json::array();
     record_sheet("/events", *sheet);
-    auto table = open_table(*sheet, {{{"活动", "title", "event"}, true},
-                                     {{"日期", "date"}, true},
-                                     {{"时间", "time"}},
-                                     {{"地点", "place"}},
+    auto table = open_table(*sheet, {{{words::col_event_title, "title", "event"}, true},
+                                     {{words::col_event_date, "date"}, true},
+                                     {{words::col_event_time, "time"}},
+                                     {{words::col_event_place, "place"}},
                                      {{"编号", "id"}}});
     if (!table) return;
     const Table& t = *table;
