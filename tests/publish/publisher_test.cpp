@@ -392,6 +392,32 @@ TEST_F(PublishTest, ASignerThatFailsLeavesTheFolderAlone) {
     EXPECT_EQ(snapshot(dir), before);
 }
 
+TEST_F(PublishTest, TwoPublishersIntoOneFolderTakeTurns) {
+    // Two office PCs (or --watch and a clerk's manual publish) at the same
+    // moment: each reads the version the other wrote, none is lost or doubled.
+    std::atomic<int> next_content{100};
+    hooks.build = [&](const std::string&, const BuildOptions& options) {
+        PathBuildResult r;
+        r.file_label = "周报.xlsx";
+        json doc = feed;
+        doc["version"] = options.version;
+        doc["generated_at"] = generated_at;
+        doc["term"]["goals"][2]["progress"]["current"] = next_content++;
+        r.result.feed = doc;
+        return r;
+    };
+    std::vector<std::int64_t> versions[2];
+    std::thread a([&] { for (int i = 0; i < 5; ++i) versions[0].push_back(publish().version); });
+    std::thread b([&] { for (int i = 0; i < 5; ++i) versions[1].push_back(publish().version); });
+    a.join();
+    b.join();
+    std::set<std::int64_t> all(versions[0].begin(), versions[0].end());
+    all.insert(versions[1].begin(), versions[1].end());
+    EXPECT_EQ(all, (std::set<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+    EXPECT_EQ(published_json()["version"], 10);
+    for (int v = 1; v <= 10; ++v) EXPECT_TRUE(fs::exists(dir / "history" / ("feed-" + std::to_string(v) + ".json"))) << v;
+}
+
 // ---------------------------------------------------------------------------
 // [SECTION] history
 
