@@ -264,6 +264,24 @@ TEST_F(PublishTest, SameContentPublishesNothing) {
     EXPECT_EQ(outcome_exit_status(out), 0);
 }
 
+TEST_F(PublishTest, SameContentWithABrokenSignatureIsSignedAgain) {
+    ASSERT_EQ(publish().status, PublishOutcome::Status::published);
+    // The signature of another version beside the body (a publish killed
+    // between its two renames), then none at all: screens refuse both.
+    write_text(dir / "feed.json.minisig", fake_signature("x", "feed_id=gangcheng-shiyan-primary version=2"));
+    PublishOutcome out = publish();
+    ASSERT_EQ(out.status, PublishOutcome::Status::published) << out.error;
+    EXPECT_EQ(out.version, 2);
+    EXPECT_NE(std::find(out.changes.begin(), out.changes.end(), "已发布的签名与数据不符（屏幕会拒收），重新签名发布"),
+              out.changes.end());
+    fs::remove(dir / "feed.json.minisig");
+    out = publish();
+    ASSERT_EQ(out.status, PublishOutcome::Status::published) << out.error;
+    EXPECT_EQ(out.version, 3);
+    EXPECT_EQ(parse_feed_claim(parse_minisign_signature(read_text(dir / "feed.json.minisig")).value->trusted_comment).version, 3);
+    EXPECT_EQ(publish().status, PublishOutcome::Status::unchanged);
+}
+
 TEST_F(PublishTest, SameContentIgnoresKeyOrderAndNumberSpelling) {
     nlohmann::json a = nlohmann::json::parse(R"({"version":1,"generated_at":"x","a":{"b":80,"c":[1,2]}})");
     nlohmann::json b = nlohmann::json::parse(R"({"a":{"c":[1,2],"b":80.0},"version":7,"generated_at":"y"})");
