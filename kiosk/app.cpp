@@ -149,7 +149,7 @@ struct App::Impl {
     std::shared_ptr<const FeedSnapshot> fixed;    // the bundled sample, or a --dump file
     bool sample = false;
     Rotation rotation;
-    // Issue 5: hours, announcements and burn-in over the rotation.
+    // What the rotation is subject to: display hours, announcements, burn-in.
     ScreenSchedule schedule;
     ScreenSetup setup;
     std::unique_ptr<Page> emergency_page;         // while an emergency is on
@@ -373,7 +373,7 @@ struct App::Impl {
         spdlog::debug("showing {}", state_json.dump());
     }
 
-    // -- motion (issue 6, kiosk/motion/motion_layer.hpp) --
+    // -- motion (kiosk/motion/motion_layer.hpp) --
     // The waving flag, page transitions and the lobby's background. Created
     // after the GL context, destroyed before it. Its times are seconds on the
     // steady clock since `motion_epoch`.

@@ -21,7 +21,7 @@
 #include "kiosk/canvas.hpp"
 #include "sync/civil_time.hpp"
 #include "sync/feed.hpp"
-#include "sync/feed_sync.hpp"
+#include "sync/sync_state.hpp"
 
 namespace campus::kiosk {
 

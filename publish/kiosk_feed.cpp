@@ -16,6 +16,15 @@
 //                                         a minisign key pair: DIR/minisign.pub, DIR/minisign.key
 //   kiosk-feed sign FEED --key KEY [--password-file F]
 //                                         FEED.minisig, trusted comment feed_id=… version=…
+//   kiosk-feed build BOOK [-o FEED]       the school's workbook (.xlsx or a folder
+//                                         of CSV) to a feed: on stdout, or written
+//                                         atomically to FEED; with any problem
+//                                         nothing is written, exit 1, and every
+//                                         problem on stderr: FILE: SHEET!CELL: message
+//   kiosk-feed template -o BOOK.xlsx      a blank school workbook: every sheet of
+//                                         the workbook contract, one example row each
+//   kiosk-feed export FEED -o BOOK.xlsx   a feed as the workbook that builds it
+//                                         (both refuse an existing BOOK unless --force)
 //   kiosk-feed publish BOOK --to DIR --key KEY [--password-file F] [--dry-run] [--watch]
 //                                         build, check, sign and publish into DIR (the
 //                                         folder the web server serves); --watch: again
@@ -29,6 +38,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -38,6 +48,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -50,6 +61,8 @@
 #include "publish/signing.hpp"
 #include "publish/standings_text.hpp"
 #include "publish/unknown_keys.hpp"
+#include "publish/workbook_feed.hpp"
+#include "publish/workbook_export.hpp"
 #include "publish/watch.hpp"
 #include "publish/workbook_feed.hpp"
 #include "sync/calendar.hpp"
@@ -182,6 +195,35 @@ int standings(const std::string& file, campus::Instant at, bool text) {
     return exit_ok;
 }
 
+int write_template(const std::string& out, bool force) {
+    const std::string error = campus::publish::write_plan(campus::publish::plan_template(), out, {force});
+    if (!error.empty()) {
+        std::cerr << error << '\n';
+        return exit_invalid;
+    }
+    return exit_ok;
+}
+
+int export_feed(const std::string& file, const std::string& out, bool force) {
+    const campus::FeedLimits limits;
+    const FileContents contents = read_file(file, limits.max_bytes);
+    if (!contents.error.empty()) {
+        std::cerr << file << ": cannot read: " << contents.error << '\n';
+        return exit_invalid;
+    }
+    const campus::publish::ExportPlan plan = campus::publish::plan_export(contents.bytes);
+    for (const std::string& problem : plan.problems) std::cerr << file << ": " << problem << '\n';
+    if (!plan.ok()) return exit_invalid;
+    const std::string error = campus::publish::write_plan(plan.plan, out, {force});
+    if (!error.empty()) {
+        std::cerr << error << '\n';
+        return exit_invalid;
+    }
+    // What the workbook does not carry, so nobody is surprised after the next build.
+    for (const std::string& note : plan.notes) std::cerr << file << ": note: " << note << '\n';
+    return exit_ok;
+}
+
 // A new key pair for the office. The password is asked on the terminal (twice)
 // or read from a file: never taken from the command line.
 int keygen(const std::string& dir, bool no_password, const std::string& password_file, bool force) {
@@ -238,6 +280,66 @@ int sign(const std::string& feed, const std::string& key_path, const std::string
     return exit_ok;
 }
 
+// Writes `text` to `path` so that a reader (a web server serving the feed)
+// sees the old file or the new one, never half of one: a temporary file in
+// the same directory, fsync, rename over, fsync the directory.
+std::string write_atomically(const std::string& path, const std::string& text) {
+    const std::filesystem::path target(path);
+    const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    std::string temp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+    const int fd = ::mkstemp(temp.data());
+    if (fd < 0) return "cannot create a temporary file beside " + path + ": " + std::strerror(errno);
+    auto fail = [&](const char* what) {
+        const std::string reason = std::string(what) + " " + temp + ": " + std::strerror(errno);
+        ::close(fd);
+        ::unlink(temp.c_str());
+        return reason;
+    };
+    for (std::size_t done = 0; done < text.size();) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail("cannot write");
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fchmod(fd, 0644) != 0) return fail("cannot set permissions of");
+    if (::fsync(fd) != 0) return fail("cannot flush");
+    if (::close(fd) != 0) {
+        const std::string reason = "cannot close " + temp + ": " + std::strerror(errno);
+        ::unlink(temp.c_str());
+        return reason;
+    }
+    if (::rename(temp.c_str(), path.c_str()) != 0) {
+        const std::string reason = "cannot rename " + temp + " to " + path + ": " + std::strerror(errno);
+        ::unlink(temp.c_str());
+        return reason;
+    }
+    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+        ::fsync(dfd);  // the rename itself survives a power cut
+        ::close(dfd);
+    }
+    return {};
+}
+
+int build(const std::string& book, const std::string& output) {
+    const campus::publish::PathBuildResult built = campus::publish::build_feed_from_path(book);
+    if (!built.result.ok()) {
+        for (const campus::publish::BuildProblem& problem : built.result.problems) {
+            std::cerr << campus::publish::format_problem(built.file_label, problem) << '\n';
+        }
+        return exit_invalid;
+    }
+    const std::string text = campus::publish::feed_text(*built.result.feed);
+    if (output.empty()) {
+        std::cout << text << std::flush;
+        return std::cout ? exit_ok : exit_invalid;
+    }
+    if (const std::string error = write_atomically(output, text); !error.empty()) {
+        std::cerr << "kiosk-feed build: " << error << '\n';
+        return exit_invalid;
+    }
+    return exit_ok;
 // ---------------------------------------------------------------------------
 // publish and preview: the office's two verbs over publish/publisher.hpp
 
@@ -412,6 +514,25 @@ int main(int argc, char** argv) {
     sign_cmd->add_option("--key", sign_key, "minisign secret key file")->required();
     sign_cmd->add_option("--password-file", sign_password_file, "read the key's password from the first line of F");
 
+    std::string build_book;
+    std::string build_output;
+    CLI::App* build_cmd = app.add_subcommand("build", "turn the school's workbook into a feed");
+    build_cmd->add_option("BOOK", build_book, "the workbook: an .xlsx file or a folder of .csv files")->required();
+    build_cmd->add_option("-o,--output", build_output, "write the feed here (atomically) instead of to stdout");
+    std::string template_out;
+    bool template_force = false;
+    CLI::App* template_cmd =
+        app.add_subcommand("template", "write a blank school workbook (.xlsx) with one example row per sheet");
+    template_cmd->add_option("-o,--output", template_out, "the workbook to write, e.g. 学校数据.xlsx")->required();
+    template_cmd->add_flag("--force", template_force, "replace an existing file");
+
+    std::string export_file;
+    std::string export_out;
+    bool export_force = false;
+    CLI::App* export_cmd = app.add_subcommand("export", "write a feed as the school workbook (.xlsx) that builds it");
+    export_cmd->add_option("FEED", export_file, "feed file (JSON)")->required();
+    export_cmd->add_option("-o,--output", export_out, "the workbook to write")->required();
+    export_cmd->add_flag("--force", export_force, "replace an existing file");
     PublishArgs publish_args;
     CLI::App* publish_cmd = nullptr;
     add_publish_command(app, publish_args, publish_cmd);
@@ -434,6 +555,7 @@ int main(int argc, char** argv) {
         if (*validate_cmd) return validate(validate_files, validate_strict);
         if (*keygen_cmd) return keygen(keygen_dir, keygen_no_password, keygen_password_file, keygen_force);
         if (*sign_cmd) return sign(sign_feed, sign_key, sign_password_file);
+        if (*build_cmd) return build(build_book, build_output);
         if (*publish_cmd) return publish(publish_args);
         if (*preview_cmd) return preview(preview_args);
         if (*standings_cmd) {
@@ -445,6 +567,8 @@ int main(int argc, char** argv) {
             }
             return standings(standings_file, at->instant, standings_text);
         }
+        if (*template_cmd) return write_template(template_out, template_force);
+        if (*export_cmd) return export_feed(export_file, export_out, export_force);
     } catch (const std::exception& e) {
         std::cerr << "kiosk-feed: " << e.what() << '\n';
         return exit_invalid;

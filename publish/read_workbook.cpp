@@ -123,8 +123,9 @@ ReadResult read_csv_folder(const fs::path& folder, const std::string& shown, con
     for (; it != fs::directory_iterator(); it.increment(ec)) {
         if (ec) break;
         const std::string name = it->path().filename().string();
-        // Lock files of Excel/WPS ("~$班级.csv") and macOS copies' "._班级.csv" are not sheets.
-        if (name.starts_with("~$") || name.starts_with("._") || name.starts_with(".~")) continue;
+        // Lock files of Excel/WPS ("~$班级.csv"), hidden files (macOS copies'
+        // "._班级.csv", LibreOffice's ".~lock.…") are not sheets.
+        if (name.starts_with("~$") || name.starts_with(".")) continue;
         std::error_code type_ec;
         if (!it->is_regular_file(type_ec)) continue;
         if (ends_with_csv(name)) csv_files.push_back(name);

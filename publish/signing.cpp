@@ -112,13 +112,21 @@ bool write_all(int fd, std::string_view bytes, int* err) {
     return true;
 }
 
-// Writes `path` whole with `mode`: temp file, fsync, then either rename (force)
-// or link(), which fails when `path` exists, so a key is never replaced by
-// accident even if two keygens race.
-std::string write_key_file(const std::string& path, std::string_view bytes, mode_t mode, bool force) {
-    const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-    if (fd < 0) return temp + ": cannot create: " + errno_text(errno);
+// A key file written whole beside its final name (temp file, exact mode,
+// fsync), not yet in place: install() puts it there.
+struct PendingFile {
+    std::string temp;
+    std::string path;
+    std::string error;  // empty when written
+};
+
+PendingFile write_pending(const std::string& path, std::string_view bytes, mode_t mode) {
+    PendingFile out{path + ".tmp-" + std::to_string(::getpid()), path, {}};
+    const int fd = ::open(out.temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) {
+        out.error = out.temp + ": cannot create: " + errno_text(errno);
+        return out;
+    }
     int err = 0;
     // umask may have narrowed `mode` on open; a secret key must be exactly 0600.
     bool good = ::fchmod(fd, mode) == 0 || ((err = errno), false);
@@ -129,24 +137,29 @@ std::string write_key_file(const std::string& path, std::string_view bytes, mode
         good = false;
     }
     if (!good) {
-        ::unlink(temp.c_str());
-        return temp + ": write failed: " + errno_text(err);
+        ::unlink(out.temp.c_str());
+        out.error = out.temp + ": write failed: " + errno_text(err);
     }
+    return out;
+}
+
+// Puts a pending file at its name: rename (force), or link(), which fails when
+// the name exists, so a key is never replaced by accident even if two keygens race.
+std::string install(const PendingFile& file, bool force) {
+    int err = 0;
     if (force) {
-        if (::rename(temp.c_str(), path.c_str()) != 0) {
-            err = errno;
-            ::unlink(temp.c_str());
-            return path + ": cannot rename from " + temp + ": " + errno_text(err);
-        }
-    } else {
-        if (::link(temp.c_str(), path.c_str()) != 0) {
-            err = errno;
-            ::unlink(temp.c_str());
-            if (err == EEXIST) return path + ": already exists; add --force to replace the key pair";
-            return path + ": cannot create: " + errno_text(err);
-        }
-        ::unlink(temp.c_str());
+        if (::rename(file.temp.c_str(), file.path.c_str()) == 0) return {};
+        err = errno;
+        ::unlink(file.temp.c_str());
+        return file.path + ": cannot rename from " + file.temp + ": " + errno_text(err);
     }
+    if (::link(file.temp.c_str(), file.path.c_str()) != 0) {
+        err = errno;
+        ::unlink(file.temp.c_str());
+        if (err == EEXIST) return file.path + ": already exists; add --force to replace the key pair";
+        return file.path + ": cannot create: " + errno_text(err);
+    }
+    ::unlink(file.temp.c_str());
     return {};
 }
 
@@ -190,7 +203,8 @@ std::string hex_id(const std::array<unsigned char, 8>& id) {
 // ---------------------------------------------------------------------------
 // [SECTION] passwords
 
-// Restores the terminal's echo whatever happens between.
+// Echo off on the terminal for its lifetime; restores it, and closes the
+// descriptor, whatever happens between.
 class TerminalNoEcho {
 public:
     explicit TerminalNoEcho(int fd) : fd_(fd) {
@@ -201,7 +215,8 @@ public:
         }
     }
     ~TerminalNoEcho() {
-        if (active_) ::tcsetattr(fd_, TCSAFLUSH, &saved_);
+        if (active_) ::tcsetattr(fd_, TCSADRAIN, &saved_);
+        ::close(fd_);  // owns the terminal's descriptor from here on
     }
     TerminalNoEcho(const TerminalNoEcho&) = delete;
     TerminalNoEcho& operator=(const TerminalNoEcho&) = delete;
@@ -213,35 +228,29 @@ private:
     bool active_ = false;
 };
 
+// One line from the terminal, echo already off (see read_password).
 PasswordResult prompt_once(int tty, const std::string& prompt) {
     PasswordResult out;
     int err = 0;
     write_all(tty, prompt, &err);
     std::string line;
-    {
-        TerminalNoEcho no_echo(tty);
-        if (!no_echo.active()) {
-            out.error = "/dev/tty: cannot turn the echo off; use --password-file FILE instead";
-            return out;
-        }
-        char c;
-        for (;;) {
-            const ssize_t n = ::read(tty, &c, 1);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                if (line.empty()) {
-                    out.error = "no password typed (end of input on the terminal)";
-                    return out;
-                }
-                break;
-            }
-            if (c == '\n') break;
-            line.push_back(c);
-            if (line.size() > kPasswordMax) {
-                sodium_memzero(line.data(), line.size());
-                out.error = "password over " + std::to_string(kPasswordMax) + " bytes";
+    char c;
+    for (;;) {
+        const ssize_t n = ::read(tty, &c, 1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            if (line.empty()) {
+                out.error = "no password typed (end of input on the terminal)";
                 return out;
             }
+            break;
+        }
+        if (c == '\n') break;
+        line.push_back(c);
+        if (line.size() > kPasswordMax) {
+            sodium_memzero(line.data(), line.size());
+            out.error = "password over " + std::to_string(kPasswordMax) + " bytes";
+            return out;
         }
     }
     write_all(tty, "\n", &err);  // the Enter the user typed was not echoed
@@ -281,6 +290,13 @@ PasswordResult read_password(const PasswordSource& source, bool confirm) {
                     "); use --password-file FILE";
         return out;
     }
+    // Echo off before the first prompt, and on again after the last: what is
+    // typed ahead of the prompt is flushed, and nothing typed after it is lost.
+    TerminalNoEcho no_echo(tty);
+    if (!no_echo.active()) {
+        out.error = "/dev/tty: cannot turn the echo off; use --password-file FILE instead";
+        return out;
+    }
     out = prompt_once(tty, "Password: ");
     if (out.password && confirm) {
         PasswordResult again = prompt_once(tty, "Password (once more): ");
@@ -292,7 +308,6 @@ PasswordResult read_password(const PasswordSource& source, bool confirm) {
         }
         if (again.password) sodium_memzero(again.password->data(), again.password->size());
     }
-    ::close(tty);
     return out;
 }
 
@@ -359,14 +374,23 @@ SecretKeyResult parse_secret_key(std::string_view text, const PasswordSource& pa
     }
     std::array<unsigned char, 8> id{};
     if (encrypted) {
+        const KdfLimits limits{load_le64(bytes.data() + kOffOps), load_le64(bytes.data() + kOffMem)};
+        // minisign writes its own limits or less (halved on a small machine).
+        // Far above them is a damaged file, which must not make scrypt run
+        // for hours or ask for terabytes.
+        const KdfLimits most{KdfLimits{}.opslimit * 4, KdfLimits{}.memlimit * 4};
+        if (limits.opslimit > most.opslimit || limits.memlimit > most.memlimit) {
+            out.error = where + ": damaged secret key (its scrypt limits, opslimit " + std::to_string(limits.opslimit) +
+                        " and memlimit " + std::to_string(limits.memlimit) + " bytes, are far above minisign's)";
+            return out;
+        }
         PasswordResult pw = read_password(password, false);
         if (!pw.password) {
             out.error = where + ": " + pw.error;
             return out;
         }
-        const KdfLimits limits{load_le64(bytes.data() + kOffOps), load_le64(bytes.data() + kOffMem)};
-        // A damaged file could ask for terabytes; libsodium refuses what it
-        // cannot allocate, and that is reported, not retried lower.
+        // Within those bounds libsodium may still fail to allocate: that is
+        // reported, not retried lower (the limits are the key's own).
         auto used = xor_scrypt_stream(bytes.data() + kOffKeynum, *pw.password, bytes.data() + kOffSalt, limits, false);
         sodium_memzero(pw.password->data(), pw.password->size());
         if (!used) {
@@ -509,16 +533,32 @@ KeyPairFiles generate_key_pair(const std::string& dir, const std::optional<std::
         out.error = text.error;
         return out;
     }
+    // Both written in full before either is put in place: a failure on the
+    // way leaves the old pair (or none) as it was.
+    const PendingFile secret = write_pending(out.secret_key_path, text.secret_key_file, 0600);
+    sodium_memzero(text.secret_key_file.data(), text.secret_key_file.size());
+    if (!secret.error.empty()) {
+        out.error = secret.error;
+        return out;
+    }
+    const PendingFile pub = write_pending(out.public_key_path, text.public_key_file, 0644);
+    if (!pub.error.empty()) {
+        ::unlink(secret.temp.c_str());
+        out.error = pub.error;
+        return out;
+    }
     // The secret key first: a public key without its secret would be worse
     // than useless (screens would trust a key nobody can sign with).
-    if (std::string err = write_key_file(out.secret_key_path, text.secret_key_file, 0600, force); !err.empty()) {
-        sodium_memzero(text.secret_key_file.data(), text.secret_key_file.size());
+    if (std::string err = install(secret, force); !err.empty()) {
+        ::unlink(pub.temp.c_str());
         out.error = err;
         return out;
     }
-    sodium_memzero(text.secret_key_file.data(), text.secret_key_file.size());
-    if (std::string err = write_key_file(out.public_key_path, text.public_key_file, 0644, force); !err.empty()) {
-        ::unlink(out.secret_key_path.c_str());  // the pair, or nothing
+    if (std::string err = install(pub, force); !err.empty()) {
+        // Without --force the secret key just made is ours alone: take it back,
+        // the pair or nothing. (With --force the old secret key is gone already;
+        // the new one stays, and the error says which file to look at.)
+        if (!force) ::unlink(out.secret_key_path.c_str());
         out.error = err;
         return out;
     }

@@ -62,6 +62,23 @@ constexpr std::size_t kMaxCellProblems = 100;  // beyond this one more line says
 // [SECTION] Zip
 //-----------------------------------------------------------------------------
 
+// Expat's reason in the clerk's words for the errors a damaged file shows;
+// expat's own (English) words for the rest, which a helper can look up.
+std::string xml_error_words(XML_Error code) {
+    switch (code) {
+        case XML_ERROR_TAG_MISMATCH: return "标签不配对";
+        case XML_ERROR_UNCLOSED_TOKEN:
+        case XML_ERROR_NO_ELEMENTS:
+        case XML_ERROR_PARTIAL_CHAR: return "内容在中途断了";
+        case XML_ERROR_INVALID_TOKEN:
+        case XML_ERROR_BAD_CHAR_REF: return "有不合规的字符";
+        case XML_ERROR_JUNK_AFTER_DOC_ELEMENT: return "结尾后还有多余的内容";
+        case XML_ERROR_UNDEFINED_ENTITY: return "用了未定义的实体";
+        case XML_ERROR_DUPLICATE_ATTRIBUTE: return "同一个属性写了两次";
+        default: return XML_ErrorString(code);
+    }
+}
+
 class Package {
 public:
     Package(std::string_view bytes, const WorkbookLimits& limits) : limits_(limits) {
@@ -144,8 +161,8 @@ void Package::parse(zip_uint64_t index, const std::string& name, XML_Parser pars
         if (XML_ParseBuffer(parser, static_cast<int>(n), n == 0) != XML_STATUS_OK) {
             if (handler_refusal != nullptr && !handler_refusal->empty()) throw Refusal{where, *handler_refusal};
             throw Refusal{where, name + " 的 XML 损坏（第 " + std::to_string(XML_GetCurrentLineNumber(parser)) + " 行第 " +
-                                     std::to_string(XML_GetCurrentColumnNumber(parser) + 1) +
-                                     " 列：" + XML_ErrorString(XML_GetErrorCode(parser)) + "）。" + std::string(kSaveAsXlsx)};
+                                     std::to_string(XML_GetCurrentColumnNumber(parser) + 1) + " 列：" +
+                                     xml_error_words(XML_GetErrorCode(parser)) + "）。" + std::string(kSaveAsXlsx)};
         }
         if (n == 0) break;
     }
@@ -585,13 +602,22 @@ public:
             }
             return;
         }
-        if (name == "c") return start_cell(attrs);
-        if (name == "row") return start_row(attrs);
-        if (name == "mergeCell") return add_merge(attrs);
+        // <c> and <row> count only inside <sheetData>: an extension part may reuse the local names.
+        if (in_sheet_data_) {
+            if (name == "c") return start_cell(attrs);
+            if (name == "row") return start_row(attrs);
+        } else if (name == "sheetData") {
+            in_sheet_data_ = true;
+        } else if (name == "mergeCell") {
+            add_merge(attrs);
+        }
     }
 
     void end(std::string_view name) override {
-        if (!in_cell_) return;
+        if (!in_cell_) {
+            if (name == "sheetData") in_sheet_data_ = false;
+            return;
+        }
         if (name == "v") in_v_ = false;
         else if (name == "t") in_t_ = false;
         else if (name == "is") in_is_ = false;
@@ -792,6 +818,7 @@ private:
     std::size_t& cells_used_;
     std::vector<ReadProblem>& problems_;
 
+    bool in_sheet_data_ = false;
     int row_ = -1;  // the current <row>'s index
     int next_col_ = 0;
     bool in_cell_ = false, in_v_ = false, in_t_ = false, in_is_ = false;
@@ -833,6 +860,8 @@ Workbook read_package(std::string_view bytes, const WorkbookLimits& limits, std:
             break;
         }
     }
+    if (workbook_part.ends_with(".bin"))
+        throw Refusal{"", "这是 Excel 二进制工作簿（.xlsb），读不了。" + std::string(kSaveAsXlsx)};
     const auto workbook_index = package.find(workbook_part);
     if (!workbook_index) refuse_other_zip(package);
 
@@ -860,12 +889,13 @@ Workbook read_package(std::string_view bytes, const WorkbookLimits& limits, std:
     book.date1904 = workbook_handler.date1904;
     book.sheets.reserve(workbook_handler.sheets.size());
     std::size_t cells_used = 0;
+    std::unordered_map<std::string_view, const Relationship*> rel_by_id;
+    for (const auto& r : rels) rel_by_id[r.id] = &r;  // the last one, if an id is written twice
     for (const SheetEntry& entry : workbook_handler.sheets) {
         Sheet& sheet = book.sheets.emplace_back();
         sheet.name = entry.name;
-        const Relationship* rel = nullptr;
-        for (const auto& r : rels)
-            if (r.id == entry.rel_id) rel = &r;
+        const auto found = rel_by_id.find(entry.rel_id);
+        const Relationship* rel = found == rel_by_id.end() ? nullptr : found->second;
         if (rel == nullptr) {
             problems.push_back({sheet.name, "工作簿里找不到这张工作表的内容（关系 " + entry.rel_id + " 不存在），文件可能损坏了"});
             continue;

@@ -11,7 +11,7 @@ Python 3 standard library only. Each scenario works in its own temp directory
 and on its own free port, so ctest may run them in parallel.
 
 [SECTION] harness: temp dirs, ports, feeds, signing, nginx, kiosk-sync
-[SECTION] nginx scenarios (issue 4, "Must show")
+[SECTION] nginx scenarios: what a screen must show against a real server
 [SECTION] fault scenarios: a misbehaving server on loopback
 [SECTION] crash safety of the cache writer
 """
@@ -699,7 +699,7 @@ MiB = 1 << 20
 RSS_LIMIT_KIB = 64 * 1024
 # Sanitizer builds (ASan + UBSan, TSan) start and run several times slower:
 # tests/integration/CMakeLists.txt sets KIOSK_TEST_TIME_SCALE for them, and the
-# time limits below stretch by it. The limits the issue states are those of
+# time limits below stretch by it. The limits as written are those of
 # the normal build (scale 1); a sanitizer run checks memory safety and races,
 # not speed.
 TIME_SCALE = float(os.environ.get("KIOSK_TEST_TIME_SCALE", "1"))

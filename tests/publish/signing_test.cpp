@@ -14,12 +14,15 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -303,6 +306,81 @@ TEST_F(Signing, KeygenPasswordNeverFromTheCommandLine) {
     EXPECT_EQ(tool({"keygen", (dir / "keys").string(), "--no-password", "--password-file", "f"}).status, 2);
 }
 
+// kiosk-feed on a terminal of its own (a pseudo-terminal as its controlling
+// tty): answers each prompt with the next of `answers`; returns the exit
+// status and everything the terminal showed.
+struct TerminalRun {
+    int status = -1;
+    std::string screen;
+};
+TerminalRun run_on_terminal(const std::vector<std::string>& args, const std::vector<std::string>& answers) {
+    TerminalRun r;
+    const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) return r;
+    const std::string slave_name = ::ptsname(master);
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::setsid();
+        const int slave = ::open(slave_name.c_str(), O_RDWR);  // the first tty opened becomes the controlling one
+        ::dup2(slave, 0);
+        ::dup2(slave, 1);
+        ::dup2(slave, 2);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    std::size_t answered = 0;
+    std::size_t prompts_seen = 0;
+    for (;;) {
+        pollfd p{master, POLLIN, 0};
+        if (::poll(&p, 1, 20000) <= 0) break;  // 20 s without output: give up (the child is killed below)
+        char buffer[512];
+        const ssize_t n = ::read(master, buffer, sizeof buffer);
+        if (n <= 0) break;  // EIO: the child closed the terminal
+        r.screen.append(buffer, static_cast<std::size_t>(n));
+        std::size_t prompts = 0;
+        for (std::size_t at = 0; (at = r.screen.find("Password", at)) != std::string::npos; ++at) ++prompts;
+        if (prompts > prompts_seen && r.screen.back() == ' ' && answered < answers.size()) {
+            prompts_seen = prompts;
+            const std::string line = answers[answered++] + "\n";
+            if (::write(master, line.data(), line.size()) != static_cast<ssize_t>(line.size())) break;
+        }
+    }
+    int wstatus = 0;
+    ::kill(pid, SIGKILL);  // a no-op when it has exited already
+    if (::waitpid(pid, &wstatus, 0) == pid && WIFEXITED(wstatus)) r.status = WEXITSTATUS(wstatus);
+    ::close(master);
+    return r;
+}
+
+TEST_F(Signing, PasswordPromptOnTheTerminalWithoutEcho) {
+    const KdfLimits quick{crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MIN,
+                          crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_MIN};
+    const KeyPairFiles pair = generate_key_pair((dir / "keys").string(), std::string("typed-on-tty"), false, quick);
+    ASSERT_TRUE(pair.error.empty()) << pair.error;
+    const TerminalRun good = run_on_terminal({KIOSK_FEED_TOOL, "sign", feed.string(), "--key", pair.secret_key_path},
+                                             {"typed-on-tty"});
+    EXPECT_EQ(good.status, 0) << good.screen;
+    EXPECT_NE(good.screen.find("Password: "), std::string::npos) << good.screen;
+    EXPECT_EQ(good.screen.find("typed-on-tty"), std::string::npos) << "the password was echoed:\n" << good.screen;
+    expect_minisign_verifies(pair.public_key_path, feed, feed.string() + ".minisig", claim);
+
+    const TerminalRun wrong = run_on_terminal({KIOSK_FEED_TOOL, "sign", feed.string(), "--key", pair.secret_key_path},
+                                              {"typed-wrong"});
+    EXPECT_EQ(wrong.status, 1) << wrong.screen;
+    EXPECT_NE(wrong.screen.find("wrong password"), std::string::npos) << wrong.screen;
+
+    // A new key asks twice; two different answers write nothing.
+    const TerminalRun differ =
+        run_on_terminal({KIOSK_FEED_TOOL, "keygen", (dir / "new").string()}, {"one password", "another"});
+    EXPECT_EQ(differ.status, 1) << differ.screen;
+    EXPECT_NE(differ.screen.find("Password (once more): "), std::string::npos) << differ.screen;
+    EXPECT_NE(differ.screen.find("the two passwords differ"), std::string::npos) << differ.screen;
+    EXPECT_FALSE(fs::exists(dir / "new" / "minisign.key"));
+}
+
 // ---------------------------------------------------------------------------
 // [SECTION] keys made by minisign, used here
 
@@ -376,6 +454,22 @@ TEST_F(Signing, DamagedKeyFilesAreRefusedInPlainWords) {
     const std::size_t seed_pos = w.find('\n') + 1 + 84;  // inside the seed's base64
     w[seed_pos] = w[seed_pos] == 'A' ? 'B' : 'A';
     refused(w, "public half does not match");
+
+    // An encrypted key whose scrypt limits were damaged: refused before any password is asked.
+    const KeyPairText enc = make_key_pair(std::string("pw"), {crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MIN,
+                                                              crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_MIN});
+    ASSERT_TRUE(enc.error.empty());
+    spit(dir / "enc.key", enc.secret_key_file);
+    auto raw = secret_key_bytes(dir / "enc.key");
+    ASSERT_EQ(raw.size(), 158u);
+    raw[46 + 7] = 0x40;  // memlimit's top byte: 2^62 bytes
+    std::string b64(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(b64.data(), b64.size(), raw.data(), raw.size(), sodium_base64_VARIANT_ORIGINAL);
+    b64.resize(std::strlen(b64.c_str()));
+    const SecretKeyResult huge = parse_secret_key("untrusted comment: x\n" + b64 + "\n",
+                                                  PasswordSource::from_file("/nonexistent/never-read"), "enc.key");
+    EXPECT_FALSE(huge.key);
+    EXPECT_NE(huge.error.find("enc.key: damaged secret key (its scrypt limits"), std::string::npos) << huge.error;
 
     const SecretKeyResult missing = load_secret_key((dir / "nope.key").string(), none);
     EXPECT_FALSE(missing.key);

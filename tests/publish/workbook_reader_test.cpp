@@ -555,6 +555,15 @@ TEST(XlsxCells, MergedRangesKeepOnlyTheTopLeftValue) {
     EXPECT_DOUBLE_EQ(at(s, "B2").number, 4);
 }
 
+TEST(XlsxCells, OnlyCellsInsideSheetDataCount) {
+    const ReadResult r = read_xlsx_bytes(
+        make_zip(tiny_parts({{"流动红旗", worksheet(R"(<row r="1"><c r="A1"><v>1</v></c></row>)",
+                                                   R"(<extLst><ext uri="{x}"><row r="5"><c r="B5"><v>9</v></c></row></ext></extLst>)")}})),
+        "周报.xlsx");
+    ASSERT_TRUE(r.ok()) << all_problems(r);
+    EXPECT_EQ(r.book->sheets.at(0).row_count(), 1);
+}
+
 TEST(XlsxCells, ABadCellIsNamedAndTheRestIsKept) {
     const ReadResult r = read_xlsx_bytes(
         tiny_xlsx(R"(<row r="9"><c r="B9" t="s"><v>7</v></c><c r="C9"><v>九</v></c><c r="D9"><v>9</v></c></row>)", R"(<si><t>纪律</t></si>)"),
@@ -627,6 +636,7 @@ TEST(XlsxRefused, BrokenXmlNamesThePart) {
     const std::string message = refusal(r);
     EXPECT_EQ(r.problems.at(0).where, "流动红旗");
     EXPECT_TRUE(contains(message, "xl/worksheets/sheet1.xml 的 XML 损坏（第 1 行")) << message;
+    EXPECT_TRUE(contains(message, "标签不配对")) << message;
     const ReadResult shared = read_xlsx_bytes(tiny_xlsx("", "<si><t>纪律</si>"), "周报.xlsx");
     EXPECT_TRUE(contains(refusal(shared), "xl/sharedStrings.xml")) << all_problems(shared);
 }
@@ -643,6 +653,10 @@ TEST(XlsxRefused, DoctypeIsRefused) {
 TEST(XlsxRefused, MissingWorkbookPartAndOtherOfficeFiles) {
     EXPECT_TRUE(contains(refusal(read_xlsx_bytes(make_zip({{"a.txt", "x"}}), "周报.xlsx")), "xl/workbook.xml"));
     EXPECT_TRUE(contains(refusal(read_xlsx_bytes(make_zip({{"word/document.xml", "<w/>"}}), "周报.docx")), "Word"));
+    std::vector<Part> xlsb = tiny_parts({{"流动红旗", worksheet("")}});
+    for (Part& p : xlsb)
+        if (p.name == "_rels/.rels") p.content.replace(p.content.find("workbook.xml"), 12, "workbook.bin");
+    EXPECT_TRUE(contains(refusal(read_xlsx_bytes(make_zip(xlsb), "周报.xlsb")), ".xlsb"));
     EXPECT_TRUE(contains(refusal(read_xlsx_bytes("班级,编号\n", "周报.xlsx")), "不是 .xlsx 文件"));
 }
 
@@ -677,32 +691,35 @@ TEST(XlsxRefused, TooManyCellsAndSheets) {
 TEST(XlsxRefused, ZipBombByDeclaredSize) {
     WorkbookLimits limits;
     limits.max_uncompressed_bytes = 1u << 20;
-    // 4 MB of one row repeated deflates to a few KB.
+    // 1.5 MB of one row repeated deflates to a few KB.
     std::string rows;
-    while (rows.size() < (4u << 20)) rows += R"(<row><c><v>0</v></c></row>)";
+    while (rows.size() < (3u << 19)) rows += R"(<row><c><v>0</v></c></row>)";
     const std::string bomb = make_zip(tiny_parts({{"流动红旗", worksheet(rows)}}));
-    ASSERT_LT(bomb.size(), 64u << 10);
+    ASSERT_LT(bomb.size(), 32u << 10);
     const std::string message = refusal(read_xlsx_bytes(bomb, "周报.xlsx", limits));
     EXPECT_TRUE(contains(message, "压缩炸弹")) << message;
     EXPECT_TRUE(contains(message, "xl/worksheets/sheet1.xml")) << message;
 }
 
 TEST(XlsxRefused, ZipBombAcrossManySheets) {
+    // Each part is under the budget; together they are over it.
     WorkbookLimits limits;
-    limits.max_uncompressed_bytes = 1u << 20;
+    limits.max_uncompressed_bytes = 256u << 10;
     std::string rows;
-    while (rows.size() < (300u << 10)) rows += R"(<row><c><v>0</v></c></row>)";
+    while (rows.size() < (60u << 10)) rows += R"(<row><c><v>0</v></c></row>)";
     std::vector<TinySheet> sheets;
     for (int i = 0; i < 5; ++i) sheets.push_back({"表" + std::to_string(i), worksheet(rows)});
-    const std::string message = refusal(read_xlsx_bytes(make_zip(tiny_parts(sheets)), "周报.xlsx", limits));
+    const ReadResult r = read_xlsx_bytes(make_zip(tiny_parts(sheets)), "周报.xlsx", limits);
+    const std::string message = refusal(r);
     EXPECT_TRUE(contains(message, "压缩炸弹")) << message;
+    EXPECT_EQ(r.problems.at(0).where, "表4");
 }
 
 TEST(XlsxRefused, ZipBombThatLiesAboutItsSize) {
-    // The headers claim 1 KB; the deflated stream holds 4 MB. Counting while
+    // The headers claim 1 KB; the deflated stream holds 512 KB. Counting while
     // inflating stops it whatever the headers say.
     std::string rows;
-    while (rows.size() < (4u << 20)) rows += R"(<row><c><v>0</v></c></row>)";
+    while (rows.size() < (512u << 10)) rows += R"(<row><c><v>0</v></c></row>)";
     const std::string sheet = worksheet(rows);
     std::string bytes = make_zip(tiny_parts({{"流动红旗", sheet}}));
     const std::string name = "xl/worksheets/sheet1.xml";
@@ -718,6 +735,7 @@ TEST(XlsxRefused, ZipBombThatLiesAboutItsSize) {
     const ReadResult r = read_xlsx_bytes(bytes, "周报.xlsx");
     const std::string message = refusal(r);
     EXPECT_TRUE(contains(message, "xl/worksheets/sheet1.xml")) << message;
+    EXPECT_TRUE(contains(message, "比声明的大")) << message;
 }
 
 //-----------------------------------------------------------------------------
@@ -857,6 +875,7 @@ TEST(ReadWorkbook, OneBadCsvIsNamedAndTheOthersAreRead) {
     write_bytes(folder / "班级.csv", "班级\n三年级二班\n");
     fs::copy_file(kWorkbooks / "csv-utf16" / "班级.csv", folder / "学校.csv");
     write_bytes(folder / "~$班级.csv", "lock");
+    write_bytes(folder / "._班级.csv", "\0\0\0\0");
     write_bytes(folder / "说明.txt", "不是表");
     const ReadResult r = read_workbook(folder.string());
     ASSERT_TRUE(r.book.has_value());

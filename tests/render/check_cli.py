@@ -35,6 +35,9 @@ expect(["--role", "classroom"], 2, ["--class"])
 expect(["--hours", "fri 22:00-02:00"], 2, ["--hours", "midnight"])
 expect(["--pages", "goals,weather"], 2, ["--pages"])
 expect(["--page-seconds", "2"], 2, ["--page-seconds"])
+expect(["--poll", "1"], 2, ["--poll"])
+expect(["--max-fps", "0"], 2, ["--max-fps"])
+expect(["--bench-frames", "0"], 2, ["--bench-frames"])
 with tempfile.TemporaryDirectory() as d:
     # The config file is docs/config.md's (kiosk/config_file.hpp): a bad key or
     # value stops the kiosk at start, naming the file and the key.
@@ -53,6 +56,20 @@ with tempfile.TemporaryDirectory() as d:
     config_case({"role": "hall"}, [], 2, ["/role", "not a role"])
     config_case({"trusted_keys": ["not-a-key"]}, [], 2, ["/trusted_keys/0"])
     config_case({"role": "classroom"}, [], 2, ["--class"])
+
+    def config_text_case(text, code, words):
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(text)
+        expect(["--config", config], code, words)
+
+    # Numbers too large for a double: valid JSON that the reader cannot hold.
+    # The kiosk used to die of it (exit 134); now it is the one line, wherever it is.
+    config_text_case('{"poll_seconds": 1e309}', 2, ["kiosk.json: /poll_seconds: 1e309 is too large"])
+    config_text_case('{"page_seconds": {"goals": -1e400}}', 2, ["/page_seconds/goals", "-1e400"])
+    config_text_case('{"brightness": [2e308]}', 2, ["/brightness/0", "2e308"])
+    # A long wrong string is quoted cut between characters, not inside one.
+    config_text_case('{"poll_seconds": "a' + "大" * 40 + '"}', 2, ["/poll_seconds", "expected a whole number"])
+    expect(["--config", d], 2, ["is a directory"])
     # A good config (every kind of value) passes: it gets as far as the display.
     example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "kiosk.example.json")
     with open(example, encoding="utf-8") as f:
