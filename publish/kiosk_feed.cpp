@@ -340,6 +340,8 @@ int build(const std::string& book, const std::string& output) {
         return exit_invalid;
     }
     return exit_ok;
+}
+
 // ---------------------------------------------------------------------------
 // publish and preview: the office's two verbs over publish/publisher.hpp
 
