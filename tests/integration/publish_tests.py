@@ -542,9 +542,9 @@ class Watcher:
             time.sleep(0.05)
         raise Failure(f"{pattern!r} not logged within {timeout} s:\n{self.text()}")
 
-    def stop(self):
+    def stop(self, sig=signal.SIGTERM):
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(sig)
             try:
                 self.proc.wait(5)
             except subprocess.TimeoutExpired:
@@ -617,8 +617,9 @@ def watch_csv_folder(env):
         write_csv_book(office.book_dir, sheets(home_visits=61, hygiene_32=23))
         watcher.wait_for(r"(?m)^<3>周报: 流动红旗!D\d+: ", 8)
     finally:
-        rc = watcher.stop()
-    check(rc == 0, f"--watch ended with {rc}")
+        rc = watcher.stop(signal.SIGINT)  # Ctrl-C in a terminal ends it as cleanly as SIGTERM
+    check(rc == 0, f"--watch ended with {rc} on SIGINT")
+    check("不再监视" in watcher.text(), watcher.text())
 
 
 # ---------------------------------------------------------------------------
