@@ -349,7 +349,7 @@ public:
     FeedExporter(const Feed& feed, const nlohmann::json& raw) : feed_(feed), raw_(raw) {}
 
     ExportPlan run() {
-        check_names();
+        check_what_the_sheets_can_say();
         WorkbookPlan& plan = out_.plan;
         plan.sheets.push_back(school_sheet());
         plan.sheets.push_back(goal_sheet());
@@ -381,7 +381,7 @@ private:
                                "”里有 、，,；; 或换行：工作簿里列出多个名字时用它们分开，这个名字会被读成几个");
     }
 
-    void check_names() {
+    void check_what_the_sheets_can_say() {
         // Every fixed sheet, by its name and its alias, and each competition's two sheets.
         std::map<std::string, std::string> taken;  // lowercased name → what has it
         for (const w::SheetAlias& alias : w::sheet_aliases) {
