@@ -8,9 +8,11 @@
 # rule + the screens' check) and, as the peer a school's IT teacher would
 # otherwise script, by Python's openpyxl on the same file (bench/lib/openpyxl_build.py,
 # the faster of its default and read_only modes). Goals: 60 classes ≤ 100 ms,
-# 2,000 ≤ 1.5 s, and at least 10× faster than openpyxl.
+# 2,000 ≤ 1.5 s, and at least 10× faster than openpyxl. The speed-up is taken
+# from CPU times (this thread's, the Python process's): on a shared machine a
+# wall-clock ratio says more about the neighbours than about either program.
 section_workbook() {
-  local exe=$BUILD/bench/workbook_build py=/usr/bin/python3 n weeks book out peer_default peer_ro peer mine
+  local exe=$BUILD/bench/workbook_build py=/usr/bin/python3 n weeks book out mode line wall cpu best_cpu best_wall mine mine_cpu
   for n in 60 2000; do
     weeks=20
     [ "$n" = 2000 ] && weeks=12
@@ -29,18 +31,25 @@ section_workbook() {
       continue
     fi
     mine=$(awk '$1 == "workbook_build_ms" { print $2 }' <<<"$out")
+    mine_cpu=$(awk '$1 == "workbook_build_cpu_ms" { print $2 }' <<<"$out")
     emit "workbook_build_ms_${n}_classes" "$mine" ms
-    emit "workbook_build_cpu_ms_${n}_classes" "$(awk '$1 == "workbook_build_cpu_ms" { print $2 }' <<<"$out")" ms
-    peer_default=$("$py" "$BENCH_LIB/openpyxl_build.py" "$book" --reps 3 --mode default 2>>"$BENCH_TMP/openpyxl.err" | awk '{ print $2 }')
-    peer_ro=$("$py" "$BENCH_LIB/openpyxl_build.py" "$book" --reps 3 --mode read_only 2>>"$BENCH_TMP/openpyxl.err" | awk '{ print $2 }')
-    peer=$(printf '%s\n%s\n' "${peer_default:-nan}" "${peer_ro:-nan}" | grep -v nan | sort -g | head -1)
-    if [ -z "$peer" ]; then
+    emit "workbook_build_cpu_ms_${n}_classes" "$mine_cpu" ms
+    best_cpu="" best_wall=""
+    for mode in default read_only; do
+      line=$("$py" "$BENCH_LIB/openpyxl_build.py" "$book" --reps 3 --mode "$mode" 2>>"$BENCH_TMP/openpyxl.err" | tr '\n' ' ')
+      note "workbook: openpyxl $mode: $line"
+      read -r wall cpu < <(awk '{ for (i = 1; i <= NF; i++) { if ($i == "openpyxl_build_ms") w = $(i + 1); if ($i == "openpyxl_build_cpu_ms") c = $(i + 1) } } END { print w, c }' <<<"$line")
+      if [ -n "$cpu" ] && { [ -z "$best_cpu" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; }; then
+        best_cpu=$cpu best_wall=$wall
+      fi
+    done
+    if [ -z "$best_cpu" ]; then
       emit_nan "openpyxl_build_ms_${n}_classes" ms "openpyxl failed: $(tail -1 "$BENCH_TMP/openpyxl.err")"
       emit_nan "workbook_speedup_over_openpyxl_${n}_classes" x "no peer figure"
       continue
     fi
-    note "workbook: openpyxl default ${peer_default:-nan} ms, read_only ${peer_ro:-nan} ms"
-    emit "openpyxl_build_ms_${n}_classes" "$peer" ms
-    emit "workbook_speedup_over_openpyxl_${n}_classes" "$(ratio "$peer" "$mine")" x
+    emit "openpyxl_build_ms_${n}_classes" "$best_wall" ms
+    emit "openpyxl_build_cpu_ms_${n}_classes" "$best_cpu" ms
+    emit "workbook_speedup_over_openpyxl_${n}_classes" "$(ratio "$best_cpu" "$mine_cpu")" x
   done
 }
