@@ -431,14 +431,22 @@ int publish_watch(const PublishArgs& a, campus::publish::PublishRequest request,
     log.line(ServiceLog::Level::info, "开始监视 " + (target.csv_folder ? target.folder + " 里的 .csv 文件"
                                                                        : target.folder + " 里的 " + target.file_name) +
                                           "，每次保存后发布到 " + a.dir);
-    // What is saved now goes out first: the workbook may have changed while
-    // the service was down.
-    log_outcome(log, publish_workbook(request, hooks), request);
+    // A publish that throws (out of memory, a bug) is logged; the watch goes on.
+    auto publish_once = [&] {
+        try {
+            log_outcome(log, publish_workbook(request, hooks), request);
+        } catch (const std::exception& e) {
+            log.line(ServiceLog::Level::error, std::string("没有发布：") + e.what());
+        }
+    };
     WatchOptions options;
     options.stop_fd = stop_fd;
+    // What is saved now goes out first (the workbook may have changed while
+    // the service was down), once the watch is in place.
+    options.on_ready = publish_once;
     const std::string why = watch_workbook(target, options, [&] {
         log.line(ServiceLog::Level::info, "工作簿已保存，正在发布");
-        log_outcome(log, publish_workbook(request, hooks), request);
+        publish_once();
     });
     ::close(stop_fd);
     if (!why.empty()) {

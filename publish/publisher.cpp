@@ -463,7 +463,12 @@ PublishOutcome publish_workbook(const PublishRequest& request, const PublishHook
                                   "如果这个文件确实坏了，请把它移走后再发布");
             }
             before.feed = parsed.feed;
-            before.json = nlohmann::json::parse(before.body.bytes);
+            try {
+                before.json = nlohmann::json::parse(before.body.bytes);
+            } catch (const nlohmann::json::exception& e) {  // what the screens accept, this reader should too
+                return failed(PublishOutcome::Status::refused,
+                              path_in(dir, kFeedName) + " 读不出来（" + e.what() + "），所以没有发布，什么也没有改动");
+            }
             before.highest_version = before.feed->version;
         }
         if (Fd history{::openat(dirfd.get(), kHistoryName, O_RDONLY | O_DIRECTORY | O_CLOEXEC)}) {

@@ -66,6 +66,7 @@ std::string watch_workbook(const WatchTarget& target, const WatchOptions& option
     if (target.csv_folder) mask |= IN_DELETE | IN_MOVED_FROM;  // a sheet removed changes the workbook
     if (::inotify_add_watch(fd, target.folder.c_str(), mask) < 0)
         return "不能监视文件夹 " + target.folder + "：" + std::strerror(errno);
+    if (options.on_ready) options.on_ready();
 
     using clock = std::chrono::steady_clock;
     bool pending = false;

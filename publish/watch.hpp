@@ -40,6 +40,9 @@ struct WatchOptions {
     // Readable when the watch should end (a signalfd for SIGINT/SIGTERM, a
     // pipe in tests). Required.
     int stop_fd = -1;
+    // Called once the watch is in place, before waiting: kiosk-feed publishes
+    // what is saved now there, so a save during that publish is not missed.
+    std::function<void()> on_ready;
 };
 
 // Watches until stop_fd becomes readable; calls on_save() after each burst of

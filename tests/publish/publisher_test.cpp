@@ -870,6 +870,28 @@ TEST_F(WatchTest, SeparateSavesAreSeparatePublishes) {
     EXPECT_EQ(saves.size(), 2u);
 }
 
+TEST_F(WatchTest, ASaveDuringTheFirstPublishIsNotMissed) {
+    write_text(dir / "周报.xlsx", "v1");
+    WatchOptions options;
+    options.quiet = std::chrono::milliseconds(200);
+    options.stop_fd = stop[0];
+    int ready = 0, saves = 0;
+    // The first publish (on_ready) takes a while, and the clerk saves meanwhile.
+    options.on_ready = [&] {
+        ++ready;
+        save_like_excel("周报.xlsx", "v2");
+    };
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(900));
+        EXPECT_EQ(::write(stop[1], "x", 1), 1);
+    });
+    const std::string result = watch_workbook(watch_target_for((dir / "周报.xlsx").string()), options, [&] { ++saves; });
+    stopper.join();
+    EXPECT_EQ(result, "");
+    EXPECT_EQ(ready, 1);
+    EXPECT_EQ(saves, 1);
+}
+
 TEST_F(WatchTest, TheFolderGoingAwayEndsTheWatchWithAReason) {
     const fs::path sub = dir / "share";
     fs::create_directory(sub);
