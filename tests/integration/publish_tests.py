@@ -277,7 +277,7 @@ def republish_within_one_second_shows_within_one_poll(env):
     poll = 2
     follower = Follower(env, server.url(), poll=poll, keys=[env.key("office")])
     try:
-        follower.wait_status(lambda s: s["feed_version"] == 1, 10, "version 1")
+        follower.wait_status(lambda s: s["feed_version"] == 1, 25, "version 1")
         for attempt in range(5):
             base = published_version(env)
             size_before = os.path.getsize(os.path.join(env.www, "feed.json"))
@@ -320,7 +320,7 @@ def bad_workbook_changes_nothing(env):
     office.publish()
     follower = Follower(env, server.url(), poll=1, keys=[env.key("office")])
     try:
-        follower.wait_status(lambda s: s["feed_version"] == 1, 10, "version 1")
+        follower.wait_status(lambda s: s["feed_version"] == 1, 25, "version 1")
         before = folder_state(env.www)
         write_csv_book(office.book_dir, sheets(hygiene_32=23))  # over the maximum 20
         out = office.publish(expect=1)
@@ -394,7 +394,7 @@ def full_disk_changes_nothing(env):
         office.publish(to=www)
         follower = Follower(env, server.url(), poll=1, keys=[env.key("office")])
         try:
-            follower.wait_status(lambda s: s["feed_version"] == 1, 10, "version 1")
+            follower.wait_status(lambda s: s["feed_version"] == 1, 25, "version 1")
             filler = os.path.join(www, "filler.bin")
             body = os.path.getsize(os.path.join(www, "feed.json"))
             fill(filler, leave=body // 2)  # room for less than one copy of the next version
@@ -553,6 +553,8 @@ class Watcher:
         return self.proc.returncode
 
 
+# The bounds below are generous: a save is published after 1.5 s of quiet and
+# seen at the next poll, but CI shares two cores with the sanitizer build.
 @scenario
 def watch_publishes_each_save(env):
     office = Office(env)
@@ -564,24 +566,24 @@ def watch_publishes_each_save(env):
     try:
         watcher.wait_for(r"第 1 版", 20)  # the saved workbook goes out at start
         follower = Follower(env, server.url(), poll=1, keys=[env.key("office")])
-        follower.wait_status(lambda s: s["feed_version"] == 1, 10, "version 1")
+        follower.wait_status(lambda s: s["feed_version"] == 1, 25, "version 1")
         # Saved in Excel: temp file, rename; the lock file comes and goes.
         write_xlsx_book(office.xlsx, sheets(notice="冬季作息时间"))
         saved = time.monotonic()
-        follower.wait_status(lambda s: s["feed_version"] == 2, 8, "version 2 after the save")
+        follower.wait_status(lambda s: s["feed_version"] == 2, 25, "version 2 after the save")
         log(f"a save shown {time.monotonic() - saved:.2f} s later (1.5 s quiet + poll 1 s)")
         check(re.search(r"新通知：冬季作息时间", watcher.text()), watcher.text())
         office.verify()
         # A save that does not build: reported with a time stamp, nothing changes.
         before = folder_state(env.www)
         write_xlsx_book(office.xlsx, sheets(notice="冬季作息时间", hygiene_32=23))
-        watcher.wait_for(r"\d\d:\d\d:\d\d 周报\.xlsx: 流动红旗!D\d+: ", 10)
-        watcher.wait_for(r"没有发布", 5)
+        watcher.wait_for(r"\d\d:\d\d:\d\d 周报\.xlsx: 流动红旗!D\d+: ", 25)
+        watcher.wait_for(r"没有发布", 15)
         check(folder_state(env.www) == before, "a bad save changed the served folder")
         st.expect_shown(env.status_json(), 2)
         # Fixed and saved again: published.
         write_xlsx_book(office.xlsx, sheets(notice="冬季作息时间", home_visits=66))
-        follower.wait_status(lambda s: s["feed_version"] == 3, 8, "version 3 after the fix")
+        follower.wait_status(lambda s: s["feed_version"] == 3, 25, "version 3 after the fix")
     finally:
         if follower:
             follower.stop()
@@ -611,11 +613,11 @@ def watch_csv_folder(env):
         for junk in (".~流动红旗.csv", "~$流动红旗.csv"):
             os.remove(os.path.join(office.book_dir, junk))
         write_csv_book(office.book_dir, sheets(home_visits=61))
-        watcher.wait_for(r"第 2 版", 8)
+        watcher.wait_for(r"第 2 版", 25)
         check(published_version(env) == 2, "version 2 in the folder")
         # A sheet that does not build: its problem at priority err (<3>).
         write_csv_book(office.book_dir, sheets(home_visits=61, hygiene_32=23))
-        watcher.wait_for(r"(?m)^<3>周报: 流动红旗!D\d+: ", 8)
+        watcher.wait_for(r"(?m)^<3>周报: 流动红旗!D\d+: ", 25)
     finally:
         rc = watcher.stop(signal.SIGINT)  # Ctrl-C in a terminal ends it as cleanly as SIGTERM
     check(rc == 0, f"--watch ended with {rc} on SIGINT")
