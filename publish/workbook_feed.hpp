@@ -8,6 +8,13 @@
 // clerk can act on; a feed-contract problem is mapped back from its JSON
 // pointer to the cell that produced the value. With any problem, no feed.
 //
+// Accepted beyond the contract's letter, never against its meaning: an
+// optional 编号 column in 工作目标, 通知 and 活动 (the ids g1…, a1…, e1…
+// stand in only where it is empty); 第3周 for 周次; 全校 as an 对象 for all;
+// a 结束 given as a bare date means through that day; a 编号 that Excel
+// turned into a date (3-2 → 3月2日) is read back as typed; a deduction's
+// 原因 becomes the class's note in the round it makes.
+//
 // Thread safety: reentrant.
 #pragma once
 

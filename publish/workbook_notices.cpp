@@ -41,7 +41,7 @@ void Builder::read_announcements() {
         {"通知", "info"}, {"重要", "urgent"}, {"紧急", "emergency"},
         {"info", "info"}, {"urgent", "urgent"}, {"emergency", "emergency"}};
     static const std::unordered_map<std::string, std::string> words = {
-        {"全部", "all"},   {"all", "all"},           {"大厅", "lobby"},         {"lobby", "lobby"},
+        {"全部", "all"},   {"全校", "all"}, {"all", "all"},           {"大厅", "lobby"},         {"lobby", "lobby"},
         {"走廊", "corridor"}, {"corridor", "corridor"}, {"教室", "classroom"}, {"classroom", "classroom"},
         {"集会", "assembly"}, {"assembly", "assembly"}};
     std::unordered_map<std::string, int> ids;

@@ -868,13 +868,16 @@ TEST(WorkbookFeed, AnnouncementsLevelsAndTargets) {
     b.add("通知", {{"级别", "标题", "内容", "对象"},
                    {"通知", "文明礼仪月", "十一月是语言文明月", ""},
                    {"重要", "晨检测温", "", "全部"},
+                   {"重要", "晨检", "", "全校"},
                    {"紧急", "疏散演练", "", "大厅、走廊，教室;集会"},
                    {"通知", "三年级家长会", "", "三年级\n年级:4；年级：5"},
                    {"通知", "班会", "", "三年级二班、3-1、class:3-2"},
                    {"通知", "屏幕测试", "", "屏幕:lobby-1, 屏幕：hall"},
                    {"info", "英文", "", "lobby, grade:6, screen:x"}});
-    const Json a = ok_feed(b)["announcements"];
-    ASSERT_EQ(a.size(), 7u);
+    Json a = ok_feed(b)["announcements"];
+    ASSERT_EQ(a.size(), 8u);
+    EXPECT_EQ(a[2]["targets"].dump(), R"(["all"])");  // 全校
+    a.erase(2);
     EXPECT_EQ(a[0].dump(), R"({"id":"a1","level":"info","title":"文明礼仪月","body":"十一月是语言文明月"})");
     EXPECT_EQ(a[1].dump(), R"({"id":"a2","level":"urgent","title":"晨检测温","targets":["all"]})");
     EXPECT_EQ(a[2]["level"], "emergency");
