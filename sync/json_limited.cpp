@@ -12,6 +12,7 @@
 #include <cstring>
 #include <exception>
 #include <system_error>
+#include <unordered_set>
 
 namespace campus::json_limited {
 
@@ -158,7 +159,7 @@ public:
                 if (!read_value(p, end)) return false;
             } else if ((c == '}' && !in_array) || (c == ']' && in_array)) {
                 ++p;
-                close_container();
+                if (!close_container()) return false;
             } else {
                 return fail_syntax_at(p, in_array ? "expected ',' or ']' after an item of a list"
                                                   : "expected ',' or '}' after a member of an object");
@@ -273,8 +274,16 @@ private:
         return true;
     }
 
-    void close_container() {
+    // Refuses an object that names a member twice (the config file does the
+    // same): most readers keep the last value without a word, so a clerk's
+    // copy-paste slip would silently change what the hallway sees.
+    KIOSK_HOT_INLINE bool close_container() {
         const Frame& f = stack_.back();
+        if (!f.is_array) {
+            const Document::Member* members = (f.direct ? doc_.members_.data() : pending_.data()) + f.start;
+            const std::size_t count = (f.direct ? doc_.members_.size() : pending_.size()) - f.start;
+            if (!keys_unique(members, count)) return false;
+        }
         Document::Node& n = doc_.nodes_[f.node];
         if (f.direct) {
             n.scalar.first = static_cast<std::uint32_t>(f.start);
@@ -287,6 +296,56 @@ private:
             pending_.resize(f.start);
         }
         stack_.pop_back();
+        return true;
+    }
+
+    // Up to this many members (a score row has ~8, the top level ~12), a
+    // 64-bit filter of each name's length and end letters: a name whose bit
+    // is new cannot be a repeat, and only one whose bit is taken is compared
+    // with the names before it. Above it (an object of thousands of members,
+    // which pairwise would make reading quadratic), a hash set.
+    static constexpr std::size_t kFilteredKeyCheck = 16;
+
+    static bool same_key(const Document::Member& a, const Document::Member& b) {
+        return a.key_size == b.key_size && std::memcmp(a.key, b.key, a.key_size) == 0;
+    }
+
+    KIOSK_HOT_INLINE bool keys_unique(const Document::Member* members, std::size_t count) {
+        if (count > kFilteredKeyCheck) [[unlikely]] return keys_unique_hashed(members, count);
+        std::uint64_t seen = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            const Document::Member& m = members[i];
+            const unsigned ends = m.key_size == 0 ? 0u
+                                                  : static_cast<unsigned char>(m.key[0]) * 3u +
+                                                        static_cast<unsigned char>(m.key[m.key_size - 1]);
+            const std::uint64_t bit = 1ull << ((m.key_size * 7u + ends) & 63u);
+            if (seen & bit) [[unlikely]] {
+                for (std::size_t j = 0; j < i; ++j) {
+                    if (same_key(m, members[j])) return fail_duplicate_key(m);
+                }
+            }
+            seen |= bit;
+        }
+        return true;
+    }
+
+    KIOSK_COLD bool keys_unique_hashed(const Document::Member* members, std::size_t count) {
+        seen_keys_.clear();
+        seen_keys_.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            if (!seen_keys_.emplace(members[i].key, members[i].key_size).second) return fail_duplicate_key(members[i]);
+        }
+        return true;
+    }
+
+    // Called with the object still on the stack: its pointer, then the name.
+    KIOSK_COLD bool fail_duplicate_key(const Document::Member& second) {
+        const std::string_view key(second.key, second.key_size);
+        std::string where = pointer(stack_.size() - 1);
+        append_pointer_token(where, key);
+        return fail(std::move(where), "duplicate key \"" + std::string(key) +
+                                          "\": the object gives this field twice (keep one; a screen never guesses "
+                                          "which one was meant)");
     }
 
     // Reads `"name" :` of an object member into the top frame.
@@ -329,7 +388,7 @@ private:
                 skip_space(p, end);
                 if (p < end && *p == (is_array ? ']' : '}')) {
                     ++p;
-                    close_container();
+                    close_container();  // empty: nothing to check
                     return true;
                 }
                 if (!is_array && !read_key(p, end)) return false;
@@ -628,6 +687,7 @@ private:
     Document& doc_;
     std::vector<Frame> stack_;
     std::vector<Document::Member> pending_;
+    std::unordered_set<std::string_view> seen_keys_;  // keys_unique_hashed's, kept to reuse its buckets
 #undef KIOSK_COLD
 #undef KIOSK_HOT_INLINE
 };

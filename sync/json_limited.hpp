@@ -5,7 +5,8 @@
 // costs several times the parse itself; a 2,000-class feed must be read and
 // checked in a few tens of milliseconds on a school's mini PC. This reader is
 // iterative (an explicit stack, never recursion), checks every limit while it
-// reads (depth, string length in code points, array length, body size), and
+// reads (depth, string length in code points, array length, body size, a
+// member named twice in one object), and
 // stops at the first breach, so no tree deeper than the limit ever exists. It
 // validates UTF-8 as it goes.
 //
@@ -57,8 +58,9 @@ public:
     bool empty() const { return size() == 0; }
     Value operator[](std::size_t i) const;     // i-th item or member value
     std::string_view key(std::size_t i) const;  // i-th member's name (objects)
-    // The member named `name` (the last one, if written twice, as most
-    // readers do); nullopt when absent or when this is not an object.
+    // The member named `name`; nullopt when absent or when this is not an
+    // object. read() refuses an object that names a member twice, so there
+    // is at most one.
     std::optional<Value> find(std::string_view name) const;
     // All members (or items) at once, for loops over many of them.
     Members members() const;
