@@ -506,6 +506,30 @@ def nginx_older_version_refused(env):
 
 
 @scenario
+def nginx_same_version_other_content_refused(env):
+    """A version names one document: version 5 again with other content is
+    refused (the shown 5 stays), the same bytes again are fine, and 6 goes on."""
+    server = nginx_env(env)
+    first = env.feed_bytes(5)
+    env.publish("feed.json", first)
+    rc, *_ = run_once(env, server.url())
+    check(rc == 0, "version 5 not accepted")
+    school = dict(env.base["school"], name="另一所学校")
+    env.publish("feed.json", env.feed_bytes(5, school=school))
+    status = expect_refused(env, server.url(), (), 5, "version 5 is already shown with other content")
+    check(status["refusal"] == "rollback", status)
+    # A republish of the very bytes (a new mtime, so a new ETag and a 200).
+    env.publish("feed.json", first)
+    rc, _, _, status, _, _ = run_once(env, server.url())
+    check(rc == 0 and status["refused"] is False, f"the same bytes again were refused: {status}")
+    expect_shown(status, 5)
+    env.publish("feed.json", env.feed_bytes(6, school=school))
+    rc, _, _, status, _, _ = run_once(env, server.url())
+    check(rc == 0, status)
+    expect_shown(status, 6, "network")
+
+
+@scenario
 def nginx_signed_accepted(env):
     server = nginx_env(env)
     env.publish_signed(1)
