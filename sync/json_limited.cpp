@@ -504,13 +504,45 @@ private:
             }
         }
         double d = 0;
-        if (std::from_chars(first, last, d).ec != std::errc()) {
-            pos_ = start;
-            return fail_syntax("the number " + std::string(first, last) + " is too large");
-        }
+        if (std::from_chars(first, last, d).ec != std::errc()) return fail_unrepresentable(first, last);
         out.type = Type::real;
         out.scalar.real = d;
         return true;
+    }
+
+    // Valid JSON that a double cannot hold: past ±1.8e308, or so close to 0
+    // that it would read as 0 (1e-400). Refused either way, at its place:
+    // reading 1e-400 as 0 would turn a target the clerk wrote as above 0 into
+    // a misleading "must be above 0, got 0".
+    KIOSK_COLD bool fail_unrepresentable(const char* first, const char* last) {
+        // Which side: the order of magnitude of the first significant digit
+        // (1.5e2 -> 2, 0.004 -> -3), plus the exponent.
+        long long int_digits = 0, digit_index = 0, first_significant = -1;
+        bool after_point = false;
+        const char* p = first + (*first == '-' ? 1 : 0);
+        for (; p < last && *p != 'e' && *p != 'E'; ++p) {
+            if (*p == '.') {
+                after_point = true;
+                continue;
+            }
+            if (!after_point) ++int_digits;
+            if (first_significant < 0 && *p != '0') first_significant = digit_index;
+            ++digit_index;
+        }
+        long long exponent = 0;
+        if (p < last) {
+            const char* e = p + 1 + (p[1] == '+' ? 1 : 0);
+            // An exponent beyond long long is beyond any double either way.
+            if (std::from_chars(e, last, exponent).ec != std::errc()) exponent = *e == '-' ? -(1ll << 62) : (1ll << 62);
+        }
+        const long long magnitude = int_digits - 1 - std::max(first_significant, 0ll);
+        const bool tiny = exponent < -(1ll << 61) || (exponent < (1ll << 61) && magnitude + exponent < 0);
+        // A number can be megabytes of digits: the message quotes its start.
+        std::string number(first, std::min<std::size_t>(static_cast<std::size_t>(last - first), 40));
+        if (first + number.size() < last) number += "…";
+        return fail(pointer(), tiny ? "the number " + number +
+                                          " is too close to 0 to hold (the least is about 5e-324; write 0 if 0 is meant)"
+                                    : "the number " + number + " is too large to hold (the most is about 1.8e308)");
     }
 
     static int hex_value(char c) {
@@ -696,8 +728,35 @@ private:
 // [SECTION] read()
 //-----------------------------------------------------------------------------
 
+namespace {
+
+// A feed saved as UTF-16 (Windows Notepad's "Unicode", Excel's "Unicode
+// text"): its byte-order mark, or, without one, a JSON text's first ASCII
+// character with a zero byte beside it. A zero byte is never in UTF-8 JSON
+// (not even in a string, where it must be escaped), so the second test
+// cannot mistake a UTF-8 feed for one.
+const char* utf16_kind(std::string_view bytes) {
+    if (bytes.size() < 2) return nullptr;
+    const auto b0 = static_cast<unsigned char>(bytes[0]);
+    const auto b1 = static_cast<unsigned char>(bytes[1]);
+    if (b0 == 0xFF && b1 == 0xFE) return "little-endian, with a byte-order mark";
+    if (b0 == 0xFE && b1 == 0xFF) return "big-endian, with a byte-order mark";
+    if (b0 != 0 && b1 == 0) return "little-endian";
+    if (b0 == 0 && b1 != 0) return "big-endian";
+    return nullptr;
+}
+
+}  // namespace
+
 ReadResult read(std::string_view bytes, const FeedLimits& limits) {
     ReadResult result;
+    // Before the size: the same feed in UTF-16 is twice as large, and "over
+    // the limit" would send the clerk looking for the wrong fault.
+    if (const char* kind = utf16_kind(bytes)) {
+        result.error = Problem{"", std::string("the file is UTF-16 text (") + kind +
+                                       "), not UTF-8: save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)"};
+        return result;
+    }
     if (bytes.size() > limits.max_bytes) {
         result.error = Problem{"", "the feed is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
                                        std::to_string(limits.max_bytes) + " bytes"};

@@ -164,7 +164,10 @@ struct ReadResult {
 };
 
 // Never throws for bad input; the error names the place (JSON Pointer of the
-// offending value when known, else line and column) and the reason.
+// offending value when known, else line and column) and the reason. Besides
+// the limits and the grammar it refuses a file in UTF-16 (saying so), a
+// member named twice in one object, and a number a double cannot hold,
+// whether too large (1e309) or too close to 0 (1e-400, never read as 0).
 ReadResult read(std::string_view bytes, const FeedLimits& limits);
 
 // Number of Unicode code points in well-formed UTF-8.

@@ -926,6 +926,20 @@ def fault_gzip_bomb(env):
 
 
 @scenario
+def source_not_a_feed_named(env):
+    """A folder, or a scheme the screen does not follow, as --feed: the status
+    says what is wrong with the source, not just that it failed."""
+    os.makedirs(os.path.join(env.www, "feed.json"))
+    for source, words in ((os.path.join(env.www, "feed.json"), "is a directory, not a feed file"),
+                          ("ftp://127.0.0.1/feed.json", "the scheme ftp:// is not accepted"),
+                          ("ftp://127.0.0.1/feed.json", "https://, http://, file:// or a path")):
+        rc, _, err, status, _, _ = run_once(env, source)
+        check(rc != 0, f"{source}: accepted")
+        check(status and words in (status["last_error"] or ""), f"{source}: last_error lacks {words!r}: {status}\n{err}")
+        log(f"{source}: {status['last_error']}")
+
+
+@scenario
 def fault_redirect_to_file(env):
     fault(env, "redirect_file", 3, "file")
     fault(env, "redirect_loop", 3, "redirect")
