@@ -137,32 +137,33 @@ std::string source_to_url(const std::string& source) {
 
 std::string signature_url(const std::string& source) { return source_to_url(source + ".minisig"); }
 
+std::string source_problem(const std::string& source) {
+    const std::string url = source_to_url(source);
+    if (starts_with_ci(url, "https://") || starts_with_ci(url, "http://")) return "";
+    if (!starts_with_ci(url, "file://")) {
+        return url + ": the scheme " + url.substr(0, url.find("://")) +
+               ":// is not accepted; a feed source is https://, http://, file:// or a path";
+    }
+    // curl reads a directory as an empty file, or fails with "Couldn't read
+    // a file://": neither tells the operator they named a folder.
+    std::error_code ec;
+    if (std::filesystem::is_directory(file_url_path(url), ec)) {
+        return url + ": is a directory, not a feed file (name the .json file inside it)";
+    }
+    return "";
+}
+
 FetchResult fetch_source(const FetchRequest& request) {
     global_init_once();
     FetchResult result;
     const std::string url = source_to_url(request.url);
     result.effective_url = url;
 
-    const char* protocols = nullptr;
-    if (starts_with_ci(url, "https://") || starts_with_ci(url, "http://"))
-        protocols = "http,https";
-    else if (starts_with_ci(url, "file://"))
-        protocols = "file";
-    else {
-        const std::size_t colon = url.find("://");
-        result.error = url + ": the scheme " + url.substr(0, colon) +
-                       ":// is not accepted; a feed source is https://, http://, file:// or a path";
+    if (std::string problem = source_problem(request.url); !problem.empty()) {
+        result.error = std::move(problem);
         return result;
     }
-    if (protocols == std::string_view("file")) {
-        // curl reads a directory as an empty file, or fails with "Couldn't
-        // read a file://": neither tells the operator they named a folder.
-        std::error_code ec;
-        if (std::filesystem::is_directory(file_url_path(url), ec)) {
-            result.error = url + ": is a directory, not a feed file (name the .json file inside it)";
-            return result;
-        }
-    }
+    const char* protocols = starts_with_ci(url, "file://") ? "file" : "http,https";
 
     std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
     if (!curl) {

@@ -208,5 +208,23 @@ TEST(FeedSource, OtherSchemesSayWhichAreAccepted) {
     }
 }
 
+// The same words for a reader of local files (the kiosk's --dump preview).
+TEST(FeedSource, SourceProblemSaysTheSameBeforeAnyFetch) {
+    const fs::path dir = fs::temp_directory_path() / ("feed-rules-problem-" + std::to_string(::getpid()));
+    fs::create_directories(dir / "a folder");
+    EXPECT_EQ(source_problem("https://school.example/feed.json"), "");
+    EXPECT_EQ(source_problem("HTTP://127.0.0.1/feed.json"), "");
+    EXPECT_EQ(source_problem((dir / "missing.json").string()), "");  // fetching says it is missing
+    EXPECT_EQ(source_problem(KIOSK_FIXTURES_DIR "/valid/minimal.json"), "");
+    EXPECT_NE(source_problem((dir / "a folder").string()).find("is a directory, not a feed file"), std::string::npos);
+    // A file:// URL is decoded ("a%20folder") before it is looked at.
+    EXPECT_NE(source_problem(source_to_url((dir / "a folder").string())).find("is a directory"), std::string::npos)
+        << source_to_url((dir / "a folder").string());
+    EXPECT_EQ(source_problem("ftp://x/feed.json"),
+              "ftp://x/feed.json: the scheme ftp:// is not accepted; a feed source is https://, http://, file:// or a "
+              "path");
+    fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace campus
