@@ -95,6 +95,12 @@ FileContents read_file(const std::string& path, std::size_t limit) {
         out.error = std::strerror(errno);
         return out;
     }
+    // open() takes a directory; read() would then say only "Is a directory".
+    if (struct stat st {}; ::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        out.error = "it is a directory, not a feed file (name the .json file inside it)";
+        return out;
+    }
     char buffer[1 << 16];
     while (out.bytes.size() <= limit) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);

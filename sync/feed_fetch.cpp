@@ -89,6 +89,31 @@ bool is_unreserved(unsigned char c) {
            c == '.' || c == '_' || c == '~' || c == '/';
 }
 
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// The local path of a file:// URL ("file:///a%20b" and "file://localhost/a%20b"
+// are "/a b"); "" for a URL naming another host.
+std::string file_url_path(std::string_view url) {
+    std::string_view rest = url.substr(std::string_view("file://").size());
+    if (starts_with_ci(rest, "localhost/")) rest.remove_prefix(std::string_view("localhost").size());
+    if (rest.empty() || rest.front() != '/') return "";
+    std::string path;
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        if (rest[i] == '%' && i + 2 < rest.size() && hex_digit(rest[i + 1]) >= 0 && hex_digit(rest[i + 2]) >= 0) {
+            path += static_cast<char>(hex_digit(rest[i + 1]) * 16 + hex_digit(rest[i + 2]));
+            i += 2;
+        } else {
+            path += rest[i];
+        }
+    }
+    return path;
+}
+
 }  // namespace
 
 std::string source_to_url(const std::string& source) {
@@ -112,21 +137,33 @@ std::string source_to_url(const std::string& source) {
 
 std::string signature_url(const std::string& source) { return source_to_url(source + ".minisig"); }
 
+std::string source_problem(const std::string& source) {
+    const std::string url = source_to_url(source);
+    if (starts_with_ci(url, "https://") || starts_with_ci(url, "http://")) return "";
+    if (!starts_with_ci(url, "file://")) {
+        return url + ": the scheme " + url.substr(0, url.find("://")) +
+               ":// is not accepted; a feed source is https://, http://, file:// or a path";
+    }
+    // curl reads a directory as an empty file, or fails with "Couldn't read
+    // a file://": neither tells the operator they named a folder.
+    std::error_code ec;
+    if (std::filesystem::is_directory(file_url_path(url), ec)) {
+        return url + ": is a directory, not a feed file (name the .json file inside it)";
+    }
+    return "";
+}
+
 FetchResult fetch_source(const FetchRequest& request) {
     global_init_once();
     FetchResult result;
     const std::string url = source_to_url(request.url);
     result.effective_url = url;
 
-    const char* protocols = nullptr;
-    if (starts_with_ci(url, "https://") || starts_with_ci(url, "http://"))
-        protocols = "http,https";
-    else if (starts_with_ci(url, "file://"))
-        protocols = "file";
-    else {
-        result.error = url + ": unsupported scheme (only https://, http://, file:// or a plain path)";
+    if (std::string problem = source_problem(request.url); !problem.empty()) {
+        result.error = std::move(problem);
         return result;
     }
+    const char* protocols = starts_with_ci(url, "file://") ? "file" : "http,https";
 
     std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
     if (!curl) {

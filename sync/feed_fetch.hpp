@@ -70,6 +70,13 @@ std::string source_to_url(const std::string& source);
 // The URL of the detached signature beside a source: source + ".minisig".
 std::string signature_url(const std::string& source);
 
+// What is wrong with a source before anything is fetched, or "" when nothing
+// is: a scheme other than https://, http://, file:// (or a path), or a local
+// source that is a directory. The message starts with the URL. fetch_source
+// checks this first; a reader of local files (the kiosk's --dump preview)
+// calls it so that it says the same.
+std::string source_problem(const std::string& source);
+
 FetchResult fetch_source(const FetchRequest& request);
 
 }  // namespace campus

@@ -180,6 +180,19 @@ FeedSync::Impl::Verdict FeedSync::Impl::check(std::string_view body, std::string
         v.kind = FeedRefusal::rollback;
         return v;
     }
+    // A version names one document: the same number with other bytes is a
+    // publish that forgot to count up (or a stale copy served by a mirror),
+    // and the screens would disagree about what version 37 says. Only the
+    // shown feed's body is known; at start-up `shown` is unset and the cached
+    // body checked here is the shown one. The same bytes again never reach
+    // check() (attempt() takes them as "unchanged").
+    if (shown && feed.version == shown->version && feed.version == guard.highest_version &&
+        body != shown_record.body) {
+        v.refusal = "version " + std::to_string(feed.version) +
+                    " is already shown with other content (a version names one document; publish a new version)";
+        v.kind = FeedRefusal::rollback;
+        return v;
+    }
     v.feed = parsed.feed;
     return v;
 }

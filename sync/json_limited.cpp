@@ -12,6 +12,7 @@
 #include <cstring>
 #include <exception>
 #include <system_error>
+#include <unordered_set>
 
 namespace campus::json_limited {
 
@@ -158,7 +159,7 @@ public:
                 if (!read_value(p, end)) return false;
             } else if ((c == '}' && !in_array) || (c == ']' && in_array)) {
                 ++p;
-                close_container();
+                if (!close_container()) return false;
             } else {
                 return fail_syntax_at(p, in_array ? "expected ',' or ']' after an item of a list"
                                                   : "expected ',' or '}' after a member of an object");
@@ -273,8 +274,16 @@ private:
         return true;
     }
 
-    void close_container() {
+    // Refuses an object that names a member twice (the config file does the
+    // same): most readers keep the last value without a word, so a clerk's
+    // copy-paste slip would silently change what the hallway sees.
+    KIOSK_HOT_INLINE bool close_container() {
         const Frame& f = stack_.back();
+        if (!f.is_array) {
+            const Document::Member* members = (f.direct ? doc_.members_.data() : pending_.data()) + f.start;
+            const std::size_t count = (f.direct ? doc_.members_.size() : pending_.size()) - f.start;
+            if (!keys_unique(members, count)) return false;
+        }
         Document::Node& n = doc_.nodes_[f.node];
         if (f.direct) {
             n.scalar.first = static_cast<std::uint32_t>(f.start);
@@ -287,6 +296,56 @@ private:
             pending_.resize(f.start);
         }
         stack_.pop_back();
+        return true;
+    }
+
+    // Up to this many members (a score row has ~8, the top level ~12), a
+    // 64-bit filter of each name's length and end letters: a name whose bit
+    // is new cannot be a repeat, and only one whose bit is taken is compared
+    // with the names before it. Above it (an object of thousands of members,
+    // which pairwise would make reading quadratic), a hash set.
+    static constexpr std::size_t kFilteredKeyCheck = 16;
+
+    static bool same_key(const Document::Member& a, const Document::Member& b) {
+        return a.key_size == b.key_size && std::memcmp(a.key, b.key, a.key_size) == 0;
+    }
+
+    KIOSK_HOT_INLINE bool keys_unique(const Document::Member* members, std::size_t count) {
+        if (count > kFilteredKeyCheck) [[unlikely]] return keys_unique_hashed(members, count);
+        std::uint64_t seen = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            const Document::Member& m = members[i];
+            const unsigned ends = m.key_size == 0 ? 0u
+                                                  : static_cast<unsigned char>(m.key[0]) * 3u +
+                                                        static_cast<unsigned char>(m.key[m.key_size - 1]);
+            const std::uint64_t bit = 1ull << ((m.key_size * 7u + ends) & 63u);
+            if (seen & bit) [[unlikely]] {
+                for (std::size_t j = 0; j < i; ++j) {
+                    if (same_key(m, members[j])) return fail_duplicate_key(m);
+                }
+            }
+            seen |= bit;
+        }
+        return true;
+    }
+
+    KIOSK_COLD bool keys_unique_hashed(const Document::Member* members, std::size_t count) {
+        seen_keys_.clear();
+        seen_keys_.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            if (!seen_keys_.emplace(members[i].key, members[i].key_size).second) return fail_duplicate_key(members[i]);
+        }
+        return true;
+    }
+
+    // Called with the object still on the stack: its pointer, then the name.
+    KIOSK_COLD bool fail_duplicate_key(const Document::Member& second) {
+        const std::string_view key(second.key, second.key_size);
+        std::string where = pointer(stack_.size() - 1);
+        append_pointer_token(where, key);
+        return fail(std::move(where), "duplicate key \"" + std::string(key) +
+                                          "\": the object gives this field twice (keep one; a screen never guesses "
+                                          "which one was meant)");
     }
 
     // Reads `"name" :` of an object member into the top frame.
@@ -329,7 +388,7 @@ private:
                 skip_space(p, end);
                 if (p < end && *p == (is_array ? ']' : '}')) {
                     ++p;
-                    close_container();
+                    close_container();  // empty: nothing to check
                     return true;
                 }
                 if (!is_array && !read_key(p, end)) return false;
@@ -445,13 +504,45 @@ private:
             }
         }
         double d = 0;
-        if (std::from_chars(first, last, d).ec != std::errc()) {
-            pos_ = start;
-            return fail_syntax("the number " + std::string(first, last) + " is too large");
-        }
+        if (std::from_chars(first, last, d).ec != std::errc()) return fail_unrepresentable(first, last);
         out.type = Type::real;
         out.scalar.real = d;
         return true;
+    }
+
+    // Valid JSON that a double cannot hold: past ±1.8e308, or so close to 0
+    // that it would read as 0 (1e-400). Refused either way, at its place:
+    // reading 1e-400 as 0 would turn a target the clerk wrote as above 0 into
+    // a misleading "must be above 0, got 0".
+    KIOSK_COLD bool fail_unrepresentable(const char* first, const char* last) {
+        // Which side: the order of magnitude of the first significant digit
+        // (1.5e2 -> 2, 0.004 -> -3), plus the exponent.
+        long long int_digits = 0, digit_index = 0, first_significant = -1;
+        bool after_point = false;
+        const char* p = first + (*first == '-' ? 1 : 0);
+        for (; p < last && *p != 'e' && *p != 'E'; ++p) {
+            if (*p == '.') {
+                after_point = true;
+                continue;
+            }
+            if (!after_point) ++int_digits;
+            if (first_significant < 0 && *p != '0') first_significant = digit_index;
+            ++digit_index;
+        }
+        long long exponent = 0;
+        if (p < last) {
+            const char* e = p + 1 + (p[1] == '+' ? 1 : 0);
+            // An exponent beyond long long is beyond any double either way.
+            if (std::from_chars(e, last, exponent).ec != std::errc()) exponent = *e == '-' ? -(1ll << 62) : (1ll << 62);
+        }
+        const long long magnitude = int_digits - 1 - std::max(first_significant, 0ll);
+        const bool tiny = exponent < -(1ll << 61) || (exponent < (1ll << 61) && magnitude + exponent < 0);
+        // A number can be megabytes of digits: the message quotes its start.
+        std::string number(first, std::min<std::size_t>(static_cast<std::size_t>(last - first), 40));
+        if (first + number.size() < last) number += "…";
+        return fail(pointer(), tiny ? "the number " + number +
+                                          " is too close to 0 to hold (the least is about 5e-324; write 0 if 0 is meant)"
+                                    : "the number " + number + " is too large to hold (the most is about 1.8e308)");
     }
 
     static int hex_value(char c) {
@@ -628,6 +719,7 @@ private:
     Document& doc_;
     std::vector<Frame> stack_;
     std::vector<Document::Member> pending_;
+    std::unordered_set<std::string_view> seen_keys_;  // keys_unique_hashed's, kept to reuse its buckets
 #undef KIOSK_COLD
 #undef KIOSK_HOT_INLINE
 };
@@ -636,8 +728,35 @@ private:
 // [SECTION] read()
 //-----------------------------------------------------------------------------
 
+namespace {
+
+// A feed saved as UTF-16 (Windows Notepad's "Unicode", Excel's "Unicode
+// text"): its byte-order mark, or, without one, a JSON text's first ASCII
+// character with a zero byte beside it. A zero byte is never in UTF-8 JSON
+// (not even in a string, where it must be escaped), so the second test
+// cannot mistake a UTF-8 feed for one.
+const char* utf16_kind(std::string_view bytes) {
+    if (bytes.size() < 2) return nullptr;
+    const auto b0 = static_cast<unsigned char>(bytes[0]);
+    const auto b1 = static_cast<unsigned char>(bytes[1]);
+    if (b0 == 0xFF && b1 == 0xFE) return "little-endian, with a byte-order mark";
+    if (b0 == 0xFE && b1 == 0xFF) return "big-endian, with a byte-order mark";
+    if (b0 != 0 && b1 == 0) return "little-endian";
+    if (b0 == 0 && b1 != 0) return "big-endian";
+    return nullptr;
+}
+
+}  // namespace
+
 ReadResult read(std::string_view bytes, const FeedLimits& limits) {
     ReadResult result;
+    // Before the size: the same feed in UTF-16 is twice as large, and "over
+    // the limit" would send the clerk looking for the wrong fault.
+    if (const char* kind = utf16_kind(bytes)) {
+        result.error = Problem{"", std::string("the file is UTF-16 text (") + kind +
+                                       "), not UTF-8: save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)"};
+        return result;
+    }
     if (bytes.size() > limits.max_bytes) {
         result.error = Problem{"", "the feed is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
                                        std::to_string(limits.max_bytes) + " bytes"};

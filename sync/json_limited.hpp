@@ -5,7 +5,8 @@
 // costs several times the parse itself; a 2,000-class feed must be read and
 // checked in a few tens of milliseconds on a school's mini PC. This reader is
 // iterative (an explicit stack, never recursion), checks every limit while it
-// reads (depth, string length in code points, array length, body size), and
+// reads (depth, string length in code points, array length, body size, a
+// member named twice in one object), and
 // stops at the first breach, so no tree deeper than the limit ever exists. It
 // validates UTF-8 as it goes.
 //
@@ -57,8 +58,9 @@ public:
     bool empty() const { return size() == 0; }
     Value operator[](std::size_t i) const;     // i-th item or member value
     std::string_view key(std::size_t i) const;  // i-th member's name (objects)
-    // The member named `name` (the last one, if written twice, as most
-    // readers do); nullopt when absent or when this is not an object.
+    // The member named `name`; nullopt when absent or when this is not an
+    // object. read() refuses an object that names a member twice, so there
+    // is at most one.
     std::optional<Value> find(std::string_view name) const;
     // All members (or items) at once, for loops over many of them.
     Members members() const;
@@ -162,7 +164,10 @@ struct ReadResult {
 };
 
 // Never throws for bad input; the error names the place (JSON Pointer of the
-// offending value when known, else line and column) and the reason.
+// offending value when known, else line and column) and the reason. Besides
+// the limits and the grammar it refuses a file in UTF-16 (saying so), a
+// member named twice in one object, and a number a double cannot hold,
+// whether too large (1e309) or too close to 0 (1e-400, never read as 0).
 ReadResult read(std::string_view bytes, const FeedLimits& limits);
 
 // Number of Unicode code points in well-formed UTF-8.

@@ -23,7 +23,7 @@ enum class FeedRefusal {
     none,
     signature,  // missing, not by a trusted key, not matching the body, or its trusted comment does not match the feed
     invalid,    // the body breaks the contract (JSON, limits, rules)
-    rollback,   // a version below the highest already shown
+    rollback,   // a version below the highest already shown, or the shown version with other content
     other_feed, // a feed_id other than the pinned one
 };
 // "signature", "invalid", "rollback", "feed_id"; "" for none (the status file's words).

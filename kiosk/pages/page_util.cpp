@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "kiosk/text/number_text.hpp"
 #include "kiosk/theme.hpp"
 
 namespace campus::kiosk::pages {
@@ -60,18 +61,8 @@ std::string time_text(const TimeOfDay& time) {
 
 // ---- [numbers] -------------------------------------------------------------
 
-std::string format_number(double value) {
-    if (!std::isfinite(value)) return "–";
-    // Round to two decimals first, so 2.999 prints "3", not "3.00" trimmed oddly.
-    const double rounded = std::round(value * 100.0) / 100.0;
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.2f", rounded);
-    std::string text = buffer;
-    while (!text.empty() && text.back() == '0') text.pop_back();
-    if (!text.empty() && text.back() == '.') text.pop_back();
-    if (text == "-0") text = "0";
-    return text;
-}
+// One formatter for every number from the feed (kiosk/text/number_text.hpp).
+std::string format_number(double value) { return text::number_text(value); }
 
 std::string progress_text(double current, double target, std::string_view unit) {
     std::string text = format_number(current) + " / " + format_number(target);

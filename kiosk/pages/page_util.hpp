@@ -43,8 +43,8 @@ std::string time_text(const TimeOfDay& time);
 
 // ---- [numbers] -------------------------------------------------------------
 
-// 3 → "3", 2.5 → "2.5", 98.25 → "98.25", 1/3 → "0.33": at most two decimals,
-// never a trailing zero, because "95.0" reads as a different number from afar.
+// 3 → "3", 2.5 → "2.5", 98.25 → "98.25", 1/3 → "0.33", 0.0004 → "0.0004",
+// 1e308 → "1e308": text::number_text (kiosk/text/number_text.hpp) has the rules.
 std::string format_number(double value);
 // "3 / 5 项", "80 / 100%" (a unit that is a symbol hugs the number).
 std::string progress_text(double current, double target, std::string_view unit);

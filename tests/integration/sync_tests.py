@@ -506,6 +506,30 @@ def nginx_older_version_refused(env):
 
 
 @scenario
+def nginx_same_version_other_content_refused(env):
+    """A version names one document: version 5 again with other content is
+    refused (the shown 5 stays), the same bytes again are fine, and 6 goes on."""
+    server = nginx_env(env)
+    first = env.feed_bytes(5)
+    env.publish("feed.json", first)
+    rc, *_ = run_once(env, server.url())
+    check(rc == 0, "version 5 not accepted")
+    school = dict(env.base["school"], name="另一所学校")
+    env.publish("feed.json", env.feed_bytes(5, school=school))
+    status = expect_refused(env, server.url(), (), 5, "version 5 is already shown with other content")
+    check(status["refusal"] == "rollback", status)
+    # A republish of the very bytes (a new mtime, so a new ETag and a 200).
+    env.publish("feed.json", first)
+    rc, _, _, status, _, _ = run_once(env, server.url())
+    check(rc == 0 and status["refused"] is False, f"the same bytes again were refused: {status}")
+    expect_shown(status, 5)
+    env.publish("feed.json", env.feed_bytes(6, school=school))
+    rc, _, _, status, _, _ = run_once(env, server.url())
+    check(rc == 0, status)
+    expect_shown(status, 6, "network")
+
+
+@scenario
 def nginx_signed_accepted(env):
     server = nginx_env(env)
     env.publish_signed(1)
@@ -899,6 +923,20 @@ def fault_50mib_body(env):
 @scenario
 def fault_gzip_bomb(env):
     fault(env, "gzip_bomb", 5, "after decompression")
+
+
+@scenario
+def source_not_a_feed_named(env):
+    """A folder, or a scheme the screen does not follow, as --feed: the status
+    says what is wrong with the source, not just that it failed."""
+    os.makedirs(os.path.join(env.www, "feed.json"))
+    for source, words in ((os.path.join(env.www, "feed.json"), "is a directory, not a feed file"),
+                          ("ftp://127.0.0.1/feed.json", "the scheme ftp:// is not accepted"),
+                          ("ftp://127.0.0.1/feed.json", "https://, http://, file:// or a path")):
+        rc, _, err, status, _, _ = run_once(env, source)
+        check(rc != 0, f"{source}: accepted")
+        check(status and words in (status["last_error"] or ""), f"{source}: last_error lacks {words!r}: {status}\n{err}")
+        log(f"{source}: {status['last_error']}")
 
 
 @scenario

@@ -177,6 +177,21 @@ refused_dump({"feed.json": os.path.join(minisign_dir, "feed.json"),
 refused_dump({"feed.json": os.path.join(fixtures, "invalid", "score-above-max.json")}, [],
              "学校的数据有误，暂不能显示，请联系学校管理员", "23 is above the maximum 20")
 
+# What an office may serve by mistake, each refused with its reason: a field
+# written twice (never "the last one wins"), a feed saved as UTF-16.
+with tempfile.TemporaryDirectory() as made:
+    with open(os.path.join(fixtures, "valid", "minimal.json"), encoding="utf-8") as f:
+        minimal = f.read()
+    twice = os.path.join(made, "twice.json")
+    with open(twice, "w", encoding="utf-8") as f:
+        f.write(minimal.replace('"version": 12,', '"version": 12, "version": 13,', 1))
+    utf16 = os.path.join(made, "utf16.json")
+    with open(utf16, "w", encoding="utf-16") as f:  # with a byte-order mark, as Notepad saves
+        f.write(minimal)
+    refused_dump({"feed.json": twice}, [], "学校的数据有误，暂不能显示，请联系学校管理员", 'duplicate key "version"')
+    refused_dump({"feed.json": utf16}, [], "学校的数据有误，暂不能显示，请联系学校管理员", "UTF-16")
+
+
 if failures:
     print("FAIL:\n" + "\n".join(failures), file=sys.stderr)
     sys.exit(1)

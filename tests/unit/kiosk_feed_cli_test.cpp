@@ -99,6 +99,34 @@ TEST_F(KioskFeedCli, ValidatePrintsOneLinePerProblem) {
                          missing + ": cannot read: No such file or directory\n");
 }
 
+// What a clerk may hand it by mistake: a folder, a feed saved as UTF-16 by
+// Notepad, a feed with a field written twice.
+TEST_F(KioskFeedCli, ValidateNamesWhatTheFileIs) {
+    const fs::path dir = fs::temp_directory_path() / ("kiosk-feed-what-" + std::to_string(::getpid()));
+    fs::create_directories(dir / "folder.json");
+    const std::string minimal = slurp(fixtures() / "valid" / "minimal.json");
+    std::string utf16 = "\xFF\xFE";
+    for (unsigned char c : minimal) {
+        if (c >= 0x80) continue;  // ASCII is enough to be taken for a feed
+        utf16 += static_cast<char>(c);
+        utf16 += '\0';
+    }
+    std::ofstream(dir / "utf16.json", std::ios::binary) << utf16;
+    std::string twice = minimal;
+    twice.replace(twice.find("\"version\": 12,"), 14, "\"version\": 12, \"version\": 13,");
+    std::ofstream(dir / "twice.json", std::ios::binary) << twice;
+
+    const std::string folder = (dir / "folder.json").string();
+    const ToolRun r = run_tool({"validate", folder, (dir / "utf16.json").string(), (dir / "twice.json").string()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.out.find(folder + ": cannot read: it is a directory, not a feed file"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find((dir / "utf16.json").string() + ": the file is UTF-16 text"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("save it as UTF-8"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find((dir / "twice.json").string() + ": /version: duplicate key \"version\""), std::string::npos)
+        << r.out;
+    fs::remove_all(dir);
+}
+
 TEST_F(KioskFeedCli, UsageErrorsExitTwo) {
     EXPECT_EQ(run_tool({}).status, 2);
     EXPECT_EQ(run_tool({"validate"}).status, 2);
