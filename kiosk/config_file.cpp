@@ -341,7 +341,8 @@ const Setting kSettings[] = {
      .doc_type = "string",
      .doc_default = "`\"\"`: none",
      .doc = "This screen's own name, for `screen:ID` announcements (`\"gate-east\"`). Without it no `screen:` target "
-            "reaches the screen. Name the screens you may need to reach one at a time.",
+            "reaches the screen. Name the screens you may need to reach one at a time. Every poll also names the "
+            "screen to the feed server (its User-Agent, read by `kiosk-feed fleet`): this, else the host name.",
      .if_empty = kNotRepeatingTheDefault},
     {.key = "poll_seconds",
      .flag = "--poll",
@@ -431,6 +432,18 @@ const Setting kSettings[] = {
      .doc_default = "`\"\"`: none",
      .doc = "A JSON file rewritten after every poll (feed version, source, last error) for monitoring. It is written "
             "every `poll_seconds`: keep it on local disk or tmpfs.",
+     .if_empty = kNotRepeatingTheDefault},
+    {.key = "metrics_file",
+     .flag = "--metrics-file",
+     .value_name = "FILE",
+     .value = stored_in(&KioskConfig::metrics_file, &KioskCliOverrides::metrics_file),
+     .help = "write Prometheus metrics here after every poll and every minute, for node-exporter's textfile "
+             "collector (default none)",
+     .doc_type = "string",
+     .doc_default = "`\"\"`: none",
+     .doc = "Prometheus text rewritten atomically after every poll and at least once a minute (feed version, last "
+            "success, offline, stale, fetch failures, cache writable, display on, frames). Name it `*.prom` in the "
+            "node exporter's textfile directory, on Debian `/var/lib/prometheus/node-exporter/campus-kiosk.prom`.",
      .if_empty = kNotRepeatingTheDefault},
     {.key = "calm",
      .flag = "--calm",

@@ -75,6 +75,7 @@ struct KioskConfig {
     int monitor = 0;                        // "monitor": the monitor to go full-screen on, 0 = the primary
     std::string cache_dir;                  // "cache_dir": "" = $XDG_CACHE_HOME/campus-kiosk (or ~/.cache/campus-kiosk)
     std::string status_file;                // "status_file": "" = none
+    std::string metrics_file;               // "metrics_file": Prometheus text for node-exporter; "" = none
     bool calm = false;                      // "calm": no motion on any role
 
     // How long a page stays: its own entry in page_seconds if any, else the default.
@@ -97,6 +98,7 @@ struct KioskCliOverrides {
     std::optional<int> monitor;
     std::optional<std::string> cache_dir;
     std::optional<std::string> status_file;
+    std::optional<std::string> metrics_file;
     std::optional<bool> calm;
 };
 

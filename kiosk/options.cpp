@@ -154,6 +154,7 @@ Options convert(const CommandLine& cli, const KioskConfig& config) {
     o.trusted_keys = config.trusted_keys;
     o.cache_dir = config.cache_dir;
     o.status_file = config.status_file;
+    o.metrics_file = config.metrics_file;
     if (cli.given("--state-file")) o.state_file = cli.value<std::string>("--state-file");
     if (o.role == Role::classroom && o.class_id.empty())
         throw OptionsError("--role classroom needs --class ID (config key \"class\"): the class this screen belongs "

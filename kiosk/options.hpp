@@ -58,6 +58,7 @@ struct Options {
     std::vector<std::string> trusted_keys;  // minisign public keys
     std::string cache_dir;
     std::string status_file;
+    std::string metrics_file;               // "" = none (sync/metrics_file.hpp)
     // Rewritten (atomically: a temporary file renamed over it) whenever what
     // the screen shows changes: one JSON object {"page": "standings-red-flag",
     // "position": 2, "count": 7, "role": "lobby", "emergency": "" or its id,

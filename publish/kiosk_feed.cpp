@@ -31,10 +31,17 @@
 //                                         after every save of the workbook
 //   kiosk-feed preview BOOK --at TIME -o DIR [--size WxH] [--role R [--class ID]] [--kiosk PROGRAM]
 //                                         the screens at TIME as PNG, drawn by the kiosk
+//   kiosk-feed fleet ACCESS_LOG [--screens A,B] [--silent 15m] [--feed DIR_OR_FEED] [--now TIME]
+//                                         one line per screen from the web server's
+//                                         access log (nginx's combined format): last
+//                                         poll, version shown, behind the published
+//                                         one?, silent?; exit 1 when any is silent
+//                                         (or a screen in --screens never polled)
 //
 // Exit status: 0 fine, 1 an invalid or unreadable feed (publish, preview: the
-// workbook has problems), 2 a usage error, 3 publish or preview could not be
-// done (the folder, the disk, the key, the kiosk program).
+// workbook has problems; fleet: a screen is silent), 2 a usage error, 3 publish,
+// preview or fleet could not be done (the folder, the disk, the key, the kiosk
+// program, the access log).
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -56,6 +63,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "publish/fleet.hpp"
 #include "publish/preview.hpp"
 #include "publish/publisher.hpp"
 #include "publish/signing.hpp"
@@ -356,6 +364,63 @@ struct PublishArgs {
     bool dry_run = false, watch = false;
 };
 
+struct FleetArgs {
+    std::string log;
+    std::vector<std::string> screens;
+    std::string silent = "15m";
+    std::string feed;
+    std::string now;  // RFC 3339; "" = the clock (tests pin it)
+};
+
+void add_fleet_command(CLI::App& app, FleetArgs& a, CLI::App*& cmd) {
+    cmd = app.add_subcommand("fleet", "the screens as the feed server saw them: one line each, from its access log");
+    cmd->add_option("ACCESS_LOG", a.log, "the web server's access log, nginx's default combined format")->required();
+    cmd->add_option("--screens", a.screens, "screens that must have polled (comma-separated)")->delimiter(',');
+    cmd->add_option("--silent", a.silent, "a screen is silent after this long without a poll (90s, 15m, 2h, 1d)");
+    cmd->add_option("--feed", a.feed, "the published feed.json, or the folder it is published in");
+    cmd->add_option("--now", a.now, "judge silence as of this RFC 3339 time (default: now)");
+}
+
+int fleet(const FleetArgs& a) {
+    campus::FleetOptions options;
+    auto silent = campus::parse_duration(a.silent);
+    if (!silent) {
+        std::cerr << "kiosk-feed fleet: --silent \"" << a.silent << "\" is not a duration like 90s, 15m, 2h or 1d\n";
+        return exit_usage;
+    }
+    options.silent_after = *silent;
+    options.expected_screens = a.screens;
+    if (a.now.empty()) {
+        options.now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    } else if (auto at = campus::parse_rfc3339(a.now)) {
+        options.now = at->instant;
+    } else {
+        std::cerr << "kiosk-feed fleet: --now \"" << a.now << "\" is not an RFC 3339 time with an offset\n";
+        return exit_usage;
+    }
+    if (!a.feed.empty()) {
+        std::string error;
+        auto version = campus::read_published_version(a.feed, &error);
+        if (!version) {
+            std::cerr << "kiosk-feed fleet: " << error << '\n';
+            return 3;
+        }
+        options.published_version = *version;
+    }
+    std::ifstream in(a.log, std::ios::binary);
+    if (!in) {
+        std::cerr << "kiosk-feed fleet: " << a.log << ": cannot read the access log: " << std::strerror(errno) << '\n';
+        return 3;
+    }
+    const campus::FleetReport report = campus::read_fleet(in, a.log, options);
+    for (const auto& problem : report.problems) std::cerr << "kiosk-feed fleet: " << problem << '\n';
+    if (report.bad_lines > static_cast<int64_t>(report.problems.size()))
+        std::cerr << "kiosk-feed fleet: " << a.log << ": " << report.bad_lines - static_cast<int64_t>(report.problems.size())
+                  << " more lines not in the combined format\n";
+    std::cout << campus::format_fleet(report, options);
+    return report.any_silent() ? exit_invalid : exit_ok;
+}
+
 void add_publish_command(CLI::App& app, PublishArgs& a, CLI::App*& cmd) {
     cmd = app.add_subcommand("publish", "build the workbook, check it, sign it and publish it into DIR");
     cmd->add_option("BOOK", a.book, "the workbook: an .xlsx file, or a folder of .csv files")->required();
@@ -555,6 +620,9 @@ int main(int argc, char** argv) {
     PreviewArgs preview_args;
     CLI::App* preview_cmd = nullptr;
     add_preview_command(app, preview_args, preview_cmd);
+    FleetArgs fleet_args;
+    CLI::App* fleet_cmd = nullptr;
+    add_fleet_command(app, fleet_args, fleet_cmd);
 
     try {
         app.parse(argc, argv);
@@ -574,6 +642,7 @@ int main(int argc, char** argv) {
         if (*build_cmd) return build(build_book, build_output);
         if (*publish_cmd) return publish(publish_args);
         if (*preview_cmd) return preview(preview_args);
+        if (*fleet_cmd) return fleet(fleet_args);
         if (*standings_cmd) {
             const auto at = campus::parse_rfc3339(at_text);
             if (!at) {

@@ -17,6 +17,7 @@ packages=(
   xvfb xauth mesa-utils libgl1-mesa-dri nginx-light minisign clang
   libclang-rt-14-dev python3-jsonschema procps curl xdotool
   python3-openpyxl inotify-tools
+  python3-prometheus-client  # parses the metrics file as Prometheus does (tests/integration)
   # the peer in the benchmarks (bench/run): a Chromium kiosk showing the same pages
   chromium
 )

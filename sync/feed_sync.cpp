@@ -4,14 +4,18 @@
 // [SECTION] Impl: state owned by the sync thread
 // [SECTION] checking a candidate: signature, contract, claim, rollback guard
 // [SECTION] one attempt against the network
-// [SECTION] publishing: snapshot swap, status file
+// [SECTION] publishing: snapshot swap, status file, metrics file
 // [SECTION] the thread: poll, jitter, backoff, stop
 #include "sync/feed_sync.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -19,6 +23,7 @@
 #include "sync/feed_cache.hpp"
 #include "sync/feed_fetch.hpp"
 #include "sync/minisign.hpp"
+#include "sync/user_agent.hpp"
 
 namespace campus {
 
@@ -69,10 +74,13 @@ const char* refusal_name(FeedRefusal refusal) {
 // [SECTION] Impl
 
 struct FeedSync::Impl {
-    explicit Impl(FeedSyncConfig c) : config(std::move(c)), cache(config.cache_dir), rng(std::random_device{}()) {}
+    explicit Impl(FeedSyncConfig c)
+        : config(std::move(c)), cache(config.cache_dir), screen(screen_name(config.screen_id)),
+          rng(std::random_device{}()) {}
 
     FeedSyncConfig config;
     FeedCache cache;
+    std::string screen;  // the screen_id, else the host name
     std::vector<MinisignPublicKey> keys;
     std::string key_problem;  // set when keys were configured but none is usable
 
@@ -103,6 +111,14 @@ struct FeedSync::Impl {
     bool cache_behind = false;
     std::string cache_write_error;  // the failure last logged; "" after a successful write
     bool guard_behind = false;      // the same for guard.json: `guard` is not on disk yet
+    // Why the cache directory cannot be created or written ("" = it can): the
+    // last write's outcome, or what start() found. In the status file and the
+    // metrics, not only in the log, since nobody reads a screen's log.
+    std::string cache_problem;
+    uint64_t fetch_failures = 0;    // campus_kiosk_fetch_failures_total
+    ScreenCounters screen_counters;
+    std::string last_metrics_error;
+    std::string guard_write_error;  // the guard's failure last logged
 
     bool signatures_required() const { return !config.trusted_keys.empty(); }
 
@@ -117,7 +133,9 @@ struct FeedSync::Impl {
     void attempt();
     void publish();
     void write_status();
+    void write_metrics();
     void store_shown_record();
+    void store_guard_if_cache_holds();
     std::chrono::milliseconds next_delay();
     void run();
 };
@@ -203,20 +221,36 @@ void FeedSync::Impl::accept(std::shared_ptr<const Feed> feed, CachedFeed record,
     state.etag = record.etag;
     shown_record = std::move(record);
     state.source = source;
-    // Feed first, guard second: a crash in between leaves a cache whose
-    // version is above the guard, and load_cache() takes the maximum.
+    // Feed first, guard second, and the guard only once the feed is on disk:
+    // the guard on disk is never above what the cache can show, or a restart
+    // while offline would refuse the older cached feed as a rollback and show
+    // the waiting screen. A crash in between leaves a cache above the guard,
+    // which load_cache() accepts. In memory the guard moves at once, so this
+    // process never goes back either way.
     if (source == FeedSource::network) store_shown_record();
     if (next.feed_id != guard.feed_id || next.highest_version != guard.highest_version) {
-        const std::string err = cache.store_guard(next);
-        if (!err.empty() && !guard_behind) spdlog::warn("feed sync: rollback guard not written: {}", err);
-        guard_behind = !err.empty();
         guard = next;
+        guard_behind = true;
+        store_guard_if_cache_holds();
     }
+}
+
+void FeedSync::Impl::store_guard_if_cache_holds() {
+    // cache_behind: feed.cache holds an older version (or none); the guard
+    // waits until confirmed() has written the feed shown.
+    if (!guard_behind || cache_behind) return;
+    const std::string err = cache.store_guard(guard);
+    if (!err.empty() && err != guard_write_error)
+        spdlog::warn("feed sync: rollback guard not written: {}", err);
+    cache_problem = err;
+    guard_behind = !err.empty();
+    guard_write_error = err;
 }
 
 void FeedSync::Impl::store_shown_record() {
     std::string err = cache.store_feed(shown_record);
     cache_behind = !err.empty();
+    cache_problem = err;
     if (err.empty()) {
         if (!cache_write_error.empty())
             spdlog::info("feed sync: cache written again ({}, version {}) after: {}", cache.feed_path(),
@@ -229,7 +263,15 @@ void FeedSync::Impl::store_shown_record() {
 }
 
 void FeedSync::Impl::load_cache() {
-    if (auto err = cache.prepare(); !err.empty()) spdlog::warn("feed sync: {}", err);
+    if (auto err = cache.prepare(); !err.empty()) {
+        spdlog::warn("feed sync: {}", err);
+        cache_problem = err;
+    } else if (::access(cache.dir().c_str(), W_OK | X_OK) != 0) {
+        // Found now rather than at the first write, which may be days away
+        // (every poll a 304): the screen would not survive a restart meanwhile.
+        cache_problem = "cache directory " + cache.dir() + " is not writable: " + std::strerror(errno);
+        spdlog::warn("feed sync: {}", cache_problem);
+    }
     std::string guard_error;
     guard = config.reset_rollback_guard ? RollbackGuard{} : cache.load_guard(&guard_error);
     if (!guard_error.empty()) spdlog::warn("feed sync: {}", guard_error);
@@ -246,8 +288,9 @@ void FeedSync::Impl::load_cache() {
     }
     Verdict v = check(cached->body, cached->signature, "in the cache");
     if (!v.feed) {
-        // The guard may hold a version above the cache (see accept()); anything
-        // else failing here means the cache is not trustworthy: ignore it.
+        // accept() never writes the guard above the cache, so a rollback here
+        // means the cache was replaced behind our back; anything else failing
+        // means it is not trustworthy. Either way: ignore it.
         spdlog::warn("feed sync: cached feed {} ignored: {}", cache.feed_path(), v.refusal);
         return;
     }
@@ -267,6 +310,9 @@ void FeedSync::Impl::attempt() {
     request.url = config.source;
     request.ca_file = config.ca_file;
     request.proxy = config.proxy;
+    // Who asks and what it shows (the last attempt's condition): the office
+    // reads its fleet from the server's access log (kiosk-feed fleet).
+    request.user_agent = poll_user_agent(screen, shown ? shown->version : 0, state);
     request.limits.connect_timeout = config.connect_timeout;
     request.limits.total_timeout = config.total_timeout;
     request.limits.low_speed_bytes = config.low_speed_bytes;
@@ -282,6 +328,7 @@ void FeedSync::Impl::attempt() {
     // The server did not answer, or not with a whole reply: back off.
     auto fail = [&](std::string error) {
         spdlog::warn("feed sync: {}", error);
+        ++fetch_failures;
         state.offline = true;
         state.refused = false;
         state.refusal = FeedRefusal::none;
@@ -310,7 +357,7 @@ void FeedSync::Impl::attempt() {
         state.source = FeedSource::network;
         consecutive_failures = 0;
         if (retry_cache && cache_behind) store_shown_record();  // the disk may have room again
-        if (retry_cache && guard_behind) guard_behind = !cache.store_guard(guard).empty();
+        if (retry_cache) store_guard_if_cache_holds();  // after the feed: never ahead of it
     };
 
     FetchResult result = fetch_source(request);
@@ -423,12 +470,29 @@ void FeedSync::Impl::write_status() {
         {"refusal", state.refused ? json(refusal_name(state.refusal)) : json(nullptr)},
         {"stale", state.stale},
         {"etag", state.etag.empty() ? json(nullptr) : json(state.etag)},
+        {"cache_writable", cache_problem.empty()},
+        {"cache_error", cache_problem.empty() ? json(nullptr) : json(cache_problem)},
     };
     std::string err = write_file_atomically(
         config.status_file, status.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     // A read-only status path must not flood the log every poll: report changes.
     if (err != last_status_error && !err.empty()) spdlog::warn("feed sync: status file not written: {}", err);
     last_status_error = err;
+}
+
+void FeedSync::Impl::write_metrics() {
+    if (config.metrics_file.empty()) return;
+    SyncMetrics m;
+    m.feed_version = shown ? shown->version : 0;
+    m.last_success = state.last_success;
+    m.offline = state.offline;
+    m.stale = shown && shown->expires_at && now_instant() > shown->expires_at->instant;
+    m.refused = state.refused;
+    m.fetch_failures = fetch_failures;
+    m.cache_writable = cache_problem.empty();
+    std::string err = write_metrics_file(config.metrics_file, m, &screen_counters);
+    if (err != last_metrics_error && !err.empty()) spdlog::warn("feed sync: metrics file not written: {}", err);
+    last_metrics_error = err;
 }
 
 // ---------------------------------------------------------------------------
@@ -453,9 +517,21 @@ void FeedSync::Impl::run() {
         attempt();
         publish();
         write_status();
-        auto delay = next_delay();
-        std::unique_lock lock(wake_mutex);
-        if (wake.wait_for(lock, delay, [this] { return stopping; })) return;
+        write_metrics();
+        // The metrics at least once a minute, whatever the poll or the
+        // backoff: the screen's counters move between polls, and a file that
+        // stops changing tells the monitoring that this thread is stuck.
+        const auto due = std::chrono::steady_clock::now() + next_delay();
+        for (;;) {
+            const auto slice = std::min<std::chrono::steady_clock::duration>(due - std::chrono::steady_clock::now(),
+                                                                              std::chrono::minutes(1));
+            {
+                std::unique_lock lock(wake_mutex);
+                if (wake.wait_for(lock, slice, [this] { return stopping; })) return;
+            }
+            if (std::chrono::steady_clock::now() >= due) break;
+            write_metrics();
+        }
     }
 }
 
@@ -485,6 +561,7 @@ void FeedSync::start(std::function<void()> on_update) {
     impl_->load_cache();
     impl_->publish();
     impl_->write_status();
+    impl_->write_metrics();
     impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 
@@ -498,6 +575,8 @@ void FeedSync::stop() {
     // A transfer in flight notices cancel_transfer within about a second.
     if (impl_->thread.joinable()) impl_->thread.join();
 }
+
+ScreenCounters& FeedSync::screen_counters() { return impl_->screen_counters; }
 
 std::shared_ptr<const FeedSnapshot> FeedSync::snapshot() const {
     std::lock_guard lock(impl_->snapshot_mutex);

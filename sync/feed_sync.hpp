@@ -3,6 +3,7 @@
 //
 //   sync thread:  fetch (curl) -> verify (minisign) -> parse_feed -> guard
 //                 (feed_id pin, rollback) -> cache (atomic) -> publish snapshot
+//                 -> status file, metrics file (and the metrics once a minute)
 //   screen:       snapshot() whenever it draws; woken by on_update.
 //
 // Thread safety: every public member may be called from any thread.
@@ -22,6 +23,7 @@
 
 #include "sync/feed.hpp"
 #include "sync/feed_parse.hpp"
+#include "sync/metrics_file.hpp"
 #include "sync/sync_state.hpp"
 
 namespace campus {
@@ -31,10 +33,12 @@ struct FeedSyncConfig {
     std::vector<std::string> trusted_keys;   // minisign public keys (base64, 2nd line of minisign.pub); empty = no signature required
     std::string cache_dir;                   // "" = $XDG_CACHE_HOME/campus-kiosk (or ~/.cache/campus-kiosk)
     std::string status_file;                 // "" = none
+    std::string metrics_file;                // Prometheus text for node-exporter's textfile collector (sync/metrics_file.hpp); "" = none
     std::string ca_file;                     // "" = system CAs
     std::string proxy;                       // "" = no proxy, whatever the environment says
     std::chrono::seconds poll{30};           // ±10 % jitter; backoff up to ~5 min while failing
     bool reset_rollback_guard = false;       // forget the highest version shown (operator's choice)
+    std::string screen_id;                   // named in every poll's User-Agent (sync/user_agent.hpp); "" = the host name
     FeedLimits limits;
     // Transfer limits (defaults as in sync/feed_fetch.hpp): a dead or crawling
     // server costs a poll, never the sync thread. Tests shrink them to run in seconds.
@@ -62,6 +66,11 @@ public:
     void stop();
 
     std::shared_ptr<const FeedSnapshot> snapshot() const;
+
+    // The screen's counters for the metrics file: any thread may call their
+    // frame() / display(on) / power_error() at any time, for as long as this
+    // FeedSync lives; the next rewrite of the file (within a minute) shows them.
+    ScreenCounters& screen_counters();
 
 private:
     struct Impl;

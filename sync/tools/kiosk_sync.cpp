@@ -3,8 +3,8 @@
 //   feed_id=demo-primary version=12 source=network offline=0 stale=0 error=""
 // Integration tests drive it; an operator can use it to check a screen's setup.
 //
-//   kiosk-sync --feed URL [--trusted-key K]... [--cache-dir D] [--status-file F]
-//              [--poll SECONDS] [--once] [--reset-rollback]
+//   kiosk-sync --feed URL [--trusted-key K]... [--cache-dir D] [--status-file F] [--metrics-file F]
+//              [--poll SECONDS] [--once] [--reset-rollback] [--screen-id ID]
 //              [--connect-timeout S] [--timeout S] [--low-speed-time S] [--low-speed-limit B]
 //              [--max-backoff S] [--ca-file F] [--proxy P]
 // Exit status with --once: 0 when a feed is shown and the attempt succeeded,
@@ -71,8 +71,11 @@ int main(int argc, char** argv) {
     app.add_option("--trusted-key", config.trusted_keys, "minisign public key (repeatable)");
     app.add_option("--cache-dir", config.cache_dir, "cache directory (default $XDG_CACHE_HOME/campus-kiosk)");
     app.add_option("--status-file", config.status_file, "JSON status file, rewritten after every attempt");
+    app.add_option("--metrics-file", config.metrics_file,
+                   "Prometheus text file (node-exporter's textfile collector), rewritten after every attempt and every minute");
     app.add_option("--poll", poll, "seconds between polls (±10 % jitter)")->check(CLI::Range(1, 86400));
     app.add_flag("--once", once, "load the cache, fetch once, exit");
+    app.add_option("--screen-id", config.screen_id, "this screen's name in the poll's User-Agent (default: the host name)");
     app.add_flag("--reset-rollback", config.reset_rollback_guard, "forget the pinned feed_id and highest version shown");
     app.add_option("--connect-timeout", connect_timeout, "seconds (default 10)")->check(CLI::PositiveNumber);
     app.add_option("--timeout", total_timeout, "seconds for a whole transfer (default 60)")->check(CLI::PositiveNumber);

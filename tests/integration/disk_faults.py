@@ -23,8 +23,11 @@ FeedCache::decode) is sync_tests.py's, imported, not copied.
 
 import argparse
 import glob
+import json
 import os
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -89,10 +92,22 @@ def check_clean(what, rc, err):
         check(mark not in err, f"{what}: {mark!r} in its log:\n{err[-3000:]}")
 
 
-def run_once(env, url, extra=(), timeout=40, user=True):
-    """kiosk-sync --once as the unprivileged user; returns (rc, stderr, status)."""
+def file_size_limit(limit):
+    """A preexec_fn: files the child writes fail past `limit` bytes with EFBIG
+    (SIGXFSZ ignored, and an ignored signal stays ignored across exec), the
+    way a nearly full disk fails a big write and lets a small one through."""
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+    return apply
+
+
+def run_once(env, url, extra=(), timeout=40, user=True, fsize=None):
+    """kiosk-sync --once as the unprivileged user; returns (rc, stderr, status).
+    fsize: a file-size limit in bytes for the child (see file_size_limit)."""
     args = st.sync_args(env, url, (), list(extra) + ["--once"])
     proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
+                          preexec_fn=file_size_limit(fsize) if fsize else None,
                           **(as_user() if user else {}))
     err = proc.stderr.decode(errors="replace")
     check_clean("kiosk-sync --once", proc.returncode, err)
@@ -163,6 +178,11 @@ def cached_body(env):
         return st.decode_cache(f.read())
 
 
+def guard_version(env):
+    with open(os.path.join(env.cache, "guard.json"), "rb") as f:
+        return json.loads(f.read())["highest_version"]
+
+
 def temp_leftovers(env):
     return glob.glob(os.path.join(env.cache, "*.tmp-*"))
 
@@ -190,13 +210,18 @@ def readonly_cache_dir(env):
     feed_path = os.path.join(env.cache, "feed.cache")
 
     env.publish("feed.json", env.feed_bytes(2))
-    rc, err, status = run_once(env, server.url())
+    metrics = os.path.join(os.path.dirname(env.status), "campus-kiosk.prom")
+    rc, err, status = run_once(env, server.url(), extra=["--metrics-file", metrics])
     check(rc == 0, f"a read-only cache must not stop the feed: {status}\n{err}")
     st.expect_shown(status, 2, "network")
     check(status["last_error"] is None, status)
     expect_logged(err, "cache not written", feed_path, "Permission denied")
-    expect_logged(err, "rollback guard not written", os.path.join(env.cache, "guard.json"))
+    # Not only a log line: the status file and the metrics say it too.
+    check(status["cache_writable"] is False and feed_path in (status["cache_error"] or ""), status)
+    m = st.read_metrics(metrics)
+    check(m["campus_kiosk_cache_writable"] == 0 and m["campus_kiosk_feed_version"] == 2, m)
     check(cached_body(env) == env.feed_bytes(1), "the read-only cache changed")
+    check(guard_version(env) == 1, "the guard moved above the cache")
 
     # A following screen logs the reason once, not once per poll, and keeps going.
     follower = Follower(env, server.url(), poll=1)
@@ -215,6 +240,8 @@ def readonly_cache_dir(env):
     check(rc == 1, f"offline --once exits 1: {status}")
     st.expect_shown(status, 1, "cache")
     check(status["offline"] is True, status)
+    # Nothing was written this time: the directory itself is found read-only.
+    check(status["cache_writable"] is False and "not writable" in (status["cache_error"] or ""), status)
 
     # A cache directory that cannot even be created: logged, the feed still shown.
     server.start()
@@ -223,6 +250,49 @@ def readonly_cache_dir(env):
     check(rc == 0, f"an uncreatable cache dir must not stop the feed: {status}\n{err}")
     st.expect_shown(status, 2, "network")
     expect_logged(err, missing, "cannot create cache directory")
+    check(status["cache_writable"] is False and missing in (status["cache_error"] or ""), status)
+
+
+@scenario
+def feed_write_fails_guard_fits(env):
+    """The feed cannot be written but the rollback guard can (a file-size
+    limit below the feed, above guard.json: a nearly full disk). The guard on
+    disk must not move above the cache, or a restart while offline refuses
+    the cached feed as a rollback and shows the waiting screen."""
+    setup(env)
+    server = st.nginx_env(env)
+    seed_cache(env, server, 1)
+    give_to_user(env.cache)
+    for name in os.listdir(env.cache):
+        give_to_user(os.path.join(env.cache, name))
+    feed_path = os.path.join(env.cache, "feed.cache")
+    limit = 16 * 1024
+    # Unknown fields are ignored by screens; these make version 2 four times the limit.
+    v2 = env.feed_bytes(2, padding=["校园屏" * 300] * 30)
+    check(len(v2) > 4 * limit, f"the test feed ({len(v2)} bytes) is too small for the limit")
+
+    env.publish("feed.json", v2)
+    rc, err, status = run_once(env, server.url(), fsize=limit)
+    check(rc == 0, f"a feed too big to cache must still be shown: {status}\n{err}")
+    st.expect_shown(status, 2, "network")
+    expect_logged(err, "cache not written", feed_path, "write failed")
+    check(cached_body(env) == env.feed_bytes(1), "the cache no longer holds version 1 whole")
+    check(guard_version(env) == 1, f"guard.json says {guard_version(env)} while feed.cache holds 1")
+
+    # Restart while offline: version 1 from the cache, not the waiting screen.
+    server.stop()
+    rc, err, status = run_once(env, server.url())
+    check(rc == 1, f"offline --once exits 1: {status}")
+    st.expect_shown(status, 1, "cache")
+    check(status["offline"] is True and status["refused"] is False, status)
+
+    # Room again and the server back: the cache, then the guard, catch up.
+    server.start()
+    rc, err, status = run_once(env, server.url())
+    check(rc == 0, f"{status}\n{err}")
+    st.expect_shown(status, 2, "network")
+    check(cached_body(env) == v2, "the cache did not catch up with version 2")
+    check(guard_version(env) == 2, f"guard.json says {guard_version(env)} after the cache caught up")
 
 
 def run_cache_dir(env, url, cache_dir):

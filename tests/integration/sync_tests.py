@@ -58,7 +58,28 @@ def log(*parts):
 # [SECTION] harness
 
 STATUS_KEYS = {"feed_id", "feed_version", "source", "last_attempt", "last_success",
-               "last_error", "offline", "refused", "refusal", "stale", "etag"}
+               "last_error", "offline", "refused", "refusal", "stale", "etag",
+               "cache_writable", "cache_error"}
+
+
+def read_metrics(path):
+    """The metrics file as Prometheus reads it: {sample name: value}, labels
+    folded into the name (`campus_kiosk_build_info{version="0.1.0"}`). Parsed
+    by prometheus_client's own parser (python3-prometheus-client), so a file
+    the real scraper would refuse fails here."""
+    from prometheus_client.parser import text_string_to_metric_families
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    check(text.endswith("\n"), f"{path}: the text format needs a final newline")
+    out = {}
+    for family in text_string_to_metric_families(text):
+        check(family.documentation, f"{path}: {family.name} has no HELP")
+        for sample in family.samples:
+            labels = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items()))
+            name = sample.name + ("{" + labels + "}" if labels else "")
+            check(name not in out, f"{path}: {name} twice")
+            out[name] = sample.value
+    return out
 
 
 def free_port():
@@ -156,6 +177,8 @@ class Nginx:
         self.port = free_port()
         self.proc = None
         self.access_log = os.path.join(self.dir, "access.log")
+        # nginx's default format, as a school's server logs: what `kiosk-feed fleet` reads.
+        self.combined_log = os.path.join(self.dir, "combined.log")
         env.nginx = self
 
     def url(self, path="/feed.json"):
@@ -173,6 +196,7 @@ events {{ worker_connections 64; }}
 http {{
   log_format campus '$request_method $uri $status $body_bytes_sent $bytes_sent "$http_if_none_match" "$http_if_modified_since"';
   access_log {self.access_log} campus;
+  access_log {self.combined_log} combined;
   client_body_temp_path {d}/client_body;
   proxy_temp_path {d}/proxy;
   fastcgi_temp_path {d}/fastcgi;
@@ -716,6 +740,160 @@ def nginx_invalid_feed_no_backoff(env):
         follower.stop()
 
 
+def user_agents(server):
+    """The User-Agent of every request in nginx's combined log, in order."""
+    out = []
+    if not os.path.exists(server.combined_log):
+        return out
+    with open(server.combined_log, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            # ... "GET /feed.json HTTP/1.1" 200 612 "-" "campus-kiosk/…": the last quoted field.
+            check(line.endswith('"\n') and line.count('"') >= 6, f"not the combined format: {line!r}")
+            out.append(line[line.rindex('"', 0, len(line) - 2) + 1:-2])
+    return out
+
+
+def wait_user_agent(server, ua, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ua in user_agents(server):
+            return
+        time.sleep(0.05)
+    raise Failure(f"no request with User-Agent {ua!r} ({what}) within {timeout:.0f} s; seen: {user_agents(server)}")
+
+
+def fleet(env, server, *args):
+    """kiosk-feed fleet over the combined log nginx wrote; (exit code, lines, stderr)."""
+    proc = subprocess.run([env.args.kiosk_feed, "fleet", server.combined_log, *args],
+                          capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+    out = proc.stdout.decode("utf-8")
+    log("kiosk-feed fleet", " ".join(args), "->", proc.returncode, "\n" + out.rstrip())
+    return proc.returncode, out.splitlines(), proc.stderr.decode(errors="replace")
+
+
+def screen_line(lines, screen):
+    found = [l for l in lines if l.startswith(screen + ": ")]
+    check(len(found) == 1, f"expected one line for screen {screen!r}, got {found} in {lines}")
+    return found[0]
+
+
+@scenario
+def nginx_user_agent_and_fleet(env):
+    """Every poll names its screen, the version it shows and its condition in
+    the User-Agent, as nginx's default combined log records it; `kiosk-feed
+    fleet` reads that real log back into one line per screen."""
+    check(env.args.kiosk_version and env.args.kiosk_feed, "needs --kiosk-version and --kiosk-feed")
+    ua = lambda rest: f"campus-kiosk/{env.args.kiosk_version} ({rest})"
+    server = nginx_env(env)
+    host = socket.gethostname()
+
+    rc, _, err, status, _, _ = run_once(env, server.url(), extra=["--screen-id", "lobby-east"])
+    check(rc == 0, err)
+    wait_user_agent(server, ua("screen lobby-east; no feed; online"), 2, "the first poll, nothing shown yet")
+    env.publish("feed.json", env.feed_bytes(2))
+    rc, _, err, status, _, _ = run_once(env, server.url(), extra=["--screen-id", "lobby-east"])
+    check(rc == 0, err)
+    expect_shown(status, 2, "network")
+    wait_user_agent(server, ua("screen lobby-east; feed v1; online"), 2, "the cached version 1 shown")
+    rc, _, err, status, _, _ = run_once(env, server.url())
+    check(rc == 0, err)
+    wait_user_agent(server, ua(f"screen {host}; feed v2; online"), 2, "no --screen-id: the host name")
+
+    # A following screen: refused, then offline, each said in the next poll.
+    follower = Follower(env, server.url(), poll=1, extra=["--screen-id", "corridor-2"])
+    try:
+        follower.wait_status(lambda s: s["feed_version"] == 2 and s["last_success"], 10, "corridor-2 on version 2")
+        env.publish("feed.json", b"{\"format\": \"campus-kiosk-feed\", \"version\": 3")
+        follower.wait_status(lambda s: s["refused"], 10, "the broken version 3 refused")
+        wait_user_agent(server, ua("screen corridor-2; feed v2; refused"), 5, "the poll after a refusal")
+        server.stop()
+        follower.wait_status(lambda s: s["offline"], 10, "offline")
+        server.start()
+        wait_user_agent(server, ua("screen corridor-2; feed v2; offline"), 10, "the poll after the server came back")
+        env.publish("feed.json", env.feed_bytes(3))
+        follower.wait_status(lambda s: s["feed_version"] == 3, 10, "version 3")
+        wait_user_agent(server, ua("screen corridor-2; feed v3; online"), 5, "version 3 shown")
+    finally:
+        follower.stop()
+    check(all(a.startswith("campus-kiosk/") for a in user_agents(server)), user_agents(server))
+
+    # The fleet from that log: the published version 3 read from the served folder.
+    rc, lines, err = fleet(env, server, "--feed", env.www, "--silent", "1h",
+                           "--screens", f"lobby-east,corridor-2,{host},gym")
+    check(rc == 1, f"gym never polled: exit 1 expected, got {rc}\n{err}")
+    check(err == "", f"a real nginx log must parse whole: {err}")
+    check(screen_line(lines, "lobby-east").startswith("lobby-east: shows v1, BEHIND (published v3), online; last poll "),
+          lines)
+    check(" polls from 127.0.0.1, kiosk " + env.args.kiosk_version in screen_line(lines, "lobby-east"), lines)
+    check(screen_line(lines, host).startswith(f"{host}: shows v2, BEHIND (published v3), online;"), lines)
+    check(screen_line(lines, "corridor-2").startswith("corridor-2: shows v3, up to date, online;"), lines)
+    check(not screen_line(lines, "corridor-2").endswith("SILENT"), lines)
+    check(screen_line(lines, "gym") == "gym: never polled; SILENT", lines)
+    check(lines[-1] == "4 screens; 2 behind the published v3: " + ", ".join(sorted(["lobby-east", host])) +
+          "; 1 silent for over 1h: gym", lines)
+
+    rc, lines, err = fleet(env, server, "--feed", os.path.join(env.www, "feed.json"), "--silent", "1h")
+    check(rc == 0, f"every screen polled within the hour: exit 0 expected, got {rc}\n{err}")
+    check(len(lines) == 4, lines)
+    # An hour on, every screen is silent.
+    later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3 * 3600))
+    rc, lines, err = fleet(env, server, "--silent", "1h", "--now", later)
+    check(rc == 1 and all(l.endswith("; SILENT") for l in lines[:-1]), lines)
+
+
+@scenario
+def nginx_metrics_file(env):
+    """--metrics-file: Prometheus text for node-exporter's textfile collector,
+    parsed by a real Prometheus parser; rewritten after every attempt, the
+    failures counted, the sync side only (kiosk-sync has no screen)."""
+    server = nginx_env(env)
+    metrics = os.path.join(env.tmp, "textfile", "campus-kiosk.prom")
+    os.makedirs(os.path.dirname(metrics))
+    before = time.time()
+    rc, _, err, status, _, _ = run_once(env, server.url(), extra=["--metrics-file", metrics])
+    check(rc == 0, err)
+    m = read_metrics(metrics)
+    log("metrics:", m)
+    check(m.get(f'campus_kiosk_build_info{{version="{env.args.kiosk_version}"}}') == 1, m)
+    check(m["campus_kiosk_feed_version"] == 1, m)
+    check(before - 2 <= m["campus_kiosk_feed_last_success_timestamp_seconds"] <= time.time() + 2, m)
+    check(m["campus_kiosk_feed_offline"] == 0 and m["campus_kiosk_feed_stale"] == 0, m)
+    check(m["campus_kiosk_fetch_failures_total"] == 0, m)
+    check(m["campus_kiosk_cache_writable"] == 1 and status["cache_writable"] is True, (m, status))
+    check(not any(k.startswith(("campus_kiosk_display_on", "campus_kiosk_frames")) for k in m),
+          f"kiosk-sync has no screen, yet: {m}")
+    check(not [n for n in os.listdir(os.path.dirname(metrics)) if not n.endswith(".prom")],
+          f"temp files left beside the metrics: {os.listdir(os.path.dirname(metrics))}")
+
+    # Down: every failed attempt counted; the last success stays.
+    follower = Follower(env, server.url(), poll=1, extra=["--metrics-file", metrics])
+    try:
+        follower.wait_status(lambda s: s["last_success"], 10, "the first poll")
+        server.stop()
+        follower.wait_status(lambda s: s["offline"], 10, "offline")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            m2 = read_metrics(metrics)
+            if m2["campus_kiosk_fetch_failures_total"] >= 2:
+                break
+            time.sleep(0.2)
+        check(m2["campus_kiosk_fetch_failures_total"] >= 2 and m2["campus_kiosk_feed_offline"] == 1, m2)
+        check(m2["campus_kiosk_feed_version"] == 1, m2)
+        check(m2["campus_kiosk_feed_last_success_timestamp_seconds"] >= m["campus_kiosk_feed_last_success_timestamp_seconds"], m2)
+        # Stale: a feed past its expires_at says so.
+        server.start()
+        env.publish("feed.json", env.feed_bytes(2, expires_at="2020-01-01T00:00:00+08:00"))
+        follower.wait_status(lambda s: s["feed_version"] == 2, 15, "version 2, expired")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and read_metrics(metrics)["campus_kiosk_feed_version"] != 2:
+            time.sleep(0.1)
+        m3 = read_metrics(metrics)
+        check(m3["campus_kiosk_feed_version"] == 2 and m3["campus_kiosk_feed_stale"] == 1, m3)
+        check(m3["campus_kiosk_feed_offline"] == 0, m3)
+    finally:
+        follower.stop()
+
+
 # ---------------------------------------------------------------------------
 # [SECTION] fault scenarios
 
@@ -1018,6 +1196,8 @@ def main():
     parser.add_argument("--nginx", default="/usr/sbin/nginx")
     parser.add_argument("--minisign", default="/usr/bin/minisign")
     parser.add_argument("--crash-writer")
+    parser.add_argument("--kiosk-feed")
+    parser.add_argument("--kiosk-version")
     parser.add_argument("--fixtures")
     args = parser.parse_args()
     if args.list:

@@ -42,7 +42,8 @@ const std::string kOtherKey = "RWQFDmaqVzrlxiaBR4VqxtQ4D8ELO4f+G26hkARvoAgvVhUjd
 
 const std::set<std::string> kEveryKey = {"feed",         "trusted_keys", "role",  "class",   "grade",
                                          "screen_id",    "poll_seconds", "page_seconds", "pages", "hours",
-                                         "monitor",      "cache_dir",    "status_file",  "calm"};
+                                         "monitor",      "cache_dir",    "status_file",  "calm",
+                                         "metrics_file"};
 
 TEST(ConfigFileDefaults, AnEmptyObjectGivesEveryDefault) {
     const KioskConfig c = parse_config("{}", "kiosk.json");
@@ -370,7 +371,8 @@ TEST(SettingsTable, HoldsEveryKeyOnceAndEveryFlagOnce) {
         "--feed",   "--trusted-key", "--role",     "--class",    "--grade",           "--screen-id",
         "--poll",   "--page-seconds", "--pages",   "--hours",    "--monitor",         "--cache-dir",
         "--status-file", "--calm",   "--config",   "--at",       "--size",            "--windowed",
-        "--fullscreen", "--dump",    "--dump-transition", "--max-fps", "--bench-frames", "--state-file"};
+        "--fullscreen", "--dump",    "--dump-transition", "--max-fps", "--bench-frames", "--state-file",
+        "--metrics-file"};
     EXPECT_EQ(flags, kEveryFlag);
     EXPECT_EQ(setting_for_key("poll_seconds"), setting_for_flag("--poll"));
     EXPECT_EQ(setting_for_key("--poll"), nullptr);
