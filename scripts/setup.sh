@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake pkg-config python3 python3-glad
+  build-essential cmake pkg-config python3 python3-glad ccache
   libimgui-dev libstb-dev libglfw3-dev libfreetype-dev libgl-dev
   libcurl4-openssl-dev nlohmann-json3-dev libsodium-dev libunibreak-dev
   libgtest-dev libcli11-dev libspdlog-dev libfmt-dev libfontconfig-dev
