@@ -17,6 +17,7 @@
 #include <mutex>
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -29,6 +30,8 @@
 #include <imgui_internal.h>  // ErrorCheckEndFrameRecover: unwinding after a page threw
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <glad/gl.h>
 
 #include "kiosk/assets_embed.hpp"
 #include "kiosk/fonts.hpp"
@@ -405,7 +408,67 @@ struct App::Impl {
     }
 
     Image render_offscreen(ScreenSize size, double t) {
+        if (cached()) {
+            return platform->render_offscreen(size, [&](unsigned framebuffer) {
+                motion::MotionLayer::Damage all;
+                all.full = true;
+                motion->compose_screen(t, size.width, size.height, all, framebuffer);
+            });
+        }
         return platform->render_offscreen(size, [&](unsigned framebuffer) { render_frame(size, t, framebuffer); });
+    }
+
+    // -- the page cache (kiosk/motion/motion_layer.hpp) --
+    // True while pages are drawn once into their layer and motion frames only
+    // composite; false after the cache failed (logged): every frame is then
+    // composed and drawn whole, as render_frame() does.
+    bool cached() const { return motion && motion->cache_available(); }
+
+    // What the page shows changed: the ImGui frame is composed (the cloths
+    // recorded, not drawn) and rendered into the page layer; the next
+    // compose_screen() puts it on screen. False when drawing failed (the
+    // layer keeps the last good page) or the cache just failed.
+    bool redraw_page(ScreenSize size, const FeedSnapshot& snap, Instant now, LayoutReport* report,
+                     std::optional<std::size_t> position = std::nullopt) {
+        motion->begin_page();
+        const bool ok = compose(size, snap, now, report, position);
+        motion->end_page();
+        if (!ok) return false;
+        return motion->redraw_page(size.width, size.height, [this] { platform->render_ui(ImGui::GetDrawData()); });
+    }
+
+    // The rotation is about to move: with the cache, the layer on screen
+    // becomes the outgoing one (no drawing at all); else page_changing().
+    void turn_page(ScreenSize size, const FeedSnapshot& snap, Instant now, double t) {
+        if (size.width <= 0 || size.height <= 0) return;
+        if (cached())
+            motion->page_turning(t, size.width, size.height);
+        else
+            page_changing(size, snap, now, t);
+    }
+
+    // Puts what changed since the last frame on screen at motion time `t`:
+    // the damage of the page cache, presented partially where the platform can.
+    void present_cached(ScreenSize size, double t) {
+        motion::MotionLayer::Damage damage = motion->damage(t, size.width, size.height);
+        if (!platform->keeps_back_buffer() && !damage.empty()) damage.full = true;  // a swap shows the whole buffer
+        timespec c0{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+        motion->compose_screen(t, size.width, size.height, damage);
+        if (damage.empty()) return;
+        if (spdlog::should_log(spdlog::level::trace)) {
+            glFinish();
+            float area = 0;
+            for (const auto& r : damage.rects) area += (r.x1 - r.x0) * (r.y1 - r.y0);
+            timespec c1{};
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+            spdlog::trace("frame {} {} rects {:.0f} px {:.2f} ms cpu", damage.full ? "full" : "part", damage.rects.size(), area,
+                          static_cast<double>(c1.tv_sec - c0.tv_sec) * 1e3 + static_cast<double>(c1.tv_nsec - c0.tv_nsec) / 1e6);
+        }
+        std::vector<Platform::Region> regions;
+        regions.reserve(damage.rects.size());
+        for (const auto& r : damage.rects) regions.push_back(Platform::Region{r.x0, r.y0, r.x1, r.y1});
+        platform->present(regions, damage.full);
     }
 
     // The rotation is about to move: the page on screen is drawn once more,
@@ -442,10 +505,16 @@ struct App::Impl {
         constexpr double kStart = 100;  // any time after the first page arrived at 0
         motion->page_arrived(0);
         flag_time = 0;
-        motion->page_changing(kStart, size.width, size.height, [&] {
-            if (compose(size, snap, now, nullptr, 0)) platform->render_ui(ImGui::GetDrawData());
-        });
-        if (!compose(size, snap, now, nullptr, 1)) return false;
+        if (cached()) {
+            if (!redraw_page(size, snap, now, nullptr, 0)) return false;
+            motion->page_turning(kStart, size.width, size.height);
+            if (!redraw_page(size, snap, now, nullptr, 1)) return false;
+        } else {
+            motion->page_changing(kStart, size.width, size.height, [&] {
+                if (compose(size, snap, now, nullptr, 0)) platform->render_ui(ImGui::GetDrawData());
+            });
+            if (!compose(size, snap, now, nullptr, 1)) return false;
+        }
         const double halfway = kStart + motion->clock().settings().transition_seconds / 2;
         const fs::path png = dir / "transition-50.png";
         write_png(png.string(), render_offscreen(size, halfway));
@@ -477,6 +546,7 @@ struct App::Impl {
         double t = 0;
         motion->page_arrived(t);
         if (!compose(size, *fixed, now, nullptr)) return 1;  // expands the rotation
+        if (cached() && !redraw_page(size, *fixed, now, nullptr)) return 1;
         constexpr int kWarmUp = 5;  // shader compiles, first texture allocations
         const motion::MotionSettings& settings = motion->clock().settings();
         const int frames_per_change =
@@ -486,14 +556,21 @@ struct App::Impl {
             t += 1.0 / settings.max_fps;
             const auto started = SteadyClock::now();
             if (i % frames_per_change == 0) {  // calm: a cut as often
-                page_changing(size, *fixed, now, t);
+                turn_page(size, *fixed, now, t);
                 rotation.advance();
+                // The page cache draws the page once, at its turn; the frames
+                // after it only composite. The immediate path composes every frame.
+                if (cached() && !redraw_page(size, *fixed, now, nullptr)) return 1;
             }
             flag_time = motion->flag_time(t);
-            if (!compose(size, *fixed, now, nullptr)) return 1;
-            render_frame(size, t);
-            frame_on_screen = true;
-            platform->swap();
+            if (cached()) {
+                present_cached(size, t);
+            } else {
+                if (!compose(size, *fixed, now, nullptr)) return 1;
+                render_frame(size, t);
+                frame_on_screen = true;
+                platform->swap();
+            }
             platform->finish();
             if (i >= kWarmUp)
                 frame_ms.push_back(std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count());
@@ -570,7 +647,14 @@ int App::run() {
 
     while (!app.platform->should_close() && !signals.stop_requested()) {
         // -- between frames: everything that may change what is on screen --
-        if (app.platform->take_redraw_request()) redraw = true;
+        // The window lost its contents (exposed) or changed size: with the
+        // cache the page layer still holds the page, only the screen is redrawn.
+        if (app.platform->take_redraw_request()) {
+            if (app.cached())
+                app.motion->invalidate();
+            else
+                redraw = true;
+        }
         if (app.fonts->apply_pending()) {
             redraw = true;
             font_wait_until = {};
@@ -604,7 +688,7 @@ int App::run() {
             const bool wrap = options.role != Role::assembly;  // the presenter stops at the ends
             // The page on screen into the transition's texture, before it moves
             // (at the presenter's last page the "transition" blends a page with itself).
-            if (size.width > 0 && size.height > 0) app.page_changing(size, *snap, now, app.motion_time(steady_now));
+            app.turn_page(size, *snap, now, app.motion_time(steady_now));
             if (input == Platform::Input::next ? app.rotation.advance(wrap) : app.rotation.back(wrap)) {
                 redraw = true;
                 next_page_at = steady_now + page_turn();
@@ -617,7 +701,7 @@ int App::run() {
                     redraw = true;
                 }
             } else if (app.state.on && options.role != Role::assembly && app.rotation.entries().size() > 1) {
-                if (size.width > 0 && size.height > 0) app.page_changing(size, *snap, now, app.motion_time(steady_now));
+                app.turn_page(size, *snap, now, app.motion_time(steady_now));
                 app.rotation.advance();
                 redraw = true;
             }
@@ -628,15 +712,22 @@ int App::run() {
         // Something moves (flag, transition, background) and its next frame is due.
         // A dark screen and an emergency cover the page: nothing of it moves then.
         const bool page_visible = app.state.on && app.state.emergency == nullptr;
-        if (page_visible && app.motion->animating(app.motion_time(steady_now)) &&
-            app.motion_time(steady_now) >= app.motion->next_frame_due())
-            redraw = true;
+        const bool motion_due = page_visible && app.motion->animating(app.motion_time(steady_now)) &&
+                                app.motion_time(steady_now) >= app.motion->next_frame_due();
+        if (motion_due && !app.cached()) redraw = true;  // the immediate path composes every motion frame
         if (redraw && !waiting_for_fonts && size.width > 0 && size.height > 0) {  // 0×0: minimised
             const auto started = SteadyClock::now();
             const double motion_now = app.motion_time(started);
             app.flag_time = app.motion->flag_time(motion_now);
             app.frame_on_screen = false;
-            if (app.compose(size, *snap, now, nullptr)) {
+            if (app.cached()) {
+                // Into the page layer; present_cached() below puts it on screen.
+                if (!app.redraw_page(size, *snap, now, nullptr)) app.motion->clock().frame_drawn(motion_now, false);
+                spdlog::debug("page redrawn: {} at {}x{} in {:.1f} ms",
+                              app.rotation.current() ? app.rotation.current()->name() : std::string("waiting"),
+                              size.width, size.height,
+                              std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count());
+            } else if (app.compose(size, *snap, now, nullptr)) {
                 app.render_frame(size, motion_now);
                 app.frame_on_screen = true;
                 app.platform->swap();
@@ -657,6 +748,16 @@ int App::run() {
             drawn_minute = minute;
             drawn_state = state_signature(app.state);
             app.write_state_file();
+        }
+        // The page cache's frame: a redrawn page, or what moves, due at the
+        // motion's pace; only the damaged rectangles are drawn and presented.
+        if (app.cached() && !waiting_for_fonts && size.width > 0 && size.height > 0 &&
+            (app.motion->redraw_pending() || motion_due)) {
+            app.present_cached(size, app.motion_time(SteadyClock::now()));
+            if (const auto& failure = app.motion->context_failure()) {
+                spdlog::critical("{}: exiting (code 3) so that the supervisor starts a fresh kiosk", failure->reason);
+                return 3;
+            }
         }
 
         // -- sleep until the next thing is due --
@@ -749,7 +850,7 @@ int App::dump() {
     int failures = 0;
     for (std::size_t i = 0; i < count; ++i) {
         LayoutReport report;
-        const bool ok = app.compose(size, *snap, now, &report, i);
+        const bool ok = app.cached() ? app.redraw_page(size, *snap, now, &report, i) : app.compose(size, *snap, now, &report, i);
         const RotationEntry* entry = app.rotation.current();
         const std::string stem = entry ? dump_stem(i, *entry) : std::string("01-waiting");
         if (!ok) {
