@@ -1,6 +1,6 @@
 # Script mode (cmake -P): writes one C++ header holding the GLSL sources of
 # shaders/*.glsl as raw string literals, so an installed kiosk depends on no
-# path (issue 6). Run at build time by the kiosk_motion block of
+# path. Run at build time by the kiosk_motion block of
 # kiosk/CMakeLists.txt, which lists every shader in DEPENDS: editing a shader
 # rebuilds the header and kiosk_motion without re-running CMake.
 #

@@ -152,7 +152,7 @@ struct App::Impl {
     std::shared_ptr<const FeedSnapshot> fixed;    // the bundled sample, or a --dump file
     bool sample = false;
     Rotation rotation;
-    // Issue 5: hours, announcements and burn-in over the rotation.
+    // What the rotation is subject to: display hours, announcements, burn-in.
     ScreenSchedule schedule;
     ScreenSetup setup;
     std::unique_ptr<Page> emergency_page;         // while an emergency is on
@@ -250,8 +250,7 @@ struct App::Impl {
                 if (report) report->reset(page_name, size.width, size.height);
                 where = "the waiting screen";
                 if (!covered)
-                    draw_waiting(canvas, below_header,
-                                 snap.state.offline ? "暂时无法连接学校的服务器，稍后自动重试" : std::string());
+                    draw_waiting(canvas, below_header, waiting_words(snap.state));
             } else {
                 // A classroom takes its grade from its class in the feed (sync/announcements.hpp).
                 const int grade = options.role == Role::classroom ? screen_grade(schedule.identity(), *feed) : options.grade;
@@ -377,7 +376,7 @@ struct App::Impl {
         spdlog::debug("showing {}", state_json.dump());
     }
 
-    // -- motion (issue 6, kiosk/motion/motion_layer.hpp) --
+    // -- motion (kiosk/motion/motion_layer.hpp) --
     // The waving flag, page transitions and the lobby's background. Created
     // after the GL context, destroyed before it. Its times are seconds on the
     // steady clock since `motion_epoch`.

@@ -34,22 +34,6 @@ constexpr float kClipTolerance = 0.5f;
 
 // [SECTION] Sizes
 
-float ScreenMetrics::px(TextStyle style) const {
-    // Percent of the short side, rounded to whole pixels so FreeType bakes
-    // crisp glyphs (caption at 1080p: 23.76 → 24 px, the floor).
-    float percent = 2.2f;
-    switch (style) {
-        case TextStyle::caption: percent = 2.2f; break;
-        case TextStyle::body: percent = 2.8f; break;
-        case TextStyle::subtitle: percent = 3.6f; break;
-        case TextStyle::title: percent = 5.0f; break;
-        case TextStyle::display: percent = 8.0f; break;
-        case TextStyle::hero: percent = 14.0f; break;
-    }
-    const float floor_px = std::max(1.0f, std::round(short_side() * 0.022f));
-    return std::max(floor_px, std::round(short_side() * percent / 100.0f));
-}
-
 Canvas::Canvas(const ScreenMetrics& metrics, const FontSet& fonts, LayoutReport* report)
     : metrics_(metrics), fonts_(fonts), report_(report),
       clip_{0, 0, static_cast<float>(metrics.width), static_cast<float>(metrics.height)} {}

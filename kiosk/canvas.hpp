@@ -19,39 +19,9 @@
 
 #include <imgui.h>
 
+#include "kiosk/geometry.hpp"
+
 namespace campus::kiosk {
-
-struct Rect {
-    float x = 0, y = 0, w = 0, h = 0;
-    float right() const { return x + w; }
-    float bottom() const { return y + h; }
-    ImVec2 min() const { return {x, y}; }
-    ImVec2 max() const { return {x + w, y + h}; }
-    Rect inset(float d) const { return {x + d, y + d, w - 2 * d, h - 2 * d}; }
-    Rect take_top(float height) const { return {x, y, w, height}; }
-    Rect below(float height, float gap = 0) const { return {x, y + height + gap, w, h - height - gap}; }
-};
-
-// Text sizes, smallest first. Their pixel sizes come from ScreenMetrics::px.
-enum class TextStyle {
-    caption,   // 2.2 % of the short side: the floor, for secondary info
-    body,      // 2.8 %: list rows, details
-    subtitle,  // 3.6 %: section heads, goal titles
-    title,     // 5 %: page titles, the header's school name
-    display,   // 8 %: the habit of the month, countdown numbers
-    hero,      // 14 %: the assembly's class name (glyphs restricted to the hero strings)
-};
-constexpr int kTextStyleCount = 6;
-
-struct ScreenMetrics {
-    int width = 1920;
-    int height = 1080;
-    float short_side() const { return float(width < height ? width : height); }
-    bool portrait() const { return height > width; }
-    // 1 % of the short side: the unit for margins and gaps.
-    float unit() const { return short_side() * 0.01f; }
-    float px(TextStyle style) const;
-};
 
 enum class Align { left, center, right };
 

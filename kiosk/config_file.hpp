@@ -1,7 +1,8 @@
-// The kiosk's JSON config file (--config FILE), and how the command line
-// overrides it. Pure C++ and nlohmann::json, no ImGui: unit-tested without a
-// window (library kiosk_config). docs/config.md is the operator's copy of the
-// comments below; assets/kiosk.example.json a complete file.
+// The kiosk's settings: one table (settings()) that the command line
+// (kiosk/options.cpp), the JSON config file (--config FILE), the merge of the
+// two and docs/config.md's lists of keys and flags all read. Pure C++ and
+// nlohmann::json, no ImGui: unit-tested without a window (library kiosk_config).
+// assets/kiosk.example.json is a complete file.
 //
 //   {
 //     "feed": "https://school.example.cn/kiosk/feed.json",
@@ -16,17 +17,24 @@
 //     screen on all night with nobody the wiser), with a suggestion;
 //   - a wrong type or value is an error naming the file and the key, as a JSON
 //     pointer: `kiosk.json: /role: "hall" is not a role (lobby, corridor, classroom, assembly)`;
+//     so is a number too large for a double (1e309), wherever it is;
 //   - a key given twice in one object is an error (JSON parsers silently keep the last);
 //   - what the command line sets wins over the file: merge(file, cli).
 //
-// Thread safety: pure functions; call from any thread.
+// A new setting is one entry in the table (config_file.cpp, [SECTION] the
+// settings table) plus its field in KioskConfig and KioskCliOverrides; the
+// unit tests then say which lines of docs/config.md to regenerate.
+//
+// Thread safety: pure functions and constant data; call from any thread.
 #pragma once
 
 #include <map>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace campus::kiosk {
@@ -44,80 +52,30 @@ inline constexpr std::string_view kPageKinds[] = {"class", "habit", "standings",
 
 inline constexpr std::string_view kRoles[] = {"lobby", "corridor", "classroom", "assembly"};
 
+// The settings a screen is set up with. Each field's default is here; what it
+// trades, and its range, are in its entry of the settings table (config_file.cpp),
+// which docs/config.md is generated from.
 struct KioskConfig {
-    // The feed: an https://, http:// or file:// URL, or a plain path.
-    // Default "" = the sample feed built into the program (a demo, not a school).
-    std::string feed;
-
-    // minisign public keys (the base64 line of minisign.pub). Default [] = the
-    // feed is not checked: anyone who can change the file or the network path
-    // can put text on every screen. With keys, only feeds signed by one of them
-    // are shown; a lost key means re-configuring every screen, so keep two.
-    std::vector<std::string> trusted_keys;
-
-    // Where the screen hangs: lobby, corridor, classroom or assembly. Default
-    // "lobby" (the full rotation): the safe choice for a screen nobody set up.
-    std::string role = "lobby";
-
-    // The class of a classroom screen ("3-2"): its card first, its row
-    // highlighted, class: announcements. Default "" = none. Must be in the
-    // feed's classes to take effect; a class the feed lacks shows the school view.
-    std::string class_id;
-
-    // A corridor's floor grade, 1..12: its classes highlighted, grade:N
-    // announcements. Default 0 = none. A classroom takes its grade from its class.
-    int grade = 0;
-
-    // This screen's own name, matched by screen:ID announcements ("hall-east").
-    // Default "" = screen: targets never match. Name screens you may need to
-    // reach one at a time (the one by the gate, the one in the canteen).
-    std::string screen_id;
-
-    // Seconds between polls of the feed, 5..86400. Default 30: a new notice
-    // appears within half a minute; an unchanged feed costs a few hundred bytes
-    // per poll (a conditional request), so 100 screens at 30 s are ~3 requests/s.
-    // Longer: less traffic, slower notices (an emergency too).
-    int poll_seconds = 30;
-
-    // Seconds each page stays on screen, 3..3600. Default 15: read from 3–8 m
-    // in a few seconds passing by; longer pages are read by fewer, shorter
-    // ones are gone before the end of a sentence. Classroom screens usually
-    // want longer (30–60). In the file: a number, or an object
-    // { "default": 15, "standings": 30 } whose other keys are page kinds.
+    std::string feed;                       // "feed": "" = the sample feed built into the program
+    std::vector<std::string> trusted_keys;  // "trusted_keys": minisign public keys; [] = no signature checked
+    std::string role = "lobby";             // "role": one of kRoles
+    std::string class_id;                   // "class": a classroom screen's class ("3-2"); "" = none
+    int grade = 0;                          // "grade": a corridor's grade, 1..12; 0 = none
+    std::string screen_id;                  // "screen_id": for screen:ID announcements; "" = none
+    int poll_seconds = 30;                  // "poll_seconds": seconds between polls of the feed
+    // "page_seconds": a number, or { "default": 15, "standings": 30 } whose
+    // other keys are page kinds (kPageKinds).
     double page_seconds = 15;
     std::map<std::string, double, std::less<>> page_seconds_by_page;
-
-    // Page kinds to show (kPageKinds), in the role's order. Default [] = every
-    // page the role has. A list hides the others: a school without goals on its
-    // screens says ["habit", "standings", "events"].
-    std::vector<std::string> pages;
-
-    // Display hours, in the school's time zone (sync/display_hours.hpp):
-    // "mon-fri 07:00-18:30; sat 08:00-12:00". Default "" = always on. Outside
-    // the hours the screen is black and the loop sleeps (an emergency still
-    // wakes it): less power and panel wear, but nothing on it for the evening
-    // cleaner or a weekend open day unless the hours say so.
-    std::string hours;
-
-    // The monitor to go full-screen on, 0 = the primary. Default 0. Indices
-    // follow the order the system lists monitors, which can change when
-    // cables are moved: prefer one monitor per kiosk.
-    int monitor = 0;
-
-    // Where the last good feed is kept, so a screen that boots without network
-    // shows yesterday's content instead of nothing. Default "" =
-    // $XDG_CACHE_HOME/campus-kiosk (or ~/.cache/campus-kiosk).
-    std::string cache_dir;
-
-    // A JSON file the kiosk rewrites after every poll (feed version, source,
-    // last error) for monitoring. Default "" = none. Put it on local disk: it
-    // is written every poll_seconds.
-    std::string status_file;
-
-    // No motion: no waving flag, no transitions, no moving background. Default
-    // false. A classroom is calm during lessons whatever this says; true makes
-    // every role calm (a screen by a quiet office, a slow machine).
-    bool calm = false;
+    // Whether the file or the command line set page_seconds at all: a
+    // classroom's slower default (30 s) applies only when neither did.
+    bool page_seconds_given = false;
+    std::vector<std::string> pages;         // "pages": page kinds to show; [] = every page the role has
+    std::string hours;                      // "hours": display hours (sync/display_hours.hpp); "" = always on
+    int monitor = 0;                        // "monitor": the monitor to go full-screen on, 0 = the primary
+    std::string cache_dir;                  // "cache_dir": "" = $XDG_CACHE_HOME/campus-kiosk (or ~/.cache/campus-kiosk)
+    std::string status_file;                // "status_file": "" = none
+    bool calm = false;                      // "calm": no motion on any role
 
     // How long a page stays: its own entry in page_seconds if any, else the default.
     double seconds_for_page(std::string_view kind) const;
@@ -141,6 +99,73 @@ struct KioskCliOverrides {
     std::optional<std::string> status_file;
     std::optional<bool> calm;
 };
+
+//-----------------------------------------------------------------------------
+// The settings table
+//-----------------------------------------------------------------------------
+
+// Where a setting's value lives: its field in KioskConfig and in
+// KioskCliOverrides. A flag with no config key holds only the type (both
+// pointers null); kiosk/options.cpp keeps its value.
+template <class T>
+struct SettingField {
+    using value_type = T;
+    T KioskConfig::*config = nullptr;
+    std::optional<T> KioskCliOverrides::*command_line = nullptr;
+};
+// The value's type decides how it is read: a JSON string / a flag's value
+// (std::string), an array / a repeatable flag (vector), a whole number (int),
+// a number (double), true or false / a flag with no value (bool).
+using SettingValue = std::variant<SettingField<std::string>, SettingField<std::vector<std::string>>, SettingField<int>,
+                                  SettingField<double>, SettingField<bool>>;
+
+struct Setting;
+// A setting's rules beyond its type, run by check_config: throws ConfigError
+// naming `origin` and the key.
+using SettingCheck = void (*)(const KioskConfig& config, const Setting& setting, std::string_view origin);
+
+struct Setting {
+    std::string_view key = {};         // in the config file ("poll_seconds"); "" = command line only
+    std::string_view flag = {};        // on the command line ("--poll"); "" = config file only
+    std::string_view value_name = {};  // the flag's value in --help and the docs ("S", "URL|PATH"); "" for a bool
+    SettingValue value = {};
+    std::string_view help = {};        // --help's one line: what it is, its default, its trade-off
+    // docs/config.md: the type column, the default column (which starts with
+    // the default as JSON, in backquotes) and what it does and what it trades.
+    std::string_view doc_type = {};
+    std::string_view doc_default = {};
+    std::string_view doc = {};
+    double min = 0, max = 0;           // numbers: the range both sides accept (equal: no range)
+    std::span<const std::string_view> choices = {};  // the only words accepted (roles, page kinds); empty: any
+    char delimiter = 0;                // a list on the command line may also be split at this (--pages a,b)
+    std::string_view excludes = {};    // a flag that may not be given with this one
+    // The file's error for an empty value ("" or []); empty: "" and [] are accepted.
+    std::string_view if_empty = {};
+    bool page_times = false;           // page_seconds: a number, or {"default": n, <page kind>: n}
+    SettingCheck check = nullptr;      // its rules beyond its type, on the merged value
+
+    bool in_config() const { return !key.empty(); }
+    bool on_command_line() const { return !flag.empty(); }
+    bool has_range() const { return min != max; }
+};
+
+// Every setting, in --help's order: --config, the config keys in the order
+// docs/config.md lists them, then the flags that only the command line has
+// (a screen's preview and tests).
+std::span<const Setting> settings();
+
+// The entry for a config key or a flag ("poll_seconds", "--poll"); null when none.
+const Setting* setting_for_key(std::string_view key);
+const Setting* setting_for_flag(std::string_view flag);
+
+// The generated parts of docs/config.md, as markdown tables: the keys (type,
+// default, what it does and trades), each key's flag, and the flags with no key.
+enum class SettingsDoc { keys, flags, command_line_only };
+std::string settings_markdown(SettingsDoc part);
+
+//-----------------------------------------------------------------------------
+// Reading, merging, checking
+//-----------------------------------------------------------------------------
 
 // Thrown by load_config and check_config: what() names the file and the key
 // and says what was expected.

@@ -42,7 +42,7 @@
 
 #include <imgui.h>
 
-#include "kiosk/canvas.hpp"
+#include "kiosk/geometry.hpp"
 
 namespace campus {
 struct Feed;

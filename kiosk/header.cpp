@@ -198,16 +198,59 @@ void draw_footer(Canvas& canvas, const Rect& footer, std::size_t position, std::
 
 // [SECTION] waiting -------------------------------------------------------------------
 void draw_waiting(Canvas& canvas, const Rect& area, const std::string& detail) {
+    draw_waiting(canvas, area, WaitingWords{"正在等待学校的数据…", detail, {}});
+}
+
+namespace {
+// At most `max_bytes` of `text`, cut before a UTF-8 continuation byte, never inside a character.
+std::string utf8_prefix(const std::string& text, std::size_t max_bytes) {
+    std::size_t end = std::min(max_bytes, text.size());
+    while (end > 0 && end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return text.substr(0, end);
+}
+}  // namespace
+
+WaitingWords waiting_words(const SyncState& sync) {
+    WaitingWords words;
+    if (sync.refused) {
+        switch (sync.refusal) {
+            case FeedRefusal::signature: words.headline = "数据签名不符，请联系学校管理员"; break;
+            case FeedRefusal::invalid: words.headline = "学校的数据有误，暂不能显示，请联系学校管理员"; break;
+            case FeedRefusal::rollback: words.headline = "收到的数据比已显示过的旧，已拒绝，请联系学校管理员"; break;
+            case FeedRefusal::other_feed: words.headline = "收到的不是本屏所属学校的数据，请联系学校管理员"; break;
+            case FeedRefusal::none: words.headline = "学校的数据未通过检查，请联系学校管理员"; break;
+        }
+        words.detail = "数据修正后，本屏会自动显示";
+        // A reason can list several problems and a URL: enough to act on, not a wall.
+        constexpr std::size_t kMaxTechnical = 400;
+        words.technical = sync.last_error.size() <= kMaxTechnical ? sync.last_error
+                                                                  : utf8_prefix(sync.last_error, kMaxTechnical) + "…";
+        return words;
+    }
+    words.headline = "正在等待学校的数据…";
+    if (sync.offline) words.detail = "暂时无法连接学校的服务器，稍后自动重试";
+    return words;
+}
+
+void draw_waiting(Canvas& canvas, const Rect& area, const WaitingWords& words) {
     const float u = canvas.metrics().unit();
     const float width = area.w - u * 12;
-    TextBlock message = canvas.layout("正在等待学校的数据…", TextStyle::title, width);
-    TextBlock second;
-    if (!detail.empty()) second = canvas.layout(detail, TextStyle::caption, width);
-    const float total = message.height + (detail.empty() ? 0 : u * 2 + second.height);
+    TextBlock message = canvas.layout(words.headline, TextStyle::title, width);
+    TextBlock second, third;
+    if (!words.detail.empty()) second = canvas.layout(words.detail, TextStyle::caption, width);
+    if (!words.technical.empty()) third = canvas.layout(words.technical, TextStyle::caption, width);
+    const float gap = u * 2;
+    const float total = message.height + (words.detail.empty() ? 0 : gap + second.height) +
+                        (words.technical.empty() ? 0 : gap + third.height);
     float y = area.y + (area.h - total) * 0.45f;  // a little above centre reads as centred
     const float x = area.x + (area.w - width) * 0.5f;
     canvas.draw(message, {x, y}, theme::ink, Align::center, width);
-    if (!detail.empty()) canvas.draw(second, {x, y + message.height + u * 2}, theme::ink_secondary, Align::center, width);
+    y += message.height;
+    if (!words.detail.empty()) {
+        canvas.draw(second, {x, y + gap}, theme::ink_secondary, Align::center, width);
+        y += gap + second.height;
+    }
+    if (!words.technical.empty()) canvas.draw(third, {x, y + gap}, theme::ink_secondary, Align::center, width);
 }
 
 }  // namespace campus::kiosk

@@ -21,7 +21,7 @@
 #include "kiosk/canvas.hpp"
 #include "sync/civil_time.hpp"
 #include "sync/feed.hpp"
-#include "sync/feed_sync.hpp"
+#include "sync/sync_state.hpp"
 
 namespace campus::kiosk {
 
@@ -62,5 +62,17 @@ void draw_footer(Canvas& canvas, const Rect& footer, std::size_t position, std::
 // The calm screen while no feed has arrived yet. `detail` is a second line
 // ("" for none), e.g. that the server cannot be reached.
 void draw_waiting(Canvas& canvas, const Rect& area, const std::string& detail);
+
+// What the screen with nothing to show says, from the sync side's state: that
+// it waits, that the server cannot be reached, or, when the school's answer
+// was refused, why, in words a passer-by can act on ("数据签名不符，请联系学校
+// 管理员"), with the technical reason for whoever fixes it in small type.
+struct WaitingWords {
+    std::string headline;   // title size
+    std::string detail;     // caption; "" for none
+    std::string technical;  // caption, secondary ink; "" for none (the sync side's last_error)
+};
+WaitingWords waiting_words(const SyncState& sync);
+void draw_waiting(Canvas& canvas, const Rect& area, const WaitingWords& words);
 
 }  // namespace campus::kiosk

@@ -15,7 +15,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "kiosk/canvas.hpp"
+#include "kiosk/geometry.hpp"
 
 namespace campus::kiosk {
 

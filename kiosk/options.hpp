@@ -1,15 +1,13 @@
 // The kiosk's command line (and, through --config, its JSON config file).
 //
-//   kiosk [--feed URL|PATH] [--config FILE] [--role lobby|corridor|classroom|assembly]
-//         [--class ID] [--grade N] [--screen-id ID] [--at TIME] [--size WxH]
-//         [--windowed|--fullscreen] [--monitor N] [--dump DIR] [--page-seconds S]
-//         [--pages K,K..] [--hours SCHEDULE] [--calm] [--poll S] [--trusted-key K]...
-//         [--cache-dir D] [--status-file F] [--state-file F]
+// Every flag, its value, range and help line is an entry of the settings
+// table (kiosk/config_file.hpp's settings(); `kiosk --help`, docs/config.md).
+// load_config reads and checks the file, the flags actually given on the
+// command line override it key by key (merge), and check_config holds the
+// result to the same rules; parse_options turns that into Options.
 //
-// The config file is kiosk/config_file.hpp's (docs/config.md: "role",
-// "trusted_keys": [..], "page_seconds": {..}, "calm": true): load_config reads
-// and checks it, the flags actually given on the command line override it key
-// by key (merge), and check_config holds the result to the same rules.
+// Thread safety: the parsers are pure; parse_options may print --help to
+// stdout, so the main thread calls it at start.
 #pragma once
 
 #include <map>
@@ -18,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "kiosk/page.hpp"
+#include "kiosk/role.hpp"
 #include "sync/civil_time.hpp"
 
 namespace campus::kiosk {
@@ -50,7 +48,7 @@ struct Options {
     std::vector<std::string> pages;         // page kinds enabled (config_file.hpp's kPageKinds); empty = all
     std::string hours;                      // display hours (sync/display_hours.hpp); "" = always on
     bool calm = false;                      // no motion (a classroom is calm whatever this says)
-    // Motion (issue 6, kiosk/motion/): the frame-rate cap while something
+    // Motion (kiosk/motion/): the frame-rate cap while something
     // moves. Default 30: smooth enough for the flag's cloth, and what a 1080p
     // llvmpipe mini-PC holds; lower it on a weaker machine, 0 < fps ≤ 120.
     double max_fps = 30;

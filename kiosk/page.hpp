@@ -12,14 +12,13 @@
 #include <vector>
 
 #include "kiosk/canvas.hpp"
+#include "kiosk/role.hpp"
 #include "sync/calendar.hpp"
 #include "sync/feed.hpp"
-#include "sync/feed_sync.hpp"
+#include "sync/sync_state.hpp"
 #include "sync/standings.hpp"
 
 namespace campus::kiosk {
-
-enum class Role { lobby, corridor, classroom, assembly };
 
 // Everything a page may read. Built once per frame by the app.
 struct PageContext {
@@ -52,8 +51,8 @@ std::unique_ptr<Page> make_habit_page();
 std::unique_ptr<Page> make_standings_page(std::string competition_id);
 std::unique_ptr<Page> make_events_page();
 
-// Issue 5 (roles, announcements, the assembly); kiosk/pages/README.md says
-// what each expects and where the app puts it.
+// The pages of the roles, the announcements and the assembly;
+// kiosk/pages/README.md says what each expects and where the app puts it.
 // The classroom's own card, "class-<id>": the class of ctx.class_id, or
 // `class_id` when given. 0 pages without a class.
 std::unique_ptr<Page> make_class_card_page(std::string class_id = {});

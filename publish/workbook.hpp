@@ -110,6 +110,11 @@ ReadResult read_xlsx_bytes(std::string_view bytes, std::string file_label, const
 ReadResult read_csv_bytes(std::string_view bytes, std::string sheet_name, std::string file_label,
                           const WorkbookLimits& limits = {});
 
+// A custom number format code is a date or time format (the rule of Cell::is_date):
+// y, m, d, h or s outside "quotes", [brackets], \escapes and _/* padding.
+// "General", "0.00", "[Red]0" are not; "yyyy/m/d", "[$-804]m\"月\"d\"日\"", "h:mm" are.
+bool number_format_is_date(std::string_view code);
+
 // Excel serial (in the given date system) to a civil date and time of day.
 struct SerialDateTime {
     int year = 1900, month = 1, day = 1;

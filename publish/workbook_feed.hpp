@@ -53,7 +53,9 @@ struct PathBuildResult {
 };
 PathBuildResult build_feed_from_path(const std::string& path, const BuildOptions& options = {});
 
-// The feed as kiosk-feed writes it: UTF-8, two-space indent, a final newline.
+// The feed as kiosk-feed writes it: UTF-8, two-space indent with small flat
+// objects (a class, a score row) on one line, a final newline. A feed that
+// would be over the screens' 4 MiB that way is written without whitespace.
 std::string feed_text(const nlohmann::ordered_json& feed);
 
 }  // namespace campus::publish

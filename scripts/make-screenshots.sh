@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates docs/screens/: the sample feed at the four sizes the issue names, plus
-# the assembly, classroom and emergency screens, rendered headless under Xvfb.
+# Regenerates docs/screens/: the sample feed at the four screen shapes the render
+# tests use (HD and 4K landscape, 4:3, portrait), plus the assembly, classroom and
+# emergency screens, rendered headless under Xvfb.
 #   BUILD_DIR (default build) must hold a built kiosk.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -19,23 +19,10 @@
 #include <vector>
 
 #include "sync/feed.hpp"
+#include "sync/feed_limits.hpp"
+#include "sync/problem.hpp"
 
 namespace campus {
-
-struct FeedLimits {
-    std::size_t max_bytes = 4u << 20;       // body after decompression
-    int max_depth = 16;                     // nesting of objects and arrays
-    std::size_t max_string_chars = 2000;    // Unicode code points, keys included
-    std::size_t max_array_items = 5000;
-};
-
-struct Problem {
-    std::string pointer;  // JSON Pointer, "" for the document itself
-    std::string message;
-};
-
-// "pointer: message", or "message" when the pointer is empty.
-std::string to_string(const Problem& problem);
 
 struct ParseResult {
     std::shared_ptr<const Feed> feed;  // null when rejected

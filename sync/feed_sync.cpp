@@ -54,6 +54,17 @@ std::string join_problems(const std::vector<Problem>& problems) {
 
 }  // namespace
 
+const char* refusal_name(FeedRefusal refusal) {
+    switch (refusal) {
+        case FeedRefusal::signature: return "signature";
+        case FeedRefusal::invalid: return "invalid";
+        case FeedRefusal::rollback: return "rollback";
+        case FeedRefusal::other_feed: return "feed_id";
+        case FeedRefusal::none: break;
+    }
+    return "";
+}
+
 // ---------------------------------------------------------------------------
 // [SECTION] Impl
 
@@ -98,6 +109,7 @@ struct FeedSync::Impl {
     struct Verdict {
         std::shared_ptr<const Feed> feed;
         std::string refusal;  // empty when accepted
+        FeedRefusal kind = FeedRefusal::none;
     };
     Verdict check(std::string_view body, std::string_view signature, const std::string& signature_where) const;
     void accept(std::shared_ptr<const Feed> feed, CachedFeed record, FeedSource source);
@@ -120,15 +132,18 @@ FeedSync::Impl::Verdict FeedSync::Impl::check(std::string_view body, std::string
     if (signatures_required()) {
         if (!key_problem.empty()) {
             v.refusal = key_problem;
+            v.kind = FeedRefusal::signature;
             return v;
         }
         if (signature.empty()) {
             v.refusal = "no signature (" + signature_where + ") and trusted keys are configured";
+            v.kind = FeedRefusal::signature;
             return v;
         }
         auto verdict = verify_minisign(body, signature, keys);
         if (!verdict.ok) {
             v.refusal = "signature " + signature_where + ": " + verdict.error;
+            v.kind = FeedRefusal::signature;
             return v;
         }
         trusted_comment = verdict.trusted_comment;
@@ -137,6 +152,7 @@ FeedSync::Impl::Verdict FeedSync::Impl::check(std::string_view body, std::string
     ParseResult parsed = parse_feed(body, config.limits);
     if (!parsed.ok()) {
         v.refusal = "invalid feed: " + join_problems(parsed.problems);
+        v.kind = FeedRefusal::invalid;
         return v;
     }
     const Feed& feed = *parsed.feed;
@@ -148,17 +164,20 @@ FeedSync::Impl::Verdict FeedSync::Impl::check(std::string_view body, std::string
         if (claim.feed_id != feed.feed_id || claim.version != feed.version) {
             v.refusal = "signed trusted comment '" + trusted_comment + "' does not match the feed (feed_id=" +
                         feed.feed_id + " version=" + std::to_string(feed.version) + ")";
+            v.kind = FeedRefusal::signature;
             return v;
         }
     }
     if (!guard.feed_id.empty() && guard.feed_id != feed.feed_id) {
         v.refusal = "feed_id '" + feed.feed_id + "' is not the pinned feed_id '" + guard.feed_id +
                     "' (reset the rollback guard to follow another feed)";
+        v.kind = FeedRefusal::other_feed;
         return v;
     }
     if (feed.version < guard.highest_version) {
         v.refusal = "version " + std::to_string(feed.version) + " is older than version " +
                     std::to_string(guard.highest_version) + " already shown (rollback refused)";
+        v.kind = FeedRefusal::rollback;
         return v;
     }
     v.feed = parsed.feed;
@@ -247,15 +266,32 @@ void FeedSync::Impl::attempt() {
         request.last_modified = shown_record.last_modified;
     }
 
-    auto fail = [&](std::string error, bool offline) {
+    // The server did not answer, or not with a whole reply: back off.
+    auto fail = [&](std::string error) {
         spdlog::warn("feed sync: {}", error);
-        state.offline = offline;
+        state.offline = true;
+        state.refused = false;
+        state.refusal = FeedRefusal::none;
         state.last_error = std::move(error);
         ++consecutive_failures;
+    };
+    // The server answered with something this screen may not show. Not a
+    // failure of the network: the next poll comes at the normal interval, so
+    // a publish fixed upstream (or a signature that arrived after its body)
+    // shows within one poll. The shown feed stays.
+    auto refuse = [&](std::string error, FeedRefusal kind) {
+        spdlog::warn("feed sync: {}", error);
+        state.offline = false;
+        state.refused = true;
+        state.refusal = kind;
+        state.last_error = std::move(error);
+        consecutive_failures = 0;
     };
     // retry_cache: false right after accept() tried the write in this same attempt.
     auto confirmed = [&](bool retry_cache = true) {
         state.offline = false;
+        state.refused = false;
+        state.refusal = FeedRefusal::none;
         state.last_error.clear();
         state.last_success = now;
         state.source = FeedSource::network;
@@ -267,12 +303,12 @@ void FeedSync::Impl::attempt() {
     FetchResult result = fetch_source(request);
     if (cancel_transfer) return;  // stopping: neither a success nor a failure worth reporting
     if (!result.ok()) {
-        fail(result.error, true);
+        fail(result.error);
         return;
     }
     if (result.outcome == FetchResult::Outcome::not_modified) {
         if (!shown) {
-            fail(result.effective_url + ": HTTP 304 to a request without validators", true);
+            fail(result.effective_url + ": HTTP 304 to a request without validators");
             return;
         }
         confirmed();
@@ -302,12 +338,21 @@ void FeedSync::Impl::attempt() {
         sig_request.last_modified.clear();
         sig_request.limits.max_bytes = kMaxSignatureBytes;
         FetchResult sig = fetch_source(sig_request);
-        if (sig.outcome == FetchResult::Outcome::http_error) {
-            fail("refused: signature missing: " + sig.error, false);
+        if (sig.outcome == FetchResult::Outcome::http_error && sig.http_status >= 400 && sig.http_status < 500) {
+            // A body without its signature (yet): the office publishes the two
+            // one after the other, and a poll in between sees only one. A 5xx
+            // is the server failing, and backs off below like any failure.
+            refuse("refused: signature missing: " + sig.error, FeedRefusal::signature);
+            return;
+        }
+        if (sig.outcome == FetchResult::Outcome::failed || sig.outcome == FetchResult::Outcome::http_error) {
+            fail(sig.error.empty() ? sig_url + ": signature transfer failed" : sig.error);
             return;
         }
         if (!sig.ok() || sig.outcome != FetchResult::Outcome::body) {
-            fail(sig.error.empty() ? sig_url + ": no signature body" : sig.error, sig.outcome == FetchResult::Outcome::failed);
+            // A 304 to a request sent without validators, or an oversized reply.
+            refuse("refused: " + (sig.error.empty() ? sig_url + ": no signature body" : sig.error),
+                   FeedRefusal::signature);
             return;
         }
         signature = std::move(sig.body);
@@ -315,7 +360,7 @@ void FeedSync::Impl::attempt() {
 
     Verdict v = check(result.body, signature, sig_url);
     if (!v.feed) {
-        fail("refused " + result.effective_url + ": " + v.refusal, false);
+        refuse("refused " + result.effective_url + ": " + v.refusal, v.kind);
         return;
     }
     CachedFeed record;
@@ -360,6 +405,8 @@ void FeedSync::Impl::write_status() {
         {"last_success", time_or_null(state.last_success)},
         {"last_error", state.last_error.empty() ? json(nullptr) : json(state.last_error)},
         {"offline", state.offline},
+        {"refused", state.refused},
+        {"refusal", state.refused ? json(refusal_name(state.refusal)) : json(nullptr)},
         {"stale", state.stale},
         {"etag", state.etag.empty() ? json(nullptr) : json(state.etag)},
     };

@@ -22,6 +22,7 @@
 
 #include "sync/feed.hpp"
 #include "sync/feed_parse.hpp"
+#include "sync/sync_state.hpp"
 
 namespace campus {
 
@@ -35,26 +36,13 @@ struct FeedSyncConfig {
     std::chrono::seconds poll{30};           // ±10 % jitter; backoff up to ~5 min while failing
     bool reset_rollback_guard = false;       // forget the highest version shown (operator's choice)
     FeedLimits limits;
-    // Transfer limits (added with the implementation; defaults as in sync/feed_fetch.hpp).
-    // Tests shrink them to run in seconds.
+    // Transfer limits (defaults as in sync/feed_fetch.hpp): a dead or crawling
+    // server costs a poll, never the sync thread. Tests shrink them to run in seconds.
     std::chrono::milliseconds connect_timeout{10'000};  // a LAN or CDN answers in well under 1 s
     std::chrono::milliseconds total_timeout{60'000};    // 4 MiB over a poor 1 Mbit/s link: ~35 s
     long low_speed_bytes = 1;                            // below this many bytes/s ...
     std::chrono::seconds low_speed_time{20};             // ... for this long: dropped (a byte every 10 s is)
     std::chrono::seconds max_backoff{300};               // cap of the exponential backoff while failing
-};
-
-enum class FeedSource { none, cache, network };
-
-// What the screen needs to know about the sync side, besides the feed itself.
-struct SyncState {
-    FeedSource source = FeedSource::none;
-    bool offline = false;                     // the last attempt failed to reach or read the server
-    bool stale = false;                       // now is past the shown feed's expires_at
-    std::optional<Instant> last_attempt;
-    std::optional<Instant> last_success;      // last time the server confirmed the shown feed (200 or 304)
-    std::string last_error;                   // empty when the last attempt succeeded
-    std::string etag;
 };
 
 struct FeedSnapshot {

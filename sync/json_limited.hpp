@@ -22,7 +22,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sync/feed_parse.hpp"
+#include "sync/feed_limits.hpp"
+#include "sync/problem.hpp"
 
 namespace campus::json_limited {
 

@@ -15,10 +15,31 @@ poll never sees half a file, and nginx's ETag (mtime-size) differs for every
 version even when two are published within a second. Without --mtime the
 mtime is 1 s past the current file's, or now, whichever is later.
 
+  feed_variants.py --base FEED.json --lobby-classes N --as-of RFC3339 --reference RFC3339
+                   --out FEED.json
+      The feed a school's lobby shows today, for bench/run's rotation figures:
+      the base feed (the sample: real school text) grown to N classes, and every
+      date moved by whole weeks so that the run's day (--as-of, the real now)
+      falls in the school week of --reference in the base feed's term. The kiosk can then
+      run with its real clock (no --at) on any day and still show the same
+      rotation: the same school week, round, habit, events and announcements.
+        classes   added round-robin over the grades (一年级五班, 二年级五班, …), each
+                  scored in every round of every competition like the class
+                  before it in its grade, moved by half points (deterministic),
+                  within [0, max]: the standings keep the base feed's shape
+        dates     term start/end, round starts, events, announcement windows,
+                  generated_at and expires_at: + D days (D = whole weeks from
+                  the Monday of --reference's week to --as-of's day, in the
+                  school's time zone); habit months:
+                  + the same number of calendar months, so the month of
+                  --reference's habit is the month of --as-of
+      No shift when --as-of falls in --reference's week.
+
   feed_variants.py --level1-chars
       Prints the GB2312 level-1 set (UTF-8, one line), for other tools.
 """
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -80,6 +101,123 @@ def variant(base, version, new_chars):
     return doc
 
 
+GRADE_NAMES = "零一二三四五六七八九十"
+
+
+def han_number(n):
+    """1..99 as people say class numbers (scripts/make_sample_feed.py): 五班, 十四班, 二十班."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("十" if tens == 1 else digits[tens] + "十") + (digits[ones] if ones else "")
+
+
+def grade_name(grade):
+    return (GRADE_NAMES[grade] if grade <= 10 else "十" + GRADE_NAMES[grade - 10]) + "年级"
+
+
+def grow_classes(doc, total):
+    """Adds classes round-robin over the base feed's grades until there are
+    `total`; each new class is scored in every round like the last class of its
+    grade before it, moved by half points, so ranks, ties and flags stay
+    plausible. Returns the ids added."""
+    classes = doc["classes"]
+    if total < len(classes):
+        raise ValueError(f"--lobby-classes {total}: the base feed already has {len(classes)} classes")
+    grades = sorted({c["grade"] for c in classes})
+    if not grades:
+        raise ValueError("the base feed has no classes to grow from")
+    added = []
+    turn = 0
+    while len(classes) < total:
+        grade = grades[turn % len(grades)]
+        turn += 1
+        in_grade = [c for c in classes if c["grade"] == grade]
+        numbers = [int(c["id"].split("-")[1]) for c in in_grade if c["id"].split("-")[-1].isdigit()]
+        number = max(numbers, default=0) + 1
+        cid = f"{grade}-{number}"
+        template = in_grade[-1]["id"] if in_grade else classes[-1]["id"]
+        # After the last class of its grade: the office lists classes in order.
+        at = max((i for i, c in enumerate(classes) if c["grade"] == grade), default=len(classes) - 1) + 1
+        classes.insert(at, {"id": cid, "grade": grade, "name": f"{grade_name(grade)}{han_number(number)}班"})
+        added.append((cid, template))
+    for competition in doc.get("competitions", []):
+        maxima = {k["id"]: k["max"] for k in competition["criteria"]}
+        for r, rnd in enumerate(competition.get("rounds", [])):
+            by_class = {s["class"]: s for s in rnd["scores"]}
+            for k, (cid, template) in enumerate(added):
+                if template not in by_class:
+                    continue
+                score = {"class": cid}
+                for j, (crit, mx) in enumerate(maxima.items()):
+                    v = by_class[template][crit]
+                    step = (0.5, -0.5, 0, -1, 0.5)[(r + j + 2 * k) % 5]
+                    v = v + step if 0 <= v + step <= mx else v
+                    score[crit] = int(v) if float(v).is_integer() else v  # 19, not 19.0: as a clerk types it
+                rnd["scores"].append(score)
+                by_class[cid] = score
+    return [cid for cid, _ in added]
+
+
+def school_day(stamp, zone):
+    """The calendar day of an RFC 3339 time in the school's zone (a fixed offset
+    taken from the feed's own stamps, which is what a Chinese school's is)."""
+    return dt.datetime.fromisoformat(stamp).astimezone(zone).date()
+
+
+def shift_dates(doc, days, months):
+    """Every date and time of the feed + `days` days; habit months + `months`."""
+    if days == 0 and months == 0:
+        return
+    delta = dt.timedelta(days=days)
+
+    def day(s):
+        return (dt.date.fromisoformat(s) + delta).isoformat()
+
+    def stamp(s):
+        return (dt.datetime.fromisoformat(s) + delta).isoformat()
+
+    term = doc["term"]
+    term["start"], term["end"] = day(term["start"]), day(term["end"])
+    for key in ("generated_at", "expires_at"):
+        if key in doc:
+            doc[key] = stamp(doc[key])
+    for competition in doc.get("competitions", []):
+        for rnd in competition.get("rounds", []):
+            rnd["start"] = day(rnd["start"])
+    for event in doc.get("events", []):
+        event["date"] = day(event["date"])
+    for notice in doc.get("announcements", []):
+        for key in ("from", "until"):
+            if key in notice:
+                notice[key] = stamp(notice[key])
+    for habit in doc.get("habits", []):
+        y, m = map(int, habit["month"].split("-"))
+        index = y * 12 + (m - 1) + months
+        habit["month"] = f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def lobby_feed(base, classes, as_of, reference):
+    """bench/run's lobby feed: see the module's doc (--lobby-classes)."""
+    doc = json.loads(json.dumps(base))
+    grow_classes(doc, classes)
+    ref = dt.datetime.fromisoformat(reference)
+    if ref.tzinfo is None:
+        raise ValueError(f"--reference {reference!r} has no UTC offset")
+    zone = ref.tzinfo
+    now = dt.datetime.fromisoformat(as_of).astimezone(zone)
+    # Whole weeks, counted from the reference's Monday: today lands in the
+    # reference's school week, on its own weekday, and rounds keep their Mondays.
+    ref_monday = ref.date() - dt.timedelta(days=ref.weekday())
+    days = 7 * ((now.date() - ref_monday).days // 7)
+    months = (now.year * 12 + now.month) - (ref.year * 12 + ref.month)
+    shift_dates(doc, days, months)
+    # The office published it just now: a version newer than the base's.
+    doc["generated_at"] = now.replace(microsecond=0).isoformat()
+    return doc, days, months
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--base")
@@ -88,9 +226,27 @@ def main():
     p.add_argument("--new-chars", type=int, default=200)
     p.add_argument("--mtime", type=float, default=None)
     p.add_argument("--level1-chars", action="store_true")
+    p.add_argument("--lobby-classes", type=int, default=None)
+    p.add_argument("--as-of", default=None, help="RFC 3339: the real now the kiosk will run at")
+    p.add_argument("--reference", default=None, help="RFC 3339 in the base feed's term (bench/run's BENCH_AT)")
     a = p.parse_args()
     if a.level1_chars:
         print("".join(gb2312_level1()))
+        return
+    if a.lobby_classes is not None:
+        if not (a.base and a.out and a.as_of and a.reference):
+            p.error("--lobby-classes needs --base, --as-of, --reference and --out")
+        with open(a.base, encoding="utf-8") as f:
+            base = json.load(f)
+        try:
+            doc, days, months = lobby_feed(base, a.lobby_classes, a.as_of, a.reference)
+        except (ValueError, KeyError) as e:
+            sys.exit(f"feed_variants.py: {a.base}: {e}")
+        data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+        with open(a.out, "wb") as f:
+            f.write(data)
+        print(f"feed_variants.py: {len(doc['classes'])} classes, dates {days:+d} days, habits {months:+d} months,"
+              f" {len(data)} bytes -> {a.out}", file=sys.stderr)
         return
     if not (a.base and a.version is not None and a.out):
         p.error("--base, --version and --out are needed")

@@ -2,6 +2,7 @@
 """proc_tree: CPU and memory of a program and everything it started, from /proc.
 
   proc_tree.py measure --pid PID [--warmup S] [--seconds S] [--also PID]...
+                       [--turns-state FILE | --turns-log FILE --turns-match TEXT]
       Waits the warm-up, then measures over the window:
         cpu_pct   (utime + stime deltas of every process in the tree, from
                    /proc/<pid>/stat, as % of one core of wall time)
@@ -10,6 +11,17 @@
       and prints `cpu_pct X`, `pss_mb Y`, `procs N`, and for each --also PID
       (e.g. the X server, which draws on behalf of both subjects)
       `also_cpu_pct_<pid> Z`, one per line on stdout.
+      With --turns-*, also the page turns seen in the window, so a reader
+      knows what the subject did while it was measured:
+        --turns-state FILE   the kiosk's --state-file (JSON, rewritten when
+                             the page on screen changes): a turn is a new
+                             "page" or "position"
+        --turns-log FILE     a log the subject appends to (Chromium's console
+                             on stderr): a turn is a new line holding TEXT;
+                             the page's name is the rest of the line after TEXT
+      printed as `turns N` and `pages A>B>C` (the page at the window's start,
+      then each page turned to). The files are polled every 0.1 s by this
+      process, which is not in the measured tree.
   proc_tree.py snapshot --pid PID
       Prints pss_kb, fds, threads and procs of the tree, now (bench/soak).
 
@@ -20,6 +32,7 @@ Utime and stime count in clock ticks (usually 100 Hz): over a 30 s window one
 tick is 0.03 % of a core, the resolution of the CPU figure.
 """
 import argparse
+import json
 import os
 import sys
 import time
@@ -92,14 +105,82 @@ def count_dir(path):
         return 0
 
 
+class TurnWatch:
+    """Page turns seen in a state file or a log, polled (see the module doc)."""
+
+    def __init__(self, state=None, log=None, match=None):
+        self.state, self.log, self.match = state, log, match
+        self.pages = []       # the page at the start, then each one turned to
+        self.turns = 0
+        self._last = None     # the state file's (page, position) / the log's length read
+        self._partial = b""
+
+    def _read_state(self):
+        try:
+            with open(self.state, encoding="utf-8") as f:
+                doc = json.load(f)
+            return (doc.get("page", ""), doc.get("position"))
+        except (OSError, ValueError):
+            return None  # not there yet, or caught between writes: the next poll sees it
+
+    def _new_log_pages(self):
+        try:
+            with open(self.log, "rb") as f:
+                f.seek(self._last or 0)
+                data = f.read()
+        except OSError:
+            return []
+        self._last = (self._last or 0) + len(data)
+        data = self._partial + data
+        lines = data.split(b"\n")
+        self._partial = lines.pop()  # an unfinished last line waits for its end
+        out = []
+        for line in lines:
+            text = line.decode("utf-8", "replace")
+            if self.match in text:
+                out.append(text.split(self.match, 1)[1].strip().strip('"\'').split('"')[0].strip())
+        return out
+
+    def start(self):
+        """At the window's start: what is on screen now; earlier log lines are not turns."""
+        if self.state:
+            now = self._read_state()
+            self._last = now
+            self.pages.append(now[0] if now else "?")
+        elif self.log:
+            seen = self._new_log_pages()
+            self.pages.append(seen[-1] if seen else "?")
+
+    def poll(self):
+        if self.state:
+            now = self._read_state()
+            if now is not None and now != self._last:
+                self._last = now
+                self.turns += 1
+                self.pages.append(now[0])
+        elif self.log:
+            for page in self._new_log_pages():
+                self.turns += 1
+                self.pages.append(page)
+
+
 def measure(args):
     time.sleep(args.warmup)
+    watch = None
+    if args.turns_state or args.turns_log:
+        watch = TurnWatch(args.turns_state, args.turns_log, args.turns_match)
     start = tree(args.pid)
     if start is None:
         sys.exit(f"proc_tree: process {args.pid} ended during the warm-up")
     also_start = {p: (read_stat(p) or (0, 0, 0))[2] for p in args.also}
     t0 = time.monotonic()
-    time.sleep(args.seconds)
+    if watch:
+        watch.start()
+        while time.monotonic() - t0 < args.seconds:
+            time.sleep(min(0.1, max(0.0, args.seconds - (time.monotonic() - t0))))
+            watch.poll()
+    else:
+        time.sleep(args.seconds)
     end = tree(args.pid)
     elapsed = time.monotonic() - t0
     if end is None:
@@ -117,6 +198,9 @@ def measure(args):
         st = read_stat(p)
         if st:
             print(f"also_cpu_pct_{p} {100.0 * (st[2] - also_start[p]) / TICK / elapsed:.3f}")
+    if watch:
+        print(f"turns {watch.turns}")
+        print(f"pages {'>'.join(watch.pages)}")
 
 
 def snapshot(args):
@@ -139,6 +223,9 @@ def main():
     m.add_argument("--warmup", type=float, default=10)
     m.add_argument("--seconds", type=float, default=30)
     m.add_argument("--also", type=int, action="append", default=[])
+    m.add_argument("--turns-state", default=None)
+    m.add_argument("--turns-log", default=None)
+    m.add_argument("--turns-match", default="page-turn")
     s = sub.add_parser("snapshot")
     s.add_argument("--pid", type=int, required=True)
     a = p.parse_args()

@@ -61,8 +61,8 @@ public:
     // time `t` seconds. False when unavailable (nothing was added).
     // `star`: one small yellow star in the middle of the cloth. Off by default
     // and by design: a single yellow star centred on red is Vietnam's national
-    // flag, and the school's 流动红旗 is plain red (issue 6: clearly red, not a
-    // national flag's layout).
+    // flag, and the school's 流动红旗 is plain red: clearly red, never a
+    // national flag's layout.
     bool add(ImDrawList* draw_list, ImVec2 min, ImVec2 max, float t, bool star = false);
 
     // Flags added in the current ImGui frame (MotionClock::frame_drawn wants to know).

@@ -3,7 +3,7 @@
 //
 // A program that fails to compile or link is logged with its info log
 // (spdlog) and comes back empty; the effect that needed it is then skipped and
-// the screen draws without it (issue 6: never a black screen). Nothing here
+// the screen draws without it: a missing effect, never a black screen. Nothing here
 // throws.
 //
 // Sections: [program] [checks] [context health]

@@ -41,7 +41,7 @@ struct MotionSettings {
     bool calm = false;                 // --calm or the classroom role: nothing moves. Default off.
     bool background = true;            // the living background; the app turns it off for classrooms. Default on.
     double max_fps = 30;               // cap while the flag waves or a transition runs. Default 30: smooth enough
-                                       // for cloth, and what a 1080p llvmpipe mini-PC can hold (issue 6).
+                                       // for cloth, and what a 1080p llvmpipe mini-PC can hold.
     double transition_seconds = 0.5;   // page transition length. Default 0.5 s; 0 = hard cuts.
     TransitionStyle transition_style = TransitionStyle::crossfade;  // crossfade reads calmer than a slide
     int flag_wave_periods = 2;         // waving after a page arrives, in wave periods (1.6 s). Default 2 (3.2 s): long enough

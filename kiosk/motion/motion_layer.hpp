@@ -1,4 +1,5 @@
-// MotionLayer: the motion of issue 6 behind the few calls the app's loop makes.
+// MotionLayer: the screen's motion (the waving flag, page transitions, the
+// lobby's background) behind the few calls the app's loop makes.
 //
 // Owns the MotionClock (when to draw), the FlagRenderer (installed, so
 // motion::add_flag() works from pages and the Canvas), the PageTransition and

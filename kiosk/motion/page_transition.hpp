@@ -71,7 +71,7 @@ public:
     // is blended over it with alpha 1 − eased progress inside `area`. The
     // same picture as composite(crossfade) within a rounding step, for one
     // full-screen capture less and a pass of one texel read per pixel
-    // (issue 6's frame budget under llvmpipe: at 1080p the full blend cost
+    // (the frame budget under llvmpipe: at 1080p the full blend cost
     // ~70 ms a frame on a loaded 2-core machine, this pass a fraction). False
     // when its program failed, or the outgoing capture is missing or its size
     // differs: the incoming page stays as drawn (a cut).

@@ -183,7 +183,7 @@ Attempt plan_at(Canvas& canvas, const Feed& feed, const CompetitionStandings& st
     const bool by_grade = st.competition->scope == CompetitionScope::grade;
     const bool classroom = ctx.role == Role::classroom && !ctx.class_id.empty();
     // A corridor serves one floor: its grade's classes are highlighted, and a
-    // per-grade ranking opens with its grade (issue 5).
+    // per-grade ranking opens with its grade.
     const bool floor_grade = ctx.role == Role::corridor && ctx.grade > 0;
     std::vector<const ClassStanding*> shown = st.displayed();
     if (floor_grade && by_grade)

@@ -158,7 +158,7 @@ constexpr TextStyle kTextTier[] = {TextStyle::caption, TextStyle::body, TextStyl
 
 TEST(ScreenMetrics, SizesScaleFromTheShortSideWithCaptionAsTheFloor) {
     const ScreenMetrics hd{1920, 1080}, uhd{3840, 2160}, xga{1024, 768}, portrait{1080, 1920};
-    EXPECT_EQ(hd.px(TextStyle::caption), 24.0f);  // the floor: 2.2 % of 1080
+    EXPECT_EQ(hd.px(TextStyle::caption), 24.0f);  // the floor for any text: 2.2 % of 1080
     EXPECT_EQ(hd.px(TextStyle::body), 30.0f);
     EXPECT_EQ(hd.px(TextStyle::subtitle), 39.0f);
     EXPECT_EQ(hd.px(TextStyle::title), 54.0f);

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Disk faults (issue 7): the cache directory read-only, full, or holding a
+"""Disk faults: the cache directory read-only, full, or holding a
 zeroed file. Whatever the disk does, the screen keeps showing the feed it has
 (the status file says so), the log names the path and the reason, and the
 process never crashes.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Render loop under sync faults (issue 4, "the render loop unaffected"): the
+"""Render loop under sync faults (the sync side must never hold up the screen): the
 real kiosk, windowed under its own Xvfb, follows a feed on a misbehaving
 loopback server. While a fetch hangs (a byte every 2 s; silence after the
 headers) the pages keep turning on time (--state-file's position changes

@@ -11,7 +11,7 @@ Python 3 standard library only. Each scenario works in its own temp directory
 and on its own free port, so ctest may run them in parallel.
 
 [SECTION] harness: temp dirs, ports, feeds, signing, nginx, kiosk-sync
-[SECTION] nginx scenarios (issue 4, "Must show")
+[SECTION] nginx scenarios: what a screen must show against a real server
 [SECTION] fault scenarios: a misbehaving server on loopback
 [SECTION] crash safety of the cache writer
 """
@@ -58,7 +58,7 @@ def log(*parts):
 # [SECTION] harness
 
 STATUS_KEYS = {"feed_id", "feed_version", "source", "last_attempt", "last_success",
-               "last_error", "offline", "stale", "etag"}
+               "last_error", "offline", "refused", "refusal", "stale", "etag"}
 
 
 def free_port():
@@ -340,7 +340,8 @@ def expect_refused(env, url, keys, shown_version, reason, extra=()):
     check(status["last_error"] and reason in status["last_error"],
           f"expected last_error containing {reason!r}, got {status['last_error']!r}")
     check(status["offline"] is False, f"a refusal is not offline: {status}")
-    log(f"refused as expected: {status['last_error']}")
+    check(status["refused"] is True and status["refusal"], f"a refusal says so: {status}")
+    log(f"refused as expected ({status['refusal']}): {status['last_error']}")
     return status
 
 
@@ -591,6 +592,106 @@ def nginx_mismatched_trusted_comment_refused(env):
     expect_refused(env, server.url(), [env.key("office")], 1, "does not match the feed")
 
 
+def count_requests(server, uri):
+    return len(server.requests(uri))
+
+
+def expect_no_backoff(follower, server, uri, seconds, poll):
+    """While every answer is refused, the polls keep their normal pace: in
+    `seconds` at `poll` (±10 %) that is about seconds/poll requests, where a
+    doubling backoff (2, 4, 8 … × poll) would make at most two."""
+    before = count_requests(server, uri)
+    time.sleep(seconds)
+    made = count_requests(server, uri) - before
+    status = follower.env.status_json()
+    check(status["refused"] is True and status["offline"] is False, f"still refused, not offline: {status}")
+    check(made >= int(seconds / (poll * 1.1)) - 1,
+          f"{made} requests for {uri} in {seconds} s with a {poll} s poll: the refusal backed off")
+    log(f"{made} polls of {uri} in {seconds} s while refused (poll {poll} s): no backoff")
+
+
+@scenario
+def nginx_signature_after_body_next_normal_poll(env):
+    """The office uploads the body, then its signature (or the other way
+    round): a poll in between sees a pair that does not match. It refuses that
+    poll, keeps what it shows, and takes the new feed at its next normal poll."""
+    server = signed_env(env)
+    poll = 1
+    keys = [env.key("office")]
+    # A long backoff cap: a backoff, if any, would be plain to see.
+    follower = Follower(env, server.url(), poll=poll, keys=keys, extra=["--max-backoff", "30"])
+    try:
+        follower.wait_status(lambda s: s["feed_version"] == 1 and s["source"] == "network", 10, "version 1")
+        # New body, old signature.
+        env.publish("feed.json", env.feed_bytes(2))
+        status = follower.wait_status(lambda s: s["refused"], poll * 1.1 + 2, "the new body refused")
+        check(status["refusal"] == "signature" and "does not match the content" in status["last_error"], status)
+        expect_shown(status, 1)
+        expect_no_backoff(follower, server, "/feed.json.minisig", 4, poll)
+        env.sign("feed.json", f"feed_id={env.base['feed_id']} version=2")
+        signed = time.monotonic()
+        status = follower.wait_status(lambda s: s["feed_version"] == 2, poll * 1.1 + 1.5, "version 2 at the next poll")
+        check(not status["refused"] and status["refusal"] is None and status["last_error"] is None, status)
+        log(f"version 2 shown {time.monotonic() - signed:.2f} s after its signature arrived (poll {poll} s)")
+    finally:
+        follower.stop()
+
+    # The other way round, on a screen with nothing yet: the new signature
+    # beside the old body. Nothing is shown (never an unsigned or mismatched
+    # body), then the body arrives and shows at the next poll.
+    shutil.rmtree(env.cache)
+    os.remove(env.status)
+    env.publish("next.json", env.feed_bytes(3))  # the office signs v3 ...
+    env.sign("next.json", f"feed_id={env.base['feed_id']} version=3")
+    os.replace(os.path.join(env.www, "next.json.minisig"), os.path.join(env.www, "feed.json.minisig"))
+    env.publish("feed.json", env.feed_bytes(2))  # ... and uploads the signature first, beside the v2 body
+    follower = Follower(env, server.url(), poll=poll, keys=keys, extra=["--max-backoff", "30"])
+    try:
+        status = follower.wait_status(lambda s: s["refused"], 5, "the old body with the new signature refused")
+        check(status["feed_version"] is None and status["refusal"] == "signature", status)
+        expect_no_backoff(follower, server, "/feed.json", 3, poll)
+        env.publish("feed.json", env.feed_bytes(3))  # the body its signature was made for
+        status = follower.wait_status(lambda s: s["feed_version"] == 3, poll * 1.1 + 1.5, "version 3 at the next poll")
+        check(not status["refused"], status)
+    finally:
+        follower.stop()
+
+
+@scenario
+def nginx_invalid_feed_no_backoff(env):
+    """A feed the screen refuses (here: a score above its maximum, then a
+    rollback) is not a network failure: the polls keep their pace, and the
+    fixed feed shows within one poll."""
+    server = nginx_env(env)
+    poll = 1
+    follower = Follower(env, server.url(), poll=poll, extra=["--max-backoff", "30"])
+    try:
+        follower.wait_status(lambda s: s["feed_version"] == 1, 10, "version 1")
+        bad = json.loads(env.feed_bytes(2))
+        bad["competitions"][0]["rounds"][0]["scores"][0]["hygiene"] = 23
+        env.publish("feed.json", json.dumps(bad, ensure_ascii=False).encode())
+        status = follower.wait_status(lambda s: s["refused"], poll * 1.1 + 2, "the invalid feed refused")
+        check(status["refusal"] == "invalid" and "/competitions/0/rounds/0/scores/0" in status["last_error"], status)
+        expect_shown(status, 1)
+        expect_no_backoff(follower, server, "/feed.json", 4, poll)
+        env.publish("feed.json", env.feed_bytes(2))
+        fixed = time.monotonic()
+        status = follower.wait_status(lambda s: s["feed_version"] == 2, poll * 1.1 + 1.5, "the fixed feed")
+        check(not status["refused"] and status["last_error"] is None, status)
+        log(f"fixed feed shown {time.monotonic() - fixed:.2f} s after publishing")
+        # A rollback is refused the same way, without backing off.
+        env.publish("feed.json", env.feed_bytes(1))
+        status = follower.wait_status(lambda s: s["refused"], poll * 1.1 + 2, "the rollback refused")
+        check(status["refusal"] == "rollback", status)
+        expect_no_backoff(follower, server, "/feed.json", 3, poll)
+        # And a server that stops answering does back off (capped at 30 s here).
+        server.stop()
+        status = follower.wait_status(lambda s: s["offline"], 5, "offline")
+        check(status["refused"] is False and status["refusal"] is None, f"offline is not a refusal: {status}")
+    finally:
+        follower.stop()
+
+
 # ---------------------------------------------------------------------------
 # [SECTION] fault scenarios
 
@@ -598,7 +699,7 @@ MiB = 1 << 20
 RSS_LIMIT_KIB = 64 * 1024
 # Sanitizer builds (ASan + UBSan, TSan) start and run several times slower:
 # tests/integration/CMakeLists.txt sets KIOSK_TEST_TIME_SCALE for them, and the
-# time limits below stretch by it. The limits the issue states are those of
+# time limits below stretch by it. The limits as written are those of
 # the normal build (scale 1); a sanitizer run checks memory safety and races,
 # not speed.
 TIME_SCALE = float(os.environ.get("KIOSK_TEST_TIME_SCALE", "1"))

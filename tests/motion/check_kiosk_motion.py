@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Motion (issue 6) through the real kiosk under Xvfb (Mesa llvmpipe).
+"""Motion (the waving flag, page transitions, calm mode, broken shaders) through
+the real kiosk under Xvfb (Mesa llvmpipe).
 
   check_kiosk_motion.py --kiosk K --kiosk-test-hooks KH --at TIME --out DIR
 

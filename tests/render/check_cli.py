@@ -35,6 +35,9 @@ expect(["--role", "classroom"], 2, ["--class"])
 expect(["--hours", "fri 22:00-02:00"], 2, ["--hours", "midnight"])
 expect(["--pages", "goals,weather"], 2, ["--pages"])
 expect(["--page-seconds", "2"], 2, ["--page-seconds"])
+expect(["--poll", "1"], 2, ["--poll"])
+expect(["--max-fps", "0"], 2, ["--max-fps"])
+expect(["--bench-frames", "0"], 2, ["--bench-frames"])
 with tempfile.TemporaryDirectory() as d:
     # The config file is docs/config.md's (kiosk/config_file.hpp): a bad key or
     # value stops the kiosk at start, naming the file and the key.
@@ -53,6 +56,20 @@ with tempfile.TemporaryDirectory() as d:
     config_case({"role": "hall"}, [], 2, ["/role", "not a role"])
     config_case({"trusted_keys": ["not-a-key"]}, [], 2, ["/trusted_keys/0"])
     config_case({"role": "classroom"}, [], 2, ["--class"])
+
+    def config_text_case(text, code, words):
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(text)
+        expect(["--config", config], code, words)
+
+    # Numbers too large for a double: valid JSON that the reader cannot hold.
+    # The kiosk used to die of it (exit 134); now it is the one line, wherever it is.
+    config_text_case('{"poll_seconds": 1e309}', 2, ["kiosk.json: /poll_seconds: 1e309 is too large"])
+    config_text_case('{"page_seconds": {"goals": -1e400}}', 2, ["/page_seconds/goals", "-1e400"])
+    config_text_case('{"brightness": [2e308]}', 2, ["/brightness/0", "2e308"])
+    # A long wrong string is quoted cut between characters, not inside one.
+    config_text_case('{"poll_seconds": "a' + "大" * 40 + '"}', 2, ["/poll_seconds", "expected a whole number"])
+    expect(["--config", d], 2, ["is a directory"])
     # A good config (every kind of value) passes: it gets as far as the display.
     example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "kiosk.example.json")
     with open(example, encoding="utf-8") as f:
@@ -90,6 +107,75 @@ with tempfile.TemporaryDirectory() as d:
             failures.append(f"waiting screen does not say it is waiting: {texts}")
         if any("示例" in t for t in texts):
             failures.append(f"waiting screen mentions the sample data: {texts}")
+
+# A --feed whose answer is refused: the screen has nothing it may show, and
+# says why in plain words (not "waiting"), with the technical reason in small
+# type. The feed comes from a loopback server started here.
+fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
+
+
+def refused_dump(files, extra, headline, technical):
+    import http.server
+    import shutil
+    import threading
+    with tempfile.TemporaryDirectory() as d:
+        www = os.path.join(d, "www")
+        os.makedirs(www)
+        for name, source in files.items():
+            shutil.copyfile(source, os.path.join(www, name))
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *a, **k):
+                super().__init__(*a, directory=www, **k)
+
+            def log_message(self, *a):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        out = os.path.join(d, "out")
+        url = f"http://127.0.0.1:{server.server_address[1]}/feed.json"
+        args = ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", kiosk, "--dump", out, "--size", "1280x720",
+                "--feed", url, "--cache-dir", os.path.join(d, "cache")] + extra
+        env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+        try:
+            run = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+        finally:
+            server.shutdown()
+            server.server_close()
+        if run.returncode != 1 or "no feed to dump" not in run.stderr:
+            failures.append(f"refused --feed: exit {run.returncode}, expected 1 with 'no feed to dump':\n{run.stderr}")
+            return
+        try:
+            with open(os.path.join(out, "01-waiting.json"), encoding="utf-8") as f:
+                report = json.load(f)
+        except OSError as e:
+            failures.append(f"refused --feed: no waiting screen dumped: {e}")
+            return
+        texts = [t["text"] for t in report["texts"]]
+        if headline not in texts:
+            failures.append(f"refused screen does not say {headline!r}: {texts}")
+        if "正在等待学校的数据…" in texts:
+            failures.append(f"refused screen says it is waiting: {texts}")
+        if technical not in "".join(texts):
+            failures.append(f"refused screen does not give the technical reason {technical!r}: {texts}")
+        # The headline large, the reason in small type.
+        px = {t["text"]: t["px"] for t in report["texts"]}
+        reason_px = [t["px"] for t in report["texts"] if technical in t["text"]]
+        if headline in px and reason_px and not px[headline] > 1.5 * reason_px[0]:
+            failures.append(f"refused screen: headline at {px[headline]} px, reason at {reason_px[0]} px: {report['texts']}")
+
+
+minisign_dir = os.path.join(fixtures, "minisign")
+with open(os.path.join(minisign_dir, "office.pub"), encoding="ascii") as f:
+    office_key = f.read().splitlines()[1]
+# Signed by a key the screen does not trust.
+refused_dump({"feed.json": os.path.join(minisign_dir, "feed.json"),
+              "feed.json.minisig": os.path.join(minisign_dir, "feed.json.other.minisig")},
+             ["--trusted-key", office_key], "数据签名不符，请联系学校管理员", "not a trusted key")
+# Unsigned, no keys configured, but breaking the contract.
+refused_dump({"feed.json": os.path.join(fixtures, "invalid", "score-above-max.json")}, [],
+             "学校的数据有误，暂不能显示，请联系学校管理员", "23 is above the maximum 20")
 
 if failures:
     print("FAIL:\n" + "\n".join(failures), file=sys.stderr)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Render test for the screen roles and announcements (issue 5): `kiosk --dump`
+"""Render test for the screen roles and announcements: `kiosk --dump`
 of every role under Xvfb, before, inside and after announcement windows, on
 tests/fixtures/valid/roles-announcements.json (see make_roles_fixture.py).
 

@@ -1,14 +1,21 @@
-// The kiosk's JSON config file (kiosk/config_file.hpp): defaults, every key,
-// errors that name the file and the key, unknown and duplicate keys, wrong
-// types, and the command line winning over the file.
+// The kiosk's settings and JSON config file (kiosk/config_file.hpp):
+// defaults, every key, errors that name the file and the key, unknown and
+// duplicate keys, wrong types, numbers too large to read, the command line
+// winning over the file, and the settings table against docs/config.md and
+// assets/kiosk.example.json.
 
 #include "kiosk/config_file.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <set>
+#include <sstream>
+#include <type_traits>
+#include <variant>
 
 #include <unistd.h>
 
@@ -174,6 +181,37 @@ TEST(ConfigFileErrors, NotJsonOrNotAnObject) {
     EXPECT_EQ(error_of(R"(["lobby"])").rfind("kiosk.json: expected a JSON object of settings", 0), 0u);
 }
 
+// nlohmann refuses a number too large for a double (out_of_range.406) while
+// parsing; the kiosk used to die of the exception (exit 134). Wherever the
+// number is, the error is the usual one line naming the place.
+TEST(ConfigFileErrors, ANumberTooLargeToReadNamesItsPlace) {
+    EXPECT_EQ(error_of(R"({"poll_seconds": 1e309})"), "kiosk.json: /poll_seconds: 1e309 is too large a number to read");
+    EXPECT_EQ(error_of(R"({"role": "lobby", "page_seconds": {"default": 20, "goals": -1e400}})"),
+              "kiosk.json: /page_seconds/goals: -1e400 is too large a number to read");
+    EXPECT_EQ(error_of(R"({"pages": ["goals", 1E999]})"), "kiosk.json: /pages/1: 1E999 is too large a number to read");
+    EXPECT_EQ(error_of(R"({"brightness": [{"level": 2e308}]})"),
+              "kiosk.json: /brightness/0/level: 2e308 is too large a number to read");
+    EXPECT_EQ(error_of("1e309"), "kiosk.json: 1e309 is too large a number to read");
+    // The largest double still reads, and then meets the key's rule.
+    EXPECT_EQ(error_of(R"({"page_seconds": 1.7e308})"),
+              "kiosk.json: /page_seconds: 1.7e+308 seconds is out of range: a page stays 3 to 3600 seconds");
+}
+
+// A wrong string is quoted cut to 57 bytes; the cut used to fall inside a
+// character ("a" then three-byte 大s), and quoting it threw type_error.316.
+TEST(ConfigFileErrors, AQuotedStringIsCutBetweenCharacters) {
+    std::string text = "a";
+    for (int i = 0; i < 40; ++i) text += "大";
+    const std::string why = error_of(R"({"poll_seconds": ")" + text + R"("})");
+    EXPECT_EQ(why, "kiosk.json: /poll_seconds: expected a whole number, got the string \"a" +
+                       [] {
+                           std::string s;
+                           for (int i = 0; i < 18; ++i) s += "大";
+                           return s;
+                       }() +
+                       "...\"");
+}
+
 TEST(ConfigFileLoad, FromAFileAndAMissingFile) {
     const fs::path dir = fs::temp_directory_path() / ("kiosk-config-test-" + std::to_string(::getpid()));
     fs::create_directories(dir);
@@ -198,6 +236,12 @@ TEST(ConfigFileLoad, FromAFileAndAMissingFile) {
         EXPECT_EQ(std::string(e.what()).rfind((dir / "missing.json").string() + ": cannot open the config file: ", 0), 0u)
             << e.what();
     }
+    try {
+        load_config(dir.string());
+        ADD_FAILURE() << "accepted a directory";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(std::string(e.what()), dir.string() + ": is a directory, not a config file");
+    }
     fs::remove_all(dir);
 }
 
@@ -211,6 +255,7 @@ TEST(ConfigFileLoad, TheExampleFileIsValidAndComplete) {
     std::set<std::string> keys;
     for (const auto& [key, value] : document.items()) keys.insert(key);
     EXPECT_EQ(keys, kEveryKey);
+    for (const std::string& key : keys) EXPECT_NE(setting_for_key(key), nullptr) << key;
 }
 
 // docs/config.md documents every key.
@@ -269,6 +314,186 @@ TEST(ConfigFileMerge, MergedValuesMeetTheSameRules) {
         EXPECT_EQ(std::string(e.what()), "command line: /role: \"hall\" is not a role (lobby, corridor, classroom, assembly)");
     }
     EXPECT_NO_THROW(check_config(KioskConfig{}, "defaults"));
+}
+
+TEST(ConfigFileMerge, WhetherPageSecondsWasChosenAtAll) {
+    // A classroom's slower default applies only when neither side chose.
+    EXPECT_FALSE(parse_config(R"({"role": "lobby"})", "kiosk.json").page_seconds_given);
+    EXPECT_TRUE(parse_config(R"({"page_seconds": 15})", "kiosk.json").page_seconds_given);
+    EXPECT_TRUE(parse_config(R"({"page_seconds": {"standings": 40}})", "kiosk.json").page_seconds_given);
+    KioskCliOverrides cli;
+    cli.page_seconds = 15;
+    EXPECT_TRUE(merge(KioskConfig{}, cli).page_seconds_given);
+    EXPECT_FALSE(merge(KioskConfig{}, {}).page_seconds_given);
+}
+
+// [SECTION] the settings table ----------------------------------------------------
+
+// The code's default as docs/config.md's default column starts: `30`, `"lobby"`, `[]`.
+std::string default_as_doc(const Setting& s) {
+    const KioskConfig defaults;
+    return std::visit(
+        [&](const auto& field) -> std::string {
+            const auto& value = defaults.*field.config;
+            using T = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<T, double>) {
+                std::ostringstream out;
+                out << value;
+                return "`" + out.str() + "`";
+            } else {
+                return "`" + nlohmann::json(value).dump() + "`";
+            }
+        },
+        s.value);
+}
+
+std::string number_text(double x) {
+    std::ostringstream out;
+    out << x;
+    return out.str();
+}
+
+TEST(SettingsTable, HoldsEveryKeyOnceAndEveryFlagOnce) {
+    std::set<std::string> keys, flags;
+    for (const Setting& s : settings()) {
+        if (s.in_config()) {
+            EXPECT_TRUE(keys.insert(std::string(s.key)).second) << s.key;
+        }
+        if (s.on_command_line()) {
+            EXPECT_TRUE(flags.insert(std::string(s.flag)).second) << s.flag;
+        }
+        EXPECT_TRUE(s.in_config() || s.on_command_line());
+    }
+    EXPECT_EQ(keys, kEveryKey);
+    // Every flag the kiosk has had stays (tests/render/check_cli.py and the scripts use them).
+    const std::set<std::string> kEveryFlag = {
+        "--feed",   "--trusted-key", "--role",     "--class",    "--grade",           "--screen-id",
+        "--poll",   "--page-seconds", "--pages",   "--hours",    "--monitor",         "--cache-dir",
+        "--status-file", "--calm",   "--config",   "--at",       "--size",            "--windowed",
+        "--fullscreen", "--dump",    "--dump-transition", "--max-fps", "--bench-frames", "--state-file"};
+    EXPECT_EQ(flags, kEveryFlag);
+    EXPECT_EQ(setting_for_key("poll_seconds"), setting_for_flag("--poll"));
+    EXPECT_EQ(setting_for_key("--poll"), nullptr);
+    EXPECT_EQ(setting_for_flag("poll_seconds"), nullptr);
+}
+
+TEST(SettingsTable, EveryKeyHasItsFieldsAndEveryFlagWithoutAKeyHasNone) {
+    for (const Setting& s : settings()) {
+        std::visit(
+            [&](const auto& field) {
+                if (s.in_config()) {
+                    EXPECT_NE(field.config, nullptr) << s.key;
+                    EXPECT_EQ(field.command_line != nullptr, s.on_command_line()) << s.key;
+                } else {
+                    EXPECT_EQ(field.config, nullptr) << s.flag;
+                    EXPECT_EQ(field.command_line, nullptr) << s.flag;
+                }
+            },
+            s.value);
+        if (s.in_config()) {
+            EXPECT_FALSE(s.doc_type.empty()) << s.key;
+            EXPECT_FALSE(s.doc.empty()) << s.key;
+        }
+        EXPECT_FALSE(s.help.empty()) << s.key << s.flag;
+        if (!s.excludes.empty()) {
+            EXPECT_NE(setting_for_flag(s.excludes), nullptr) << s.flag;
+        }
+    }
+}
+
+// The docs' default column starts with the code's default, so the two cannot drift.
+TEST(SettingsTable, TheDocumentedDefaultIsTheCodesDefault) {
+    for (const Setting& s : settings()) {
+        if (!s.in_config()) continue;
+        const std::string expected = default_as_doc(s);
+        EXPECT_EQ(std::string(s.doc_default).rfind(expected, 0), 0u) << s.key << ": " << s.doc_default << " vs " << expected;
+    }
+}
+
+// A range is said where it is documented: the type column, the help line.
+TEST(SettingsTable, RangesAndChoicesAreDocumented) {
+    for (const Setting& s : settings()) {
+        if (s.has_range()) {
+            const std::string dots = number_text(s.min) + ".." + number_text(s.max);
+            if (s.in_config()) {
+                const std::string dash = number_text(s.min) + "–" + number_text(s.max);
+                EXPECT_NE(std::string(s.doc_type).find(dash), std::string::npos) << s.key << ": " << s.doc_type;
+            }
+            EXPECT_NE(std::string(s.help).find(dots), std::string::npos) << s.flag << ": " << s.help;
+        }
+        for (std::string_view choice : s.choices) {
+            std::string quoted = "`";
+            quoted.append(choice).append("`");
+            EXPECT_NE(std::string(s.doc).find(quoted), std::string::npos) << s.key << ": " << choice;
+        }
+        if (s.in_config() && s.on_command_line()) {
+            EXPECT_NE(std::string(s.help).find("default"), std::string::npos) << s.flag << ": " << s.help;
+        }
+    }
+}
+
+// [SECTION] docs/config.md ---------------------------------------------------------
+// The page's lists of keys and flags are generated from the table, between
+// markers; a test run with KIOSK_UPDATE_DOCS=1 rewrites them.
+
+struct DocPart {
+    SettingsDoc part;
+    const char* name;
+};
+constexpr DocPart kDocParts[] = {
+    {SettingsDoc::keys, "keys"}, {SettingsDoc::flags, "flags"}, {SettingsDoc::command_line_only, "command-line-only"}};
+
+TEST(ConfigDocs, TheListsOfKeysAndFlagsAreTheTablesOwn) {
+    const fs::path path = fs::path(KIOSK_ASSETS_DIR).parent_path() / "docs" / "config.md";
+    std::ifstream in(path);
+    ASSERT_TRUE(in) << path;
+    std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    const char* update = std::getenv("KIOSK_UPDATE_DOCS");
+    const bool rewrite = update != nullptr && std::string(update) == "1";
+    bool changed = false;
+    for (const DocPart& part : kDocParts) {
+        const std::string begin = "<!-- settings: " + std::string(part.name);
+        const std::string end = "<!-- end of settings: " + std::string(part.name) + " -->";
+        const std::size_t b = doc.find(begin);
+        ASSERT_NE(b, std::string::npos) << path << " has no " << begin << " … -->";
+        const std::size_t body = doc.find("-->\n", b);
+        ASSERT_NE(body, std::string::npos);
+        const std::size_t first = body + 4;
+        const std::size_t e = doc.find(end, first);
+        ASSERT_NE(e, std::string::npos) << path << " has no " << end;
+        const std::string expected = settings_markdown(part.part);
+        if (doc.compare(first, e - first, expected) == 0) continue;
+        if (rewrite) {
+            doc.replace(first, e - first, expected);
+            changed = true;
+        } else {
+            ADD_FAILURE() << path.string() << ": the list of " << part.name
+                          << " differs from the settings table (kiosk/config_file.cpp). Rewrite it with\n"
+                          << "  KIOSK_UPDATE_DOCS=1 build/tests/unit_tests --gtest_filter='ConfigDocs.*'\n"
+                          << "The table gives:\n"
+                          << expected;
+        }
+    }
+    if (changed) {
+        std::ofstream(path, std::ios::binary) << doc;
+        std::cout << "rewrote " << path.string() << "\n";
+    }
+}
+
+TEST(ConfigDocs, TheGeneratedTablesHaveARowPerSetting) {
+    const auto rows = [](const std::string& table) {
+        std::size_t n = 0;
+        for (std::size_t at = table.find('\n'); at != std::string::npos; at = table.find('\n', at + 1)) ++n;
+        return n - 2;  // the header and its rule
+    };
+    std::size_t keys = 0, command_line_only = 0;
+    for (const Setting& s : settings()) (s.in_config() ? keys : command_line_only) += 1;
+    EXPECT_EQ(rows(settings_markdown(SettingsDoc::keys)), keys);
+    EXPECT_EQ(rows(settings_markdown(SettingsDoc::flags)), keys);
+    EXPECT_EQ(rows(settings_markdown(SettingsDoc::command_line_only)), command_line_only);
+    // A "|" inside a cell is escaped (--feed URL|PATH), or the row would split.
+    EXPECT_NE(settings_markdown(SettingsDoc::flags).find("`--feed URL\\|PATH`"), std::string::npos);
 }
 
 }  // namespace

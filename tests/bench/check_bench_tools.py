@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""bench/run's rotation tools, checked on what they are for: that both sides of
+the lobby comparison do the same job.
+
+  check_bench_tools.py --kiosk KIOSK --kiosk-feed KIOSK_FEED --out DIR
+
+  feed        feed_variants.py --lobby-classes: on any day (several tried,
+              across weeks, months and a year), the feed validates, has the
+              asked number of classes, and "today" is the reference's school
+              week, round, habit and notices (kiosk-feed standings, the
+              project's own ranking)
+  board       board_html.py rotation on a real `kiosk --dump` (under its own
+              Xvfb): one HTML page per rotation entry, in the kiosk's order,
+              holding (nearly) every text the kiosk drew; the crossfade, the
+              flag's waving and the console's page-turn log are there
+  turns       proc_tree.py's TurnWatch reads the kiosk's --state-file and
+              Chromium's console lines as bench/run meets them
+"""
+import argparse
+import datetime as dt
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench" / "lib"))
+import board_html  # noqa: E402
+import feed_variants  # noqa: E402
+import proc_tree  # noqa: E402
+
+REFERENCE = "2026-11-20T10:00:00+08:00"  # bench/run's BENCH_AT
+failures = []
+
+
+def check(ok, message):
+    if not ok:
+        failures.append(message)
+    return ok
+
+
+def lobby_feed_file(out, as_of, classes=30):
+    base = json.loads((ROOT / "assets" / "sample-feed.json").read_text(encoding="utf-8"))
+    doc, days, _ = feed_variants.lobby_feed(base, classes, as_of, REFERENCE)
+    path = out / f"feed-{re.sub(r'[^0-9]', '', as_of)[:12]}.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path, doc, days
+
+
+def check_feed(args, out):
+    base = json.loads((ROOT / "assets" / "sample-feed.json").read_text(encoding="utf-8"))
+    ref = dt.datetime.fromisoformat(REFERENCE)
+    ref_habit = next(h["title"] for h in base["habits"] if h["month"] == f"{ref.year:04d}-{ref.month:02d}")
+    ref_notices = {a["id"] for a in base["announcements"] if board_html.active_for_lobby(a, ref)}
+    # The reference itself, a week later at night, a Tuesday early in the school's
+    # day given in UTC (still Monday there), a month and a year away.
+    for as_of in (REFERENCE, "2026-11-27T22:30:00+08:00", "2026-12-01T20:30:00+00:00",
+                  "2027-01-05T09:00:00+08:00", "2027-11-18T14:00:00+08:00"):
+        path, doc, days = lobby_feed_file(out, as_of)
+        now = dt.datetime.fromisoformat(as_of).astimezone(ref.tzinfo)
+        where = f"lobby feed as of {as_of}"
+        check(days % 7 == 0, f"{where}: dates moved by {days} days, not whole weeks")
+        check(len(doc["classes"]) == 30, f"{where}: {len(doc['classes'])} classes, not 30")
+        check(len({c["id"] for c in doc["classes"]}) == 30, f"{where}: class ids repeat")
+        run = subprocess.run([args.kiosk_feed, "validate", str(path)], capture_output=True, text=True, timeout=60)
+        check(run.returncode == 0, f"{where}: kiosk-feed validate refuses it: {run.stdout}{run.stderr}")
+        run = subprocess.run([args.kiosk_feed, "standings", str(path), "--at", now.isoformat()],
+                             capture_output=True, text=True, timeout=60)
+        if check(run.returncode == 0, f"{where}: kiosk-feed standings failed: {run.stderr}"):
+            table = json.loads(run.stdout)["red-flag"]
+            check(table["week"] == 12, f"{where}: the current round is week {table['week']}, not 12")
+            check(len(table["standings"]) == 30, f"{where}: {len(table['standings'])} classes ranked, not 30")
+            check(sum(1 for s in table["standings"] if s.get("flag")) >= 6, f"{where}: fewer than 6 flags")
+        week = board_html.school_week(dt.date.fromisoformat(doc["term"]["start"]), now.date())
+        check(week == 12, f"{where}: today is school week {week}, not 12")
+        month = f"{now.year:04d}-{now.month:02d}"
+        habit = next((h["title"] for h in doc["habits"] if h["month"] == month), None)
+        check(habit == ref_habit, f"{where}: this month's habit is {habit!r}, not {ref_habit!r}")
+        notices = {a["id"] for a in doc["announcements"] if board_html.active_for_lobby(a, now)}
+        check(notices == ref_notices, f"{where}: the lobby's notices are {sorted(notices)}, not {sorted(ref_notices)}")
+    try:
+        feed_variants.lobby_feed(base, 10, REFERENCE, REFERENCE)
+        failures.append("lobby_feed: shrinking the sample to 10 classes was accepted")
+    except ValueError as e:
+        check("24 classes" in str(e), f"lobby_feed: the refusal does not say how many classes there are: {e}")
+
+
+def check_board(args, out):
+    as_of = "2026-12-02T04:30:00+08:00"
+    path, doc, _ = lobby_feed_file(out, as_of)
+    dump = out / "dump"
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", args.kiosk, "--dump", str(dump),
+                          "--feed", str(path), "--role", "lobby", "--at", as_of, "--size", "1920x1080"],
+                         capture_output=True, text=True, timeout=300, env=env)
+    if not check(run.returncode == 0, f"kiosk --dump failed: {run.stderr[-400:]}"):
+        return
+    standings = out / "standings.json"
+    run = subprocess.run([args.kiosk_feed, "standings", str(path), "--at", as_of], capture_output=True, text=True, timeout=60)
+    standings.write_text(run.stdout, encoding="utf-8")
+    entries = board_html.load_dump(dump)
+    page, notes = board_html.build_rotation(doc, json.loads(run.stdout), dt.datetime.fromisoformat(as_of), entries, 15)
+    names = re.findall(r'<section class="page" data-name="([^"]+)"', page)
+    check(names == [name for name, _ in entries], f"board: pages {names}, the kiosk's rotation {[n for n, _ in entries]}")
+    kinds = {name.split("-")[0] for name in names}
+    check({"goals", "habit", "standings", "events", "notice"} <= kinds, f"board: the rotation lacks a kind: {sorted(kinds)}")
+    held, total = sum(n[1] for n in notes), sum(n[2] for n in notes)
+    check(total > 300 and held >= 0.98 * total, f"board: holds {held} of the kiosk's {total} texts: "
+          + "; ".join(f"{n}: {m[:3]}" for n, _, _, m in notes if m))
+    # The red flag's screens hold every class once (the hygiene flag's, its winners again).
+    red_flag = "".join(s for s in re.findall(r'<section class="page" data-name="standings-red-flag[^"]*">.*?</section>', page, re.S))
+    rows = re.findall(r'<td class="name">([^<]+)</td>', red_flag)
+    check(sorted(rows) == sorted(c["name"] for c in doc["classes"]),
+          f"board: the red flag's screens hold {len(rows)} class rows, not each of the 30 classes once")
+    check(page.count('<svg class="flag"') >= 6, "board: fewer than 6 flags drawn")
+    for needle, what in (("transition: opacity .5s", "the 0.5 s crossfade"),
+                         ("animation: wave 1.6s ease-in-out 2", "the flag's 2 × 1.6 s waving"),
+                         ("console.log('page-turn ' +", "the page-turn log"),
+                         ("var PAGE_MS = 15000", "15 s pages"),
+                         ("Noto Sans CJK SC", "the kiosk's CJK font")):
+        check(needle in page, f"board: no {what} ({needle!r})")
+    # The command line writes the same page and says how much of the kiosk it holds.
+    html_out = out / "rotation.html"
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "lib" / "board_html.py"), "rotation", "--feed", str(path),
+                          "--standings", str(standings), "--at", as_of, "--dump", str(dump), "--size", "1920x1080",
+                          "--out", str(html_out)], capture_output=True, text=True, timeout=60)
+    check(run.returncode == 0 and html_out.exists() and f"it holds {held} of the kiosk's {total} texts" in run.stderr,
+          f"board_html.py rotation: exit {run.returncode}: {run.stderr}")
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "lib" / "board_html.py"), "rotation", "--feed", str(path),
+                          "--standings", str(standings), "--at", as_of, "--dump", str(out / "nothing-here"),
+                          "--size", "1920x1080", "--out", str(out / "x.html")], capture_output=True, text=True, timeout=60)
+    check(run.returncode != 0 and "no layout reports" in run.stderr,
+          f"board_html.py rotation on an empty dump: exit {run.returncode}: {run.stderr}")
+
+
+def check_turns(out):
+    state = out / "state.json"
+    watch = proc_tree.TurnWatch(state=str(state))
+    watch.start()  # no file yet
+    for page, position in (("goals-1", 0), ("goals-1", 0), ("goals-2", 1), ("habit", 2)):
+        state.write_text(json.dumps({"page": page, "position": position, "count": 10}), encoding="utf-8")
+        watch.poll()
+    check(watch.turns == 3 and watch.pages == ["?", "goals-1", "goals-2", "habit"],
+          f"TurnWatch on a state file: {watch.turns} turns, {watch.pages}")
+    log = out / "chromium.log"
+    line = '[1:1:1201/203749.410216:INFO:CONSOLE:1] "page-turn {}", source: file:///tmp/r.html (9)\n'
+    log.write_text("[1:2:1201:ERROR:dbus/bus.cc:405] Failed to connect to the bus\n" + line.format("goals-1"), encoding="utf-8")
+    watch = proc_tree.TurnWatch(log=str(log), match="page-turn ")
+    watch.start()
+    with open(log, "a", encoding="utf-8") as f:
+        f.write(line.format("goals-2") + line.format("standings-red-flag-1")[:30])  # the last line half written
+    watch.poll()
+    with open(log, "a", encoding="utf-8") as f:
+        f.write(line.format("standings-red-flag-1")[30:])
+    watch.poll()
+    check(watch.turns == 2 and watch.pages == ["goals-1", "goals-2", "standings-red-flag-1"],
+          f"TurnWatch on Chromium's log: {watch.turns} turns, {watch.pages}")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--kiosk", required=True)
+    p.add_argument("--kiosk-feed", required=True)
+    p.add_argument("--out", required=True)
+    args = p.parse_args()
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    check_feed(args, out)
+    check_turns(out)
+    check_board(args, out)
+    for f in failures:
+        print("FAIL:", f)
+    print(f"check_bench_tools: {'FAILED' if failures else 'passed'} ({len(failures)} failure(s))")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
