@@ -21,6 +21,8 @@
 #include "kiosk/canvas.hpp"
 #include "sync/civil_time.hpp"
 #include "sync/feed.hpp"
+#include "sync/calendar.hpp"
+#include "sync/standings.hpp"
 #include "sync/sync_state.hpp"
 
 namespace campus::kiosk {
@@ -38,6 +40,10 @@ struct HeaderModel {
 // `feed` may be null (waiting screen: date and time in Asia/Shanghai, the
 // contract's default zone). `sample` marks the bundled sample feed.
 HeaderModel header_model(const Feed* feed, const SyncState& sync, Instant now, bool sample);
+// The same from facts already derived (ScreenModel): the school day and every
+// competition's standings, feed order (`standings` may be empty without a feed).
+HeaderModel header_model(const Feed* feed, const SyncState& sync, Instant now, bool sample, const SchoolDay* day,
+                         const std::vector<CompetitionStandings>& standings);
 
 // "11月6日 07:30": a stamp in the wall time of the office that made it.
 std::string stamp_text(const ZonedStamp& stamp);
