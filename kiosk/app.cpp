@@ -174,6 +174,7 @@ struct App::Impl {
     ScreenState state;                            // as of the last composed frame
     Showing shown = Showing::waiting;             // what the last frame showed, for --state-file
     std::shared_ptr<const ScreenModel> model;     // derived once per change (model_for)
+    Rect header_band;                             // the header's band in the last composed frame
 
     // The screen's model for `snap` at `now` and `size`: the one derived
     // before while none of those changed (and `now` is before its
@@ -266,7 +267,7 @@ struct App::Impl {
             LayoutReport header_report;
             Canvas header_canvas(metrics, *fonts, report && !covered ? &header_report : nullptr);
             header_canvas.set_clip(screen);
-            Rect below_header = draw_header(header_canvas, m.header, safe, 2 * inset);
+            Rect below_header = draw_header(header_canvas, m.header, safe, 2 * inset, &header_band);
 
             Canvas canvas(metrics, *fonts, covered ? nullptr : report);
             std::string page_name = "waiting";
@@ -452,13 +453,21 @@ struct App::Impl {
     // recorded, not drawn) and rendered into the page layer; the next
     // compose_screen() puts it on screen. False when drawing failed (the
     // layer keeps the last good page) or the cache just failed.
+    // With `clock_only`, only the header's band is drawn again (the minute
+    // turned and nothing else changed): the frame is composed whole, as ImGui
+    // must, but rasterised and presented in that band alone.
     bool redraw_page(ScreenSize size, const std::shared_ptr<const FeedSnapshot>& snap, Instant now, LayoutReport* report,
-                     std::optional<std::size_t> position = std::nullopt) {
+                     std::optional<std::size_t> position = std::nullopt, bool clock_only = false) {
+        const Rect band_before = header_band;
         motion->begin_page();
         const bool ok = compose(size, snap, now, report, position);
         motion->end_page();
         if (!ok) return false;
-        return motion->redraw_page(size.width, size.height, [this] { platform->render_ui(ImGui::GetDrawData()); });
+        std::optional<motion::ScreenRect> only;
+        if (clock_only && band_before.x == header_band.x && band_before.y == header_band.y &&
+            band_before.w == header_band.w && band_before.h == header_band.h)
+            only = motion::ScreenRect{header_band.x, header_band.y, header_band.right(), header_band.bottom()};
+        return motion->redraw_page(size.width, size.height, [this] { platform->render_ui(ImGui::GetDrawData()); }, only);
     }
 
     // The rotation is about to move: with the cache, the layer on screen
@@ -662,6 +671,7 @@ int App::run() {
     runner::LoopState loop;
     loop.next_page_at = SteadyClock::now() + page_turn();
     std::shared_ptr<const ScreenModel> drawn_model;  // what the page layer (or the last frame) shows
+    bool clock_only = false;  // the pending redraw is the clock's alone
 
     while (!app.platform->should_close() && !signals.stop_requested()) {
         // -- between frames: everything that may change what is on screen --
@@ -682,7 +692,11 @@ int App::run() {
         app.model_for(snap, now, size);  // derived again only when something it depends on changed
         const std::shared_ptr<const ScreenModel> model = app.model;
         const runner::Redraws due = runner::due_redraws(drawn_model.get(), *model, fonts_swapped, exposed);
-        if (due.page || (due.screen && !app.cached())) loop.page_dirty = true;
+        if (due.page || (due.screen && !app.cached())) {
+            // A minute's tick alone redraws the header's band, anything more the page.
+            clock_only = (!loop.page_dirty || clock_only) && due.page && due.clock_only;
+            loop.page_dirty = true;
+        }
         if (due.screen && app.cached()) app.motion->invalidate();  // the layer still holds the page
 
         const auto steady_now = SteadyClock::now();
@@ -714,6 +728,7 @@ int App::run() {
             app.turn_page(size, snap, now, app.motion_time(steady_now));
             if (input == Platform::Input::next ? app.rotation.advance(wrap) : app.rotation.back(wrap)) {
                 loop.page_dirty = true;
+                clock_only = false;
                 loop.next_page_at = steady_now + page_turn();
             }
         }
@@ -721,10 +736,12 @@ int App::run() {
         if (turn.turn == runner::Turn::next_emergency_part) {
             ++app.emergency_index;
             loop.page_dirty = true;
+            clock_only = false;
         } else if (turn.turn == runner::Turn::next_page) {
             app.turn_page(size, snap, now, app.motion_time(steady_now));
             app.rotation.advance();
             loop.page_dirty = true;
+            clock_only = false;
         }
         if (turn.expired) loop.next_page_at = steady_now + page_turn();
 
@@ -733,7 +750,10 @@ int App::run() {
         // Something moves (flag, transition, background) and its next frame is due.
         // A dark screen and an emergency cover the page: nothing of it moves then.
         const bool motion_due = runner::motion_due(seen);
-        if (motion_due && !app.cached()) loop.page_dirty = true;  // the immediate path composes every motion frame
+        if (motion_due && !app.cached()) {  // the immediate path composes every motion frame
+            loop.page_dirty = true;
+            clock_only = false;
+        }
         if (runner::needs_frame(loop.page_dirty, false, waiting, seen.size_ok)) {
             const auto started = SteadyClock::now();
             const double motion_now = app.motion_time(started);
@@ -741,7 +761,7 @@ int App::run() {
             app.frame_on_screen = false;
             if (app.cached()) {
                 // Into the page layer; present_cached() below puts it on screen.
-                if (!app.redraw_page(size, snap, now, nullptr)) {
+                if (!app.redraw_page(size, snap, now, nullptr, std::nullopt, clock_only)) {
                     app.motion->clock().frame_drawn(motion_now, false);
                     if (!app.cached()) spdlog::warn("the page cache is off: every frame is drawn whole from now on");
                 }
@@ -766,6 +786,7 @@ int App::run() {
                 return 3;
             }
             loop.page_dirty = false;
+            clock_only = false;
             drawn_model = model;
             app.write_state_file();
         }

@@ -97,7 +97,7 @@ TextBlock one_line(const Canvas& canvas, const std::string& text, TextStyle larg
 
 }  // namespace
 
-Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, float bleed) {
+Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, float bleed, Rect* band_out) {
     const float u = canvas.metrics().unit();
     const float margin = side_margin(canvas);
     const float pad = u * 1.4f;
@@ -122,6 +122,7 @@ Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, f
     const float band_h = pad * 2 + row1_h + row2_h;
     const Rect band{screen.x, screen.y, screen.w, band_h};
     canvas.fill({band.x - bleed, band.y - bleed, band.w + 2 * bleed, band.h + bleed}, theme::header_background);
+    if (band_out != nullptr) *band_out = Rect{band.x - bleed, band.y - bleed, band.w + 2 * bleed, band.h + bleed};
 
     const float row1_y = band.y + pad;
     const float row2_y = row1_y + row1_h;

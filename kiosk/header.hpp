@@ -35,6 +35,7 @@ struct HeaderModel {
     std::string time_line;    // "10:00"
     std::string status_mark;  // "离线 · 数据更新于 11月6日 07:30"; empty when fresh
     std::vector<std::string> notices;  // term phase, first round not started, sample data
+    bool operator==(const HeaderModel&) const = default;
 };
 
 // `feed` may be null (waiting screen: date and time in Asia/Shanghai, the
@@ -52,7 +53,9 @@ std::string stamp_text(const ZonedStamp& stamp);
 // Returns the area left below them. `bleed` extends the red band's fill that
 // far beyond `screen` on the top, left and right (the burn-in safe area is
 // inset from the real screen; the band must still reach its edges).
-Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, float bleed = 0);
+// `band`, when given, receives the red band's rectangle (bleed included):
+// all a minute's tick changes on screen (the page cache redraws just that).
+Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, float bleed = 0, Rect* band = nullptr);
 
 // The footer's height: the same whether or not it has dots, so a page's area
 // does not depend on how many pages there are.

@@ -24,6 +24,7 @@ TurnDue due_turn(const LoopState& state, const Observed& seen) {
 Redraws due_redraws(const ScreenModel* drawn, const ScreenModel& current, bool fonts_swapped, bool exposed) {
     Redraws r;
     r.page = drawn == nullptr || fonts_swapped || shows_differently(*drawn, current);
+    r.clock_only = r.page && drawn != nullptr && !fonts_swapped && only_the_clock_differs(*drawn, current);
     r.screen = exposed;
     return r;
 }

@@ -66,6 +66,7 @@ TurnDue due_turn(const LoopState& state, const Observed& seen);
 // null before the first frame) and the one derived now.
 struct Redraws {
     bool page = false;    // compose the page and draw its layer again
+    bool clock_only = false;  // with page: only the header's clock changed (the minute turned)
     bool screen = false;  // put what is cached on screen again (the window lost its contents)
 };
 Redraws due_redraws(const ScreenModel* drawn, const ScreenModel& current, bool fonts_swapped, bool exposed);

@@ -69,6 +69,18 @@ bool shows_differently(const ScreenModel& before, const ScreenModel& after) {
     return before.pages != after.pages;
 }
 
+bool only_the_clock_differs(const ScreenModel& before, const ScreenModel& after) {
+    if (before.header.time_line == after.header.time_line) return false;
+    HeaderModel a = before.header, b = after.header;
+    a.time_line.clear();
+    b.time_line.clear();
+    if (!(a == b)) return false;
+    // Everything else the screen shows, with the minute taken out.
+    ScreenModel same_minute = after;
+    same_minute.now = before.now;
+    return !shows_differently(before, same_minute);
+}
+
 // The page context's standings: the model's when there is one, else worked out.
 CompetitionStandings standings_of(const PageContext& ctx, const Competition& competition) {
     if (ctx.model != nullptr) {

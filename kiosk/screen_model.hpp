@@ -73,5 +73,8 @@ ScreenModel derive(std::shared_ptr<const FeedSnapshot> snapshot, Instant now, co
 // this is true (a new feed, the sync state the header shows, the minute on
 // the clock while on, the state's signature, the size, the pages' list).
 bool shows_differently(const ScreenModel& before, const ScreenModel& after);
+// True when all that differs is the header's clock (the minute turned and
+// nothing else did): the page cache redraws only the header's band.
+bool only_the_clock_differs(const ScreenModel& before, const ScreenModel& after);
 
 }  // namespace campus::kiosk

@@ -106,7 +106,9 @@ TEST(Runner, TheMinuteTicksTheClockOnlyWhileTheScreenIsOn) {
     const ScreenModel a = derive(snap, at("2026-11-18T10:00:30+08:00"), schedule, setup, options, {1920, 1080}, false);
     const ScreenModel b = derive(snap, at("2026-11-18T10:01:00+08:00"), schedule, setup, options, {1920, 1080}, false);
     EXPECT_TRUE(due_redraws(&a, b, false, false).page);
+    EXPECT_TRUE(due_redraws(&a, b, false, false).clock_only);  // the header's band alone
     EXPECT_FALSE(due_redraws(&a, a, false, false).page);
+    EXPECT_FALSE(due_redraws(&a, b, true, false).clock_only);  // new fonts: the whole page
     EXPECT_TRUE(due_redraws(nullptr, a, false, false).page);  // the first frame
 }
 
@@ -201,6 +203,7 @@ TEST(Runner, AFeedSwapRedrawsThePageAnExposeOnlyTheScreen) {
     const ScreenModel a = derive(first, now, schedule, setup, options, {1920, 1080}, false);
     const ScreenModel b = derive(second, now, schedule, setup, options, {1920, 1080}, false);
     EXPECT_TRUE(due_redraws(&a, b, false, false).page);
+    EXPECT_FALSE(due_redraws(&a, b, false, false).clock_only);
     const Redraws exposed = due_redraws(&a, a, false, true);
     EXPECT_FALSE(exposed.page);
     EXPECT_TRUE(exposed.screen);
@@ -228,6 +231,7 @@ TEST(Runner, AnEmergencyWakesADarkScreenAtItsStart) {
     EXPECT_TRUE(alarm.state.on);
     ASSERT_NE(alarm.state.emergency, nullptr);
     EXPECT_TRUE(due_redraws(&before, alarm, false, false).page);
+    EXPECT_FALSE(due_redraws(&before, alarm, false, false).clock_only);
 }
 
 }  // namespace
