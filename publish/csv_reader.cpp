@@ -103,7 +103,10 @@ bool read_records(std::string_view text, Sheet& sheet, const WorkbookLimits& lim
             problems.push_back({sheet.name, "超过 " + std::to_string(limits.max_rows) + " 行，文件太大"});
             return false;
         }
+        // The previous row's width is the best guess for this one's: one allocation a row.
+        const std::size_t width = sheet.rows.empty() ? 0 : sheet.rows.back().size();
         std::vector<Cell>& cells_of_row = sheet.rows.emplace_back();
+        cells_of_row.reserve(width);
         bool end_of_record = false;
         while (!end_of_record) {
             const int col = static_cast<int>(cells_of_row.size());

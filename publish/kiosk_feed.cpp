@@ -29,7 +29,7 @@
 //                                         build, check, sign and publish into DIR (the
 //                                         folder the web server serves); --watch: again
 //                                         after every save of the workbook
-//   kiosk-feed preview BOOK --at TIME -o DIR [--size WxH] [--role R] [--kiosk PROGRAM]
+//   kiosk-feed preview BOOK --at TIME -o DIR [--size WxH] [--role R [--class ID]] [--kiosk PROGRAM]
 //                                         the screens at TIME as PNG, drawn by the kiosk
 //
 // Exit status: 0 fine, 1 an invalid or unreadable feed (publish, preview: the
@@ -340,6 +340,8 @@ int build(const std::string& book, const std::string& output) {
         return exit_invalid;
     }
     return exit_ok;
+}
+
 // ---------------------------------------------------------------------------
 // publish and preview: the office's two verbs over publish/publisher.hpp
 
@@ -369,6 +371,7 @@ void add_preview_command(CLI::App& app, PreviewArgs& a, CLI::App*& cmd) {
     cmd->add_option("-o,--output", a.request.output_dir, "folder for the pages (PNG + layout report)")->required();
     cmd->add_option("--size", a.request.size, "screen size WxH (default 1920x1080)");
     cmd->add_option("--role", a.request.role, "lobby, corridor, classroom or assembly (default lobby)");
+    cmd->add_option("--class", a.request.class_id, "with --role classroom: the class, e.g. 3-2");
     cmd->add_option("--kiosk", a.request.kiosk, "the screen program (default: kiosk beside kiosk-feed, then PATH)");
 }
 

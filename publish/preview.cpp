@@ -66,6 +66,15 @@ int run_child(const std::vector<std::string>& argv, std::string* error) {
     return -1;
 }
 
+// "大厅" for lobby: the clerk's words for where the screen hangs.
+std::string role_words(const std::string& role) {
+    if (role == "lobby") return "大厅";
+    if (role == "corridor") return "走廊";
+    if (role == "classroom") return "教室";
+    if (role == "assembly") return "集会";
+    return role;
+}
+
 struct TempDir {
     std::string path;
     ~TempDir() {
@@ -163,6 +172,10 @@ PreviewOutcome run_preview(const PreviewRequest& request, const FeedBuilder& bui
                                  std::string("--at"), request.at, std::string("--role"), request.role,
                                  std::string("--feed"), feed_path})
         argv.push_back(a);
+    if (!request.class_id.empty()) {
+        argv.push_back("--class");
+        argv.push_back(request.class_id);
+    }
 
     std::string error;
     const int rc = run_child(argv, &error);
@@ -177,7 +190,7 @@ PreviewOutcome run_preview(const PreviewRequest& request, const FeedBuilder& bui
     for (const auto& entry : fs::directory_iterator(request.output_dir, ec))
         if (entry.path().extension() == ".png") pngs.push_back(entry.path().filename().string());
     std::sort(pngs.begin(), pngs.end());
-    out.lines.push_back(built.file_label + "：" + request.at + " 的" + request.role + "屏幕，共 " +
+    out.lines.push_back(built.file_label + "：" + request.at + " " + role_words(request.role) + "屏幕，共 " +
                         std::to_string(pngs.size()) + " 页，图片在 " + request.output_dir + "：");
     for (const std::string& p : pngs) out.lines.push_back("  " + p);
     return out;

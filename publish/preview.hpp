@@ -23,6 +23,7 @@ struct PreviewRequest {
     std::string output_dir;  // -o DIR
     std::string size = "1920x1080";
     std::string role = "lobby";
+    std::string class_id;    // a classroom screen's class, e.g. 3-2 (kiosk --class)
     std::string kiosk;       // the kiosk program; empty = find_kiosk()
 };
 

@@ -249,6 +249,17 @@ std::optional<std::int64_t> history_version(std::string_view name) {
     return v;
 }
 
+// Whether the .minisig beside feed.json claims that feed's id and version.
+// Not a cryptographic check (the publisher holds no public key): it catches a
+// signature that is missing, unreadable, or of another version.
+bool signature_claims(const FileRead& signature, const Feed& feed) {
+    if (!signature.exists) return false;
+    const auto parsed = parse_minisign_signature(signature.bytes);
+    if (!parsed.value) return false;
+    const FeedClaim claim = parse_feed_claim(parsed.value->trusted_comment);
+    return claim.feed_id == feed.feed_id && claim.version == feed.version;
+}
+
 // ---------------------------------------------------------------------------
 // [SECTION] history
 
@@ -494,13 +505,20 @@ PublishOutcome publish_workbook(const PublishRequest& request, const PublishHook
                               feed.feed_id + "”。屏幕只接受同一个发布编号的数据，所以没有发布。请确认 --to 的文件夹和工作簿是否选对了");
 
         const nlohmann::json after_json = nlohmann::json::parse(body);
-        if (before.feed && same_screen_content(before.json, after_json)) {
+        // Unchanged content is published again only when the signature beside
+        // it cannot be the one screens need (deleted, or left by a publish that
+        // died between its two renames): else every screen would refuse it forever.
+        const bool signature_fits = before.feed && signature_claims(before.signature, *before.feed);
+        if (before.feed && signature_fits && same_screen_content(before.json, after_json)) {
             out.version = before.feed->version;
             out.status = PublishOutcome::Status::unchanged;
             return out;
         }
         out.changes = summarize_changes(FeedView{before.feed.get(), before.feed ? &before.json : nullptr},
                                         FeedView{&feed, &after_json}, now);
+        if (before.feed && !signature_fits)
+            out.changes.push_back(before.signature.exists ? "已发布的签名与数据不符（屏幕会拒收），重新签名发布"
+                                                          : "已发布的数据没有签名（屏幕会拒收），重新签名发布");
         if (request.dry_run) {
             out.status = PublishOutcome::Status::dry_run;
             return out;

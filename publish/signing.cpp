@@ -300,11 +300,11 @@ PasswordResult read_password(const PasswordSource& source, bool confirm) {
     out = prompt_once(tty, "Password: ");
     if (out.password && confirm) {
         PasswordResult again = prompt_once(tty, "Password (once more): ");
-        if (!again.password) {
-            out = std::move(again);
-        } else if (*again.password != *out.password) {
+        const bool same = again.password && *again.password == *out.password;
+        if (!same) {
+            sodium_memzero(out.password->data(), out.password->size());
             out.password.reset();
-            out.error = "the two passwords differ; nothing was written";
+            out.error = again.password ? "the two passwords differ; nothing was written" : again.error;
         }
         if (again.password) sodium_memzero(again.password->data(), again.password->size());
     }

@@ -79,7 +79,9 @@ struct Workbook {
 // (a zip bomb, a sheet claiming a million columns) is refused, not obeyed.
 struct WorkbookLimits {
     std::uint64_t max_file_bytes = 64u << 20;           // the .xlsx, or each .csv
-    std::uint64_t max_uncompressed_bytes = 256u << 20;  // all zip entries read, added up
+    // All zip entries read, added up; also the text an .xlsx's cells may hold
+    // (shared strings are copied into each cell), and a CSV folder's files together.
+    std::uint64_t max_uncompressed_bytes = 256u << 20;
     int max_rows = 100000;                              // per sheet
     int max_cols = 1024;                                // per sheet
     std::size_t max_cells = 4000000;                    // per workbook

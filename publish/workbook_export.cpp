@@ -265,6 +265,12 @@ std::size_t utf8_chars(std::string_view text) {
     return n;
 }
 
+bool has_separator(std::string_view text) {
+    for (std::string_view separator : w::list_separators)
+        if (text.find(separator) != std::string_view::npos) return true;
+    return false;
+}
+
 PlanCell text_cell(std::string_view text) { return PlanCell::of_text(std::string(text)); }
 
 // A list cell: one item per line. A single item that holds a separator
@@ -276,14 +282,7 @@ std::string list_cell(const std::vector<std::string>& items) {
         if (!out.empty()) out += w::list_line_separator;
         out += item;
     }
-    if (items.size() == 1) {
-        for (std::string_view separator : w::list_separators) {
-            if (out.find(separator) != std::string::npos) {
-                out += w::list_line_separator;
-                break;
-            }
-        }
-    }
+    if (items.size() == 1 && has_separator(out)) out += w::list_line_separator;
     return out;
 }
 
@@ -350,8 +349,7 @@ public:
     FeedExporter(const Feed& feed, const nlohmann::json& raw) : feed_(feed), raw_(raw) {}
 
     ExportPlan run() {
-        check_names();
-        if (!out_.problems.empty()) return std::move(out_);
+        check_what_the_sheets_can_say();
         WorkbookPlan& plan = out_.plan;
         plan.sheets.push_back(school_sheet());
         plan.sheets.push_back(goal_sheet());
@@ -376,7 +374,14 @@ private:
             problem(where, std::string(what) + "里有换行：工作簿里一格多项时每项一行，这一项会被读成两项");
     }
 
-    void check_names() {
+    // Names in a list (比较顺序, 对象) are split at every separator, lines or not.
+    void check_list_name(const std::string& where, std::string_view name, std::string_view what) {
+        if (has_separator(name))
+            problem(where, std::string(what) + "“" + std::string(name) +
+                               "”里有 、，,；; 或换行：工作簿里列出多个名字时用它们分开，这个名字会被读成几个");
+    }
+
+    void check_what_the_sheets_can_say() {
         // Every fixed sheet, by its name and its alias, and each competition's two sheets.
         std::map<std::string, std::string> taken;  // lowercased name → what has it
         for (const w::SheetAlias& alias : w::sheet_aliases) {
@@ -402,7 +407,8 @@ private:
                 const std::string cat = "/competitions/" + std::to_string(i) + "/criteria/" + std::to_string(k) + "/name";
                 if (!columns.insert(name).second)
                     problem(cat, "项目“" + name + "”与成绩表的另一列同名，成绩表里分不清");
-                if (c.ties == TiePolicy::tiebreak || !c.tiebreak.empty()) check_list_item(cat, name, "项目名");
+                if (std::find(c.tiebreak.begin(), c.tiebreak.end(), static_cast<int>(k)) != c.tiebreak.end())
+                    check_list_name(cat, name, "比较顺序里的项目名");
             }
             // Two rounds of one week would merge in the score sheet; parse_feed already refuses them.
         }
@@ -418,6 +424,7 @@ private:
         for (const SchoolClass& c : feed_.classes) {
             const bool unique = name_count[c.name] == 1 && (ids.count(c.name) == 0 || c.name == c.id);
             class_word_[c.id] = unique ? c.name : c.id;
+            class_name_listable_[c.id] = unique && !has_separator(c.name);
         }
     }
 
@@ -532,7 +539,7 @@ private:
             std::vector<std::string> targets;
             for (std::size_t k = 0; k < a.targets.size(); ++k) {
                 std::string word = target_word(a.targets[k]);
-                check_list_item("/announcements/" + std::to_string(i) + "/targets/" + std::to_string(k), word, "对象");
+                check_list_name("/announcements/" + std::to_string(i) + "/targets/" + std::to_string(k), word, "对象");
                 targets.push_back(std::move(word));
             }
             s.rows.push_back({text_cell(level_word(a.level)), text_cell(a.title), text_cell(a.body), when(a.from),
@@ -566,7 +573,11 @@ private:
                     if (r.role == t.value) return std::string(r.chinese);
                 return t.value;
             case AnnouncementTarget::Kind::grade: return grade_word(t.grade);
-            case AnnouncementTarget::Kind::class_id: return class_word(t.value);
+            case AnnouncementTarget::Kind::class_id: {
+                // A name that holds a separator would split in the list: the 编号 then.
+                const auto listable = class_name_listable_.find(t.value);
+                return listable != class_name_listable_.end() && listable->second ? class_word(t.value) : t.value;
+            }
             case AnnouncementTarget::Kind::screen: return std::string(w::target_screen_prefix) + t.value;
         }
         return t.value;
@@ -624,6 +635,7 @@ private:
     const Feed& feed_;
     const nlohmann::json& raw_;
     std::map<std::string, std::string> class_word_;  // class id → how sheets name it
+    std::map<std::string, bool> class_name_listable_;  // class id → its name may stand in a list (对象)
     ExportPlan out_;
 };
 

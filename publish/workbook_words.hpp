@@ -160,10 +160,12 @@ inline constexpr std::string_view col_gallery_caption = "说明";
 inline constexpr std::string_view col_gallery_date = "日期";
 
 // [SECTION] Lists inside one cell
-// What the writer uses between items: one item per line, because an item
-// itself may hold 、 or ， (a habit's tip: "走向操场、走进大自然、走到阳光下").
-// A reader that finds line breaks in a cell must therefore split on them
-// alone; the other separators are for cells written on one line.
+// The writer puts one item per line. Sentences (a habit's 要点) may hold 、 or
+// ， themselves ("走向操场、走进大自然、走到阳光下"), so a reader splits a cell
+// that has a line break at its line breaks alone, and the writer gives a
+// single such sentence a final line break: the reader must look for line
+// breaks before it trims the cell. Names (比较顺序, 对象) are split at every
+// separator, so the writer refuses a name that holds one (or uses the 编号).
 inline constexpr std::string_view list_line_separator = "\n";
 inline constexpr std::string_view list_separators[] = {"\n", "、", "，", ",", "；", ";"};
 

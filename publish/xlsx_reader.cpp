@@ -58,10 +58,6 @@ std::string mib(std::uint64_t bytes) { return std::to_string((bytes + (1u << 20)
 
 constexpr std::size_t kMaxCellProblems = 100;  // beyond this one more line says "and more"
 
-//-----------------------------------------------------------------------------
-// [SECTION] Zip
-//-----------------------------------------------------------------------------
-
 // Expat's reason in the clerk's words for the errors a damaged file shows;
 // expat's own (English) words for the rest, which a helper can look up.
 std::string xml_error_words(XML_Error code) {
@@ -78,6 +74,10 @@ std::string xml_error_words(XML_Error code) {
         default: return XML_ErrorString(code);
     }
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] Zip
+//-----------------------------------------------------------------------------
 
 class Package {
 public:
@@ -380,6 +380,10 @@ std::vector<Relationship> read_rels(Package& package, const std::string& rels_pa
 // reading of the text shown, not part of it.
 class SharedStringsHandler final : public Handler {
 public:
+    // No saved workbook lists more strings than it has cells (Excel and
+    // LibreOffice keep only the strings in use); 10^7 `<si/>` would otherwise
+    // be 10^7 heap strings out of 50 MB of XML.
+    explicit SharedStringsHandler(std::size_t max_strings) : max_strings_(max_strings) {}
     void start(std::string_view name, const XML_Char** attrs) override {
         if (name == "si") {
             in_si_ = true;
@@ -404,6 +408,8 @@ public:
         } else if (name == "rPh") {
             if (phonetic_depth_ > 0) --phonetic_depth_;
         } else if (name == "si") {
+            if (strings.size() >= max_strings_)
+                return refuse("共享文本超过 " + std::to_string(max_strings_) + " 条，不是 Excel 保存的文件");
             text_encoding::decode_ooxml_escapes(current_);
             strings.push_back(current_);
             in_si_ = false;
@@ -416,6 +422,7 @@ public:
     std::vector<std::string> strings;
 
 private:
+    std::size_t max_strings_;
     bool in_si_ = false;
     bool in_t_ = false;
     int phonetic_depth_ = 0;
@@ -574,16 +581,25 @@ std::optional<double> iso_to_serial(std::string_view s, bool date1904) {
     return serial + (hh * 3600 + mm * 60 + ss) / 86400.0;
 }
 
+// What the sheets read so far hold, against the workbook's limits. Cell text
+// counts too: a 1 MB shared string in 10^5 cells would be 100 GB of copies
+// from a file of a few MB, so the text stored is bounded by the same budget
+// as the bytes inflated.
+struct Usage {
+    std::size_t cells = 0;
+    std::uint64_t text_bytes = 0;
+};
+
 // Streams one worksheet's <sheetData> into a Sheet. Only cells with a value
 // (or a formula) are stored: styled blanks, which Excel writes for every
 // formatted empty cell, would otherwise fill rows out to their last format.
 class WorksheetHandler final : public Handler {
 public:
     WorksheetHandler(Sheet& sheet, const std::vector<std::string>& shared, const std::vector<bool>& xf_is_date,
-                     bool date1904, const WorkbookLimits& limits, std::size_t& cells_used,
+                     bool date1904, const WorkbookLimits& limits, Usage& usage,
                      std::vector<ReadProblem>& problems)
         : sheet_(sheet), shared_(shared), xf_is_date_(xf_is_date), date1904_(date1904), limits_(limits),
-          cells_used_(cells_used), problems_(problems) {}
+          usage_(usage), problems_(problems) {}
 
     void start(std::string_view name, const XML_Char** attrs) override {
         if (in_cell_) {
@@ -779,6 +795,9 @@ private:
             return refuse("工作表超过 " + std::to_string(limits_.max_rows) + " 行（" + place() + "），文件太大");
         if (cell_col_ >= limits_.max_cols)
             return refuse("工作表超过 " + std::to_string(limits_.max_cols) + " 列（" + place() + "），文件太大");
+        usage_.text_bytes += cell.text.size();
+        if (usage_.text_bytes > limits_.max_uncompressed_bytes)
+            return refuse("单元格里的文字加起来超过 " + mib(limits_.max_uncompressed_bytes) + "（" + place() + "），文件太大");
         auto& rows = sheet_.rows;
         if (static_cast<std::size_t>(cell_row_) >= rows.size()) {
             // The previous row's width is the best guess for this one's.
@@ -789,9 +808,9 @@ private:
         auto& row = rows[static_cast<std::size_t>(cell_row_)];
         if (static_cast<std::size_t>(cell_col_) >= row.size()) {
             const std::size_t added = static_cast<std::size_t>(cell_col_) + 1 - row.size();
-            if (added > limits_.max_cells - cells_used_)
+            if (added > limits_.max_cells - usage_.cells)
                 return refuse("单元格超过 " + std::to_string(limits_.max_cells) + " 个（" + place() + "），文件太大");
-            cells_used_ += added;
+            usage_.cells += added;
             row.resize(static_cast<std::size_t>(cell_col_) + 1);
         }
         row[static_cast<std::size_t>(cell_col_)] = std::move(cell);
@@ -815,7 +834,7 @@ private:
     const std::vector<bool>& xf_is_date_;
     bool date1904_;
     const WorkbookLimits& limits_;
-    std::size_t& cells_used_;
+    Usage& usage_;
     std::vector<ReadProblem>& problems_;
 
     bool in_sheet_data_ = false;
@@ -876,7 +895,7 @@ Workbook read_package(std::string_view bytes, const WorkbookLimits& limits, std:
     };
     const std::string base(dir_of(workbook_part));
 
-    SharedStringsHandler shared;
+    SharedStringsHandler shared(limits.max_cells);
     const std::string shared_part = part_of_type("sharedStrings", base + "sharedStrings.xml");
     if (const auto index = package.find(shared_part)) parse_part(package, *index, shared_part, shared, "");
 
@@ -888,7 +907,7 @@ Workbook read_package(std::string_view bytes, const WorkbookLimits& limits, std:
     Workbook book;
     book.date1904 = workbook_handler.date1904;
     book.sheets.reserve(workbook_handler.sheets.size());
-    std::size_t cells_used = 0;
+    Usage usage;
     std::unordered_map<std::string_view, const Relationship*> rel_by_id;
     for (const auto& r : rels) rel_by_id[r.id] = &r;  // the last one, if an id is written twice
     for (const SheetEntry& entry : workbook_handler.sheets) {
@@ -907,7 +926,7 @@ Workbook read_package(std::string_view bytes, const WorkbookLimits& limits, std:
             problems.push_back({sheet.name, "工作表的内容 " + rel->target + " 不在文件里，文件可能损坏了"});
             continue;
         }
-        WorksheetHandler handler(sheet, shared.strings, xf_is_date, book.date1904, limits, cells_used, problems);
+        WorksheetHandler handler(sheet, shared.strings, xf_is_date, book.date1904, limits, usage, problems);
         parse_part(package, *index, rel->target, handler, sheet.name);
         handler.apply_merges();
     }

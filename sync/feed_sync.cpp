@@ -338,6 +338,7 @@ void FeedSync::Impl::attempt() {
         sig_request.last_modified.clear();
         sig_request.limits.max_bytes = kMaxSignatureBytes;
         FetchResult sig = fetch_source(sig_request);
+        if (cancel_transfer) return;  // stopping, as above
         if (sig.outcome == FetchResult::Outcome::http_error && sig.http_status >= 400 && sig.http_status < 500) {
             // A body without its signature (yet): the office publishes the two
             // one after the other, and a poll in between sees only one. A 5xx
@@ -350,7 +351,7 @@ void FeedSync::Impl::attempt() {
             return;
         }
         if (!sig.ok() || sig.outcome != FetchResult::Outcome::body) {
-            // A 304 to a request sent without validators, or an oversized reply.
+            // A 304 to a request sent without validators: an answer, but no signature.
             refuse("refused: " + (sig.error.empty() ? sig_url + ": no signature body" : sig.error),
                    FeedRefusal::signature);
             return;

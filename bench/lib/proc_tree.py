@@ -8,7 +8,8 @@
                    /proc/<pid>/stat, as % of one core of wall time)
         pss_mb    (Pss from /proc/<pid>/smaps_rollup, summed over the tree at
                    the end of the window; MiB)
-      and prints `cpu_pct X`, `pss_mb Y`, `procs N`, and for each --also PID
+      and prints `cpu_pct X`, `pss_mb Y`, `procs N`, `window_ns FROM TO` (the
+      window on CLOCK_MONOTONIC, the frame probe's clock), and for each --also PID
       (e.g. the X server, which draws on behalf of both subjects)
       `also_cpu_pct_<pid> Z`, one per line on stdout.
       With --turns-*, also the page turns seen in the window, so a reader
@@ -174,6 +175,7 @@ def measure(args):
         sys.exit(f"proc_tree: process {args.pid} ended during the warm-up")
     also_start = {p: (read_stat(p) or (0, 0, 0))[2] for p in args.also}
     t0 = time.monotonic()
+    window_from_ns = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
     if watch:
         watch.start()
         while time.monotonic() - t0 < args.seconds:
@@ -183,6 +185,7 @@ def measure(args):
         time.sleep(args.seconds)
     end = tree(args.pid)
     elapsed = time.monotonic() - t0
+    window_to_ns = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
     if end is None:
         sys.exit(f"proc_tree: process {args.pid} ended during the measurement")
     # A process born in the window counts from zero; one that died in it loses
@@ -194,6 +197,7 @@ def measure(args):
     print(f"cpu_pct {100.0 * ticks / TICK / elapsed:.3f}")
     print(f"pss_mb {sum(pss_kb(p) for p in end) / 1024.0:.1f}")
     print(f"procs {len(end)}")
+    print(f"window_ns {window_from_ns} {window_to_ns}")
     for p in args.also:
         st = read_stat(p)
         if st:

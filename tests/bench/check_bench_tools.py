@@ -137,6 +137,7 @@ def check_board(args, out):
 
 def check_turns(out):
     state = out / "state.json"
+    state.unlink(missing_ok=True)  # a run before this one left its last page
     watch = proc_tree.TurnWatch(state=str(state))
     watch.start()  # no file yet
     for page, position in (("goals-1", 0), ("goals-1", 0), ("goals-2", 1), ("habit", 2)):

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 fixtures="$here/../fixtures/workbooks"
 mkdir -p "$out"
 seed() { { printf "\\$1"; cat; } > "$out/$2"; }
-for f in "$fixtures"/*.xlsx; do seed 000 "xlsx-$(basename "$f")" < "$f"; done
+for f in "$fixtures"/*.xlsx "$fixtures"/*.ods "$fixtures"/*.xls; do seed 000 "file-$(basename "$f")" < "$f"; done
 n=0
 for f in "$fixtures"/csv-*/*.csv; do n=$((n + 1)); seed 001 "csv-$n" < "$f"; done
 lo="$fixtures/libreoffice-weekly.xlsx"

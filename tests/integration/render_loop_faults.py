@@ -20,6 +20,7 @@ About 60 s in all.
 """
 
 import argparse
+import datetime
 import json
 import os
 import select
@@ -273,7 +274,25 @@ def hang_and_watch(kiosk, server, mode, after_release=None):
         f"last_error {status['last_error']!r}")
 
 
+def around_today(env):
+    """The kiosk here runs on the real clock (no --at), so the feed is set
+    around today: a term that holds it, this month's habit and last week's
+    round. The rotation then has two pages (the habit, the standings) on any
+    date, not only in the month the fixture was written."""
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    first_monday = today - datetime.timedelta(days=today.weekday() + 8 * 7)
+    last_monday = today - datetime.timedelta(days=today.weekday() + 7)
+    env.base["term"]["start"] = first_monday.isoformat()
+    env.base["term"]["end"] = (today + datetime.timedelta(days=120)).isoformat()
+    env.base["habits"] = [{"month": f"{today.year:04d}-{today.month:02d}", "title": "语言文明"}]
+    for competition in env.base["competitions"]:
+        for week in competition["rounds"]:
+            week["week"] = (last_monday - first_monday).days // 7 + 1
+            week["start"] = last_monday.isoformat()
+
+
 def run(args, env):
+    around_today(env)
     server = Server(env.feed_bytes(1))
     kiosk = None
     started = time.monotonic()

@@ -264,6 +264,24 @@ TEST_F(PublishTest, SameContentPublishesNothing) {
     EXPECT_EQ(outcome_exit_status(out), 0);
 }
 
+TEST_F(PublishTest, SameContentWithABrokenSignatureIsSignedAgain) {
+    ASSERT_EQ(publish().status, PublishOutcome::Status::published);
+    // The signature of another version beside the body (a publish killed
+    // between its two renames), then none at all: screens refuse both.
+    write_text(dir / "feed.json.minisig", fake_signature("x", "feed_id=gangcheng-shiyan-primary version=2"));
+    PublishOutcome out = publish();
+    ASSERT_EQ(out.status, PublishOutcome::Status::published) << out.error;
+    EXPECT_EQ(out.version, 2);
+    EXPECT_NE(std::find(out.changes.begin(), out.changes.end(), "已发布的签名与数据不符（屏幕会拒收），重新签名发布"),
+              out.changes.end());
+    fs::remove(dir / "feed.json.minisig");
+    out = publish();
+    ASSERT_EQ(out.status, PublishOutcome::Status::published) << out.error;
+    EXPECT_EQ(out.version, 3);
+    EXPECT_EQ(parse_feed_claim(parse_minisign_signature(read_text(dir / "feed.json.minisig")).value->trusted_comment).version, 3);
+    EXPECT_EQ(publish().status, PublishOutcome::Status::unchanged);
+}
+
 TEST_F(PublishTest, SameContentIgnoresKeyOrderAndNumberSpelling) {
     nlohmann::json a = nlohmann::json::parse(R"({"version":1,"generated_at":"x","a":{"b":80,"c":[1,2]}})");
     nlohmann::json b = nlohmann::json::parse(R"({"a":{"c":[1,2],"b":80.0},"version":7,"generated_at":"y"})");
@@ -390,6 +408,32 @@ TEST_F(PublishTest, ASignerThatFailsLeavesTheFolderAlone) {
     out = publish();
     EXPECT_EQ(out.status, PublishOutcome::Status::failed);
     EXPECT_EQ(snapshot(dir), before);
+}
+
+TEST_F(PublishTest, TwoPublishersIntoOneFolderTakeTurns) {
+    // Two office PCs (or --watch and a clerk's manual publish) at the same
+    // moment: each reads the version the other wrote, none is lost or doubled.
+    std::atomic<int> next_content{100};
+    hooks.build = [&](const std::string&, const BuildOptions& options) {
+        PathBuildResult r;
+        r.file_label = "周报.xlsx";
+        json doc = feed;
+        doc["version"] = options.version;
+        doc["generated_at"] = generated_at;
+        doc["term"]["goals"][2]["progress"]["current"] = next_content++;
+        r.result.feed = doc;
+        return r;
+    };
+    std::vector<std::int64_t> versions[2];
+    std::thread a([&] { for (int i = 0; i < 5; ++i) versions[0].push_back(publish().version); });
+    std::thread b([&] { for (int i = 0; i < 5; ++i) versions[1].push_back(publish().version); });
+    a.join();
+    b.join();
+    std::set<std::int64_t> all(versions[0].begin(), versions[0].end());
+    all.insert(versions[1].begin(), versions[1].end());
+    EXPECT_EQ(all, (std::set<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+    EXPECT_EQ(published_json()["version"], 10);
+    for (int v = 1; v <= 10; ++v) EXPECT_TRUE(fs::exists(dir / "history" / ("feed-" + std::to_string(v) + ".json"))) << v;
 }
 
 // ---------------------------------------------------------------------------

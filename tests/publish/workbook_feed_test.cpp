@@ -13,6 +13,7 @@
 // [SECTION] Problems: all at once, at their cells, the screens' check mapped back
 // [SECTION] The sample school
 // [SECTION] A large school
+// [SECTION] Whatever the cells hold
 // [SECTION] kiosk-feed build
 #include <gtest/gtest.h>
 
@@ -34,6 +35,7 @@
 #include <nlohmann/json.hpp>
 
 #include "publish/cell_values.hpp"
+#include "publish/workbook_export.hpp"
 #include "publish/workbook_feed.hpp"
 #include "sync/calendar.hpp"
 #include "sync/feed_parse.hpp"
@@ -377,7 +379,8 @@ TEST(WorkbookFeed, DateTimesInTheSchoolsZone) {
     b.add("通知", {{"级别", "标题", "开始", "结束"},
                    {"通知", "一", "2023-11-01 07:30", "2023/11/3 7:30"},
                    {"通知", "二", date_cell(serial(2023, 11, 1) + 0.3125), "2023年11月3日 17:05:30"},
-                   {"通知", "三", "2023-11-01", "2023-11-03"}});
+                   {"通知", "三", "2023-11-01", "2023-11-03"},
+                   {"通知", "四", "2023年11月1日7:30", "２０２３－１１－０３　０７：３０"}});
     Json feed = ok_feed(b);
     EXPECT_EQ(feed["announcements"][0]["from"], "2023-11-01T07:30:00+08:00");
     EXPECT_EQ(feed["announcements"][0]["until"], "2023-11-03T07:30:00+08:00");
@@ -386,6 +389,8 @@ TEST(WorkbookFeed, DateTimesInTheSchoolsZone) {
     // A bare date: from its start, until the end of that day.
     EXPECT_EQ(feed["announcements"][2]["from"], "2023-11-01T00:00:00+08:00");
     EXPECT_EQ(feed["announcements"][2]["until"], "2023-11-04T00:00:00+08:00");
+    EXPECT_EQ(feed["announcements"][3]["from"], "2023-11-01T07:30:00+08:00");
+    EXPECT_EQ(feed["announcements"][3]["until"], "2023-11-03T07:30:00+08:00");
 
     b.set("学校", "A7", "时区");
     b.set("学校", "B7", "Europe/Berlin");  // summer time ends 2023-10-29
@@ -1182,6 +1187,8 @@ TEST(WorkbookFeedSample, TheSampleSchoolBuildsTheSampleFeed) {
     // In meaning: the JSON is the same, value for value (tips lists, numbers
     // 20 vs 20.0, defaults the sample spells out).
     EXPECT_EQ(*built.feed, sample) << Json::diff(sample, *built.feed).dump(1).substr(0, 3000);
+    // And in layout: feed_text writes what scripts/make_sample_feed.py writes.
+    EXPECT_EQ(feed_text(*built.feed), sample_text);
 
     const ParseResult mine = parse_feed(feed_text(*built.feed));
     const ParseResult theirs = parse_feed(sample_text);
@@ -1267,6 +1274,51 @@ TEST(WorkbookFeedScale, TwoThousandClassesTwentyWeeks) {
 #elif !defined(__SANITIZE_ADDRESS__)
     EXPECT_LT(cpu_ms, 600.0);  // the whole budget, reading included, is 1.5 s; this step aims at 200 ms
 #endif
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Whatever the cells hold
+//-----------------------------------------------------------------------------
+
+// Every sheet filled with awkward values at random (fixed seed): the build
+// never crashes, and either builds a feed the screens accept or names at
+// least one problem, each with a place.
+TEST(WorkbookFeedRobustness, AwkwardCellsNeverCrashAndAlwaysSaySomething) {
+    const std::vector<V> pool = {"", " ", "三年级一班", "三年级二班", "3-1", "流动红旗", "纪律", "卫生", "全部", "紧急",
+                                 "2023-09-01", "2023-02-30", "9999-12-31 23:59", "第3周", "十二月", "前0", "比较",
+                                 "１９．５", "-1", "1e999", "=SUM(A1)", "\xE4\xB8", "年级:0", "屏幕:", 0, 1, 20, 21,
+                                 -5, 1e300, date_cell(serial(2023, 9, 4)), date_cell(2958466), formula_without_value(),
+                                 formula_cell(7), Cell{Cell::Kind::error, "#REF!"}, Cell{Cell::Kind::boolean, "", 1}};
+    std::uint64_t state = 20230901;
+    auto next = [&](std::size_t n) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<std::size_t>((state >> 33) % n);
+    };
+    for (int round = 0; round < 150; ++round) {
+        Book b;
+        b.add("工作目标", {{"目标", "当前", "目标值"}});
+        b.add("每月习惯", {{"月份", "习惯", "要点"}});
+        b.add("通知", {{"级别", "标题", "开始", "结束", "对象"}});
+        b.add("活动", {{"活动", "日期", "时间"}});
+        b.add("流动红旗扣分", {{"日期", "班级", "项目", "扣分"}});
+        for (Sheet& sheet : b.book.sheets) {
+            const std::size_t width = sheet.rows[0].size();
+            for (int k = 0; k < 3; ++k) {
+                const std::size_t row = 1 + next(sheet.rows.size() + 1);
+                if (sheet.rows.size() <= row) sheet.rows.resize(row + 1);
+                auto& cells = sheet.rows[row];
+                if (cells.size() < width) cells.resize(width);
+                cells[next(width)] = pool[next(pool.size())].cell;
+            }
+        }
+        const BuildResult r = build(b);
+        if (r.ok()) {
+            EXPECT_TRUE(parse_feed(feed_text(*r.feed)).ok()) << "round " << round;
+        } else {
+            ASSERT_FALSE(r.problems.empty()) << "round " << round;
+            for (const BuildProblem& p : r.problems) EXPECT_FALSE(p.message.empty()) << "round " << round;
+        }
+    }
 }
 
 //-----------------------------------------------------------------------------
@@ -1376,6 +1428,50 @@ TEST(KioskFeedBuild, AnUnreadableBookFailsWithoutOutput) {
     EXPECT_FALSE(std::filesystem::exists(out));
     const ToolRun usage = run_tool({"build"}, tmp.path);
     EXPECT_EQ(usage.status, 2);
+}
+
+// The real thing end to end: the sample exported as .xlsx by `kiosk-feed
+// export`, read back by the xlsx reader, built. Only what the workbook does
+// not carry differs (goal, announcement and event ids; generated_at).
+TEST(WorkbookFeedSample, TheExportedSampleWorkbookBuildsTheSample) {
+    const std::string sample_text = slurp(std::filesystem::path(KIOSK_ASSETS_DIR) / "sample-feed.json");
+    const ExportPlan plan = plan_export(sample_text);
+    ASSERT_TRUE(plan.ok());
+    TempDir tmp;
+    const std::string path = (tmp.path / "钢城实验小学.xlsx").string();
+    ASSERT_EQ(write_plan(plan.plan, path), "");
+    BuildOptions o;
+    o.generated_at = "2026-11-20T17:30:00+08:00";
+    const PathBuildResult built = build_feed_from_path(path, o);
+    EXPECT_EQ(built.file_label, "钢城实验小学.xlsx");
+    ASSERT_TRUE(built.result.ok()) << [&] {
+        std::string out;
+        for (const auto& p : built.result.problems) out += format_problem(built.file_label, p) + "\n";
+        return out;
+    }();
+    Json feed = *built.result.feed;
+    Json sample = Json::parse(sample_text);
+    for (Json* f : {&feed, &sample}) {
+        for (auto& g : (*f)["term"]["goals"]) g.erase("id");
+        for (auto& a : (*f)["announcements"]) a.erase("id");
+        for (auto& e : (*f)["events"]) e.erase("id");
+    }
+    EXPECT_EQ(feed, sample) << Json::diff(sample, feed).dump(1).substr(0, 3000);
+    EXPECT_EQ((*built.result.feed)["term"]["goals"][1]["id"], "g2");
+    EXPECT_EQ((*built.result.feed)["announcements"][1]["id"], "a2");
+    EXPECT_EQ((*built.result.feed)["events"][1]["id"], "e2");
+}
+
+TEST(WorkbookFeedSample, TheTemplateBuildsAsItIs) {
+    TempDir tmp;
+    const std::string path = (tmp.path / "模板.xlsx").string();
+    ASSERT_EQ(write_plan(plan_template(), path), "");
+    const PathBuildResult built = build_feed_from_path(path, options());
+    EXPECT_TRUE(built.result.ok()) << [&] {
+        std::string out;
+        for (const auto& p : built.result.problems) out += format_problem(built.file_label, p) + "\n";
+        return out;
+    }();
 }
 
 }  // namespace

@@ -10,8 +10,9 @@
 // [SECTION] CSV
 // [SECTION] read_workbook(): paths, folders, sniffing
 //
-// XLSX fixtures come from two writers besides the hand-made parts: libxlsxwriter
-// from inside the test, and LibreOffice (tests/fixtures/workbooks/README.md).
+// XLSX fixtures come from three writers besides the hand-made parts:
+// libxlsxwriter from inside the test, and LibreOffice and openpyxl, committed
+// (tests/fixtures/workbooks/README.md says how they were made).
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -613,6 +614,18 @@ TEST(XlsxRefused, OpenDocumentSpreadsheet) {
     EXPECT_TRUE(contains(message, "另存为")) << message;
 }
 
+TEST(XlsxRefused, OdsAndXlsAsLibreOfficeSavesThem) {
+    const ReadResult ods = read_workbook((kWorkbooks / "libreoffice-weekly.ods").string());
+    std::string message = refusal(ods);
+    EXPECT_TRUE(contains(message, "OpenDocument（.ods）")) << message;
+    EXPECT_TRUE(contains(message, "Excel 工作簿(*.xlsx)")) << message;
+    const ReadResult xls = read_workbook((kWorkbooks / "libreoffice-weekly.xls").string());
+    message = refusal(xls);
+    EXPECT_TRUE(contains(message, "旧版 .xls")) << message;
+    EXPECT_TRUE(contains(message, "WPS")) << message;
+    EXPECT_TRUE(contains(message, "Excel 工作簿(*.xlsx)")) << message;
+}
+
 TEST(XlsxRefused, TruncatedZip) {
     const std::string whole = tiny_xlsx(R"(<row r="1"><c r="A1"><v>1</v></c></row>)");
     const std::string message = refusal(read_xlsx_bytes(whole.substr(0, whole.size() / 2), "周报.xlsx"));
@@ -686,6 +699,27 @@ TEST(XlsxRefused, TooManyCellsAndSheets) {
     limits.max_sheets = 2;
     const std::string three = make_zip(tiny_parts({{"学校", worksheet("")}, {"班级", worksheet("")}, {"评比", worksheet("")}}));
     EXPECT_TRUE(contains(refusal(read_xlsx_bytes(three, "周报.xlsx", limits)), "工作表太多"));
+}
+
+TEST(XlsxRefused, OneLongSharedStringInManyCells) {
+    // 64 KB of text, deflated to almost nothing, copied into 40 cells: 2.5 MB of cells from a tiny file.
+    WorkbookLimits limits;
+    limits.max_uncompressed_bytes = 1u << 20;
+    std::string data = "<row r=\"1\">";
+    for (int c = 0; c < 40; ++c) data += R"(<c t="s"><v>0</v></c>)";
+    data += "</row>";
+    const std::string message =
+        refusal(read_xlsx_bytes(tiny_xlsx(data, "<si><t>" + std::string(64u << 10, 'x') + "</t></si>"), "周报.xlsx", limits));
+    EXPECT_TRUE(contains(message, "文字加起来超过 1 MB")) << message;
+}
+
+TEST(XlsxRefused, MoreSharedStringsThanCells) {
+    WorkbookLimits limits;
+    limits.max_cells = 10;
+    std::string shared;
+    for (int i = 0; i < 11; ++i) shared += "<si/>";
+    const std::string message = refusal(read_xlsx_bytes(tiny_xlsx("", shared), "周报.xlsx", limits));
+    EXPECT_TRUE(contains(message, "共享文本超过 10 条")) << message;
 }
 
 TEST(XlsxRefused, ZipBombByDeclaredSize) {

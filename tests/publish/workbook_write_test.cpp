@@ -324,6 +324,27 @@ TEST(WorkbookExportPlan, WhatTheWorkbookCannotSayIsRefused) {
     EXPECT_TRUE(mentions(out.problems, "/habits/0/tips/0"));
     EXPECT_TRUE(mentions(out.problems, "/competitions/0/criteria/4/name"));
 
+    json names = sample_feed();
+    names["competitions"][1]["ties"] = "tiebreak";
+    names["competitions"][1]["tiebreak"] = {"classroom"};
+    names["competitions"][1]["criteria"][0]["name"] = "教室、走廊";  // in 比较顺序: would read as two names
+    names["competitions"][1]["criteria"][1]["name"] = "包干区，操场";  // not in 比较顺序: fine
+    names["announcements"][0]["targets"] = {"screen:east,west"};
+    const ExportPlan refused = export_of(names);
+    EXPECT_TRUE(mentions(refused.problems, "/competitions/1/criteria/0/name")) << testing::PrintToString(refused.problems);
+    EXPECT_FALSE(mentions(refused.problems, "/competitions/1/criteria/1/name"));
+    EXPECT_TRUE(mentions(refused.problems, "/announcements/0/targets/0"));
+
+    // A class whose name holds a separator is named by its 编号 in a list.
+    json odd = sample_feed();
+    odd["classes"][9]["name"] = "三年级二班，实验班";
+    odd["announcements"][0]["targets"] = {"class:3-2", "lobby"};
+    const ExportPlan listed = export_of(odd);
+    ASSERT_TRUE(listed.ok()) << listed.problems.front();
+    EXPECT_EQ(plan_cell(*plan_sheet(listed.plan, words::sheet_announcements), 0, words::col_announcement_targets).text,
+              "3-2\n大厅");
+    EXPECT_EQ(plan_cell(*plan_sheet(listed.plan, "流动红旗"), 9, words::col_round_class).text, "三年级二班，实验班");
+
     json clash = sample_feed();
     clash["competitions"][1]["name"] = "班级";  // the classes' sheet
     EXPECT_TRUE(mentions(export_of(clash).problems, "/competitions/1/name"));
