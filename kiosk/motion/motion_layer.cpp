@@ -324,6 +324,11 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
         clock_.frame_drawn(now, !flags_->layer_flags().empty());
         return;
     }
+    if (outgoing_ready_ && (outgoing_.width != width || outgoing_.height != height)) {
+        // Resized mid-transition: the outgoing layer no longer lines up; the rest of the change is a cut.
+        free_layer(outgoing_);
+        outgoing_ready_ = false;
+    }
     const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
     const std::vector<ScreenRect> whole{screen};
     const std::vector<ScreenRect>& rects = damage.full ? whole : damage.rects;
