@@ -17,6 +17,7 @@
 #include <mutex>
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -30,6 +31,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <glad/gl.h>
+
 #include "kiosk/assets_embed.hpp"
 #include "kiosk/fonts.hpp"
 #include "kiosk/header.hpp"
@@ -39,6 +42,8 @@
 #include "kiosk/pages/events_line.hpp"
 #include "kiosk/pages/urgent_banner.hpp"
 #include "kiosk/rotation.hpp"
+#include "kiosk/runner.hpp"
+#include "kiosk/screen_model.hpp"
 #include "kiosk/screen_state.hpp"
 #include "kiosk/theme.hpp"
 #include "sync/calendar.hpp"
@@ -127,6 +132,16 @@ Instant current_time(const Options& options) {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+const char* showing_name(Showing showing) {
+    switch (showing) {
+        case Showing::waiting: return "waiting";
+        case Showing::page: return "page";
+        case Showing::dark: return "dark";
+        case Showing::emergency: return "emergency";
+    }
+    return "page";
+}
+
 ScreenMetrics metrics_of(ScreenSize size) { return ScreenMetrics{size.width, size.height}; }
 
 void log_recovery(void*, const char* fmt, ...) {
@@ -157,7 +172,19 @@ struct App::Impl {
     int emergency_index = 0;                      // its sub-page (a long body)
     int emergency_count = 0;
     ScreenState state;                            // as of the last composed frame
-    std::string shown;                            // what the last frame showed, for --state-file
+    Showing shown = Showing::waiting;             // what the last frame showed, for --state-file
+    std::shared_ptr<const ScreenModel> model;     // derived once per change (model_for)
+    Rect header_band;                             // the header's band in the last composed frame
+
+    // The screen's model for `snap` at `now` and `size`: the one derived
+    // before while none of those changed (and `now` is before its
+    // valid_until), else derived again. Never per frame.
+    const ScreenModel& model_for(const std::shared_ptr<const FeedSnapshot>& snap, Instant now, ScreenSize size) {
+        if (!model || model->snapshot != snap || model->size.width != size.width ||
+            model->size.height != size.height || now >= model->valid_until || now < model->now)
+            model = std::make_shared<const ScreenModel>(derive(snap, now, schedule, setup, options, size, sample));
+        return *model;
+    }
 
     explicit Impl(Options o) : options(std::move(o)), schedule(options) {
         setup.role = options.role;
@@ -198,8 +225,10 @@ struct App::Impl {
     // every text (header included) under the entry's name. With `position`,
     // shows that rotation entry. Returns false when drawing failed (logged):
     // the caller then keeps what is on screen.
-    bool compose(ScreenSize size, const FeedSnapshot& snap, Instant now, LayoutReport* report,
-                 std::optional<std::size_t> position = std::nullopt) {
+    bool compose(ScreenSize size, const std::shared_ptr<const FeedSnapshot>& snapshot, Instant now,
+                 LayoutReport* report, std::optional<std::size_t> position = std::nullopt) {
+        const ScreenModel& m = model_for(snapshot, now, size);
+        const FeedSnapshot& snap = *snapshot;
         platform->new_frame(size);
         ImGui::NewFrame();
         const ImGuiIO& io = ImGui::GetIO();
@@ -221,7 +250,7 @@ struct App::Impl {
             const ScreenMetrics metrics = metrics_of(size);
             const Rect screen{0, 0, static_cast<float>(size.width), static_cast<float>(size.height)};
             const Feed* feed = snap.feed.get();
-            state = schedule.state_at(feed, now, size);
+            state = m.state;
             // Burn-in: everything is laid out in a safe area inset by the
             // largest shift and moved by this step's shift, so it never
             // leaves the screen; the header's red band bleeds to the edges.
@@ -238,7 +267,7 @@ struct App::Impl {
             LayoutReport header_report;
             Canvas header_canvas(metrics, *fonts, report && !covered ? &header_report : nullptr);
             header_canvas.set_clip(screen);
-            Rect below_header = draw_header(header_canvas, header_model(feed, snap.state, now, sample), safe, 2 * inset);
+            Rect below_header = draw_header(header_canvas, m.header, safe, 2 * inset, &header_band);
 
             Canvas canvas(metrics, *fonts, covered ? nullptr : report);
             std::string page_name = "waiting";
@@ -249,10 +278,8 @@ struct App::Impl {
                 if (!covered)
                     draw_waiting(canvas, below_header, waiting_words(snap.state));
             } else {
-                // A classroom takes its grade from its class in the feed (sync/announcements.hpp).
-                const int grade = options.role == Role::classroom ? screen_grade(schedule.identity(), *feed) : options.grade;
-                ctx.emplace(PageContext{*feed, snap.state, now, school_day(*feed, now), options.role, options.class_id,
-                                        grade, flag_time, options.calm || options.role == Role::classroom});
+                ctx.emplace(PageContext{*feed, snap.state, now, *m.day, options.role, options.class_id,
+                                        m.grade, flag_time, options.calm || options.role == Role::classroom, &m});
                 // Urgent notices: a banner between the header and every page.
                 if (!state.urgent.empty()) {
                     where = "the urgent banner";
@@ -268,7 +295,7 @@ struct App::Impl {
                 const Rect footer{below_header.x, area.bottom(), below_header.w, footer_h};
                 // Only the page moves in a transition: the header's clock and the footer stay put.
                 if (motion) motion->set_page_area(motion::ScreenRect{area.x, area.y, area.right(), area.bottom()});
-                rotation.set_pages(pages_for_role(*feed, setup, now));
+                rotation.set_pages(m.pages);
                 where = "the rotation";
                 rotation.expand(*ctx, canvas, area);
                 if (position) rotation.go_to(*position);
@@ -290,14 +317,14 @@ struct App::Impl {
                                 next_events_line(*ctx));
                 }
             }
-            shown = page_name;
+            shown = feed != nullptr ? Showing::page : Showing::waiting;
 
             Canvas cover(metrics, *fonts, report);
             cover.set_clip(screen);
             if (!state.on) {
                 where = "the dark screen";
                 cover.fill(screen, IM_COL32(0, 0, 0, 255));
-                shown = "dark";
+                shown = Showing::dark;
             } else if (state.emergency != nullptr && ctx) {
                 where = "the emergency " + state.emergency->id;
                 if (state.emergency->id != emergency_id || !emergency_page) {
@@ -316,7 +343,7 @@ struct App::Impl {
                     ImGui::PopClipRect();
                 }
                 cover.set_clip(screen);
-                shown = "emergency-" + state.emergency->id;
+                shown = Showing::emergency;
             } else {
                 emergency_page.reset();
                 emergency_id.clear();
@@ -344,7 +371,9 @@ struct App::Impl {
     void write_state_file() {
         if (options.state_file.empty()) return;
         nlohmann::json state_json = {
-            {"page", shown == "dark" || shown.rfind("emergency-", 0) == 0 ? std::string() : shown},
+            // The entry's name; "waiting" while there is none to show; nothing under a dark screen or an alert.
+            {"page", shown == Showing::page || shown == Showing::waiting ? std::string("waiting") : std::string()},
+            {"showing", showing_name(shown)},
             {"position", rotation.position()},
             {"count", rotation.entries().size()},
             {"role", role_name(options.role)},
@@ -404,7 +433,75 @@ struct App::Impl {
     }
 
     Image render_offscreen(ScreenSize size, double t) {
+        if (cached()) {
+            return platform->render_offscreen(size, [&](unsigned framebuffer) {
+                motion::MotionLayer::Damage all;
+                all.full = true;
+                motion->compose_screen(t, size.width, size.height, all, framebuffer);
+            });
+        }
         return platform->render_offscreen(size, [&](unsigned framebuffer) { render_frame(size, t, framebuffer); });
+    }
+
+    // -- the page cache (kiosk/motion/motion_layer.hpp) --
+    // True while pages are drawn once into their layer and motion frames only
+    // composite; false after the cache failed (logged): every frame is then
+    // composed and drawn whole, as render_frame() does.
+    bool cached() const { return motion && motion->cache_available(); }
+
+    // What the page shows changed: the ImGui frame is composed (the cloths
+    // recorded, not drawn) and rendered into the page layer; the next
+    // compose_screen() puts it on screen. False when drawing failed (the
+    // layer keeps the last good page) or the cache just failed.
+    // With `clock_only`, only the header's band is drawn again (the minute
+    // turned and nothing else changed): the frame is composed whole, as ImGui
+    // must, but rasterised and presented in that band alone.
+    bool redraw_page(ScreenSize size, const std::shared_ptr<const FeedSnapshot>& snap, Instant now, LayoutReport* report,
+                     std::optional<std::size_t> position = std::nullopt, bool clock_only = false) {
+        const Rect band_before = header_band;
+        motion->begin_page();
+        const bool ok = compose(size, snap, now, report, position);
+        motion->end_page();
+        if (!ok) return false;
+        std::optional<motion::ScreenRect> only;
+        if (clock_only && band_before.x == header_band.x && band_before.y == header_band.y &&
+            band_before.w == header_band.w && band_before.h == header_band.h)
+            only = motion::ScreenRect{header_band.x, header_band.y, header_band.right(), header_band.bottom()};
+        return motion->redraw_page(size.width, size.height, [this] { platform->render_ui(ImGui::GetDrawData()); }, only);
+    }
+
+    // The rotation is about to move: with the cache, the layer on screen
+    // becomes the outgoing one (no drawing at all); else page_changing().
+    void turn_page(ScreenSize size, const std::shared_ptr<const FeedSnapshot>& snap, Instant now, double t) {
+        if (size.width <= 0 || size.height <= 0) return;
+        if (cached())
+            motion->page_turning(t, size.width, size.height);
+        else
+            page_changing(size, snap, now, t);
+    }
+
+    // Puts what changed since the last frame on screen at motion time `t`:
+    // the damage of the page cache, presented partially where the platform can.
+    void present_cached(ScreenSize size, double t) {
+        motion::MotionLayer::Damage damage = motion->damage(t, size.width, size.height);
+        if (!platform->keeps_back_buffer() && !damage.empty()) damage.full = true;  // a swap shows the whole buffer
+        timespec c0{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+        motion->compose_screen(t, size.width, size.height, damage);
+        if (damage.empty()) return;
+        if (spdlog::should_log(spdlog::level::trace)) {
+            glFinish();
+            float area = 0;
+            for (const auto& r : damage.rects) area += (r.x1 - r.x0) * (r.y1 - r.y0);
+            timespec c1{};
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+            spdlog::trace("frame {} {} rects {:.0f} px {:.2f} ms cpu", damage.full ? "full" : "part", damage.rects.size(), area,
+                          static_cast<double>(c1.tv_sec - c0.tv_sec) * 1e3 + static_cast<double>(c1.tv_nsec - c0.tv_nsec) / 1e6);
+        }
+        std::vector<Platform::Region> regions;
+        regions.reserve(damage.rects.size());
+        for (const auto& r : damage.rects) regions.push_back(Platform::Region{r.x0, r.y0, r.x1, r.y1});
+        platform->present(regions, damage.full);
     }
 
     // The rotation is about to move: the page on screen is drawn once more,
@@ -413,7 +510,7 @@ struct App::Impl {
     // ImGui keeps the last frame's draw data until the next NewFrame: when it
     // is the frame on screen, it is drawn again as it is (no second compose:
     // the capture frame is the slowest of a transition under llvmpipe).
-    void page_changing(ScreenSize size, const FeedSnapshot& snap, Instant now, double t) {
+    void page_changing(ScreenSize size, const std::shared_ptr<const FeedSnapshot>& snap, Instant now, double t) {
         const ImDrawData* last = ImGui::GetDrawData();
         const bool reuse = frame_on_screen && last != nullptr && last->Valid &&
                            static_cast<int>(last->DisplaySize.x) == size.width &&
@@ -432,7 +529,7 @@ struct App::Impl {
     // its second, halfway (progress 0.5), as DIR/transition-50.png, for the
     // render tests (tests/motion/check_kiosk_motion.py). The layer's clock is
     // driven by hand, so the file is the same on every run.
-    bool dump_transition(ScreenSize size, const FeedSnapshot& snap, Instant now, const fs::path& dir) {
+    bool dump_transition(ScreenSize size, const std::shared_ptr<const FeedSnapshot>& snap, Instant now, const fs::path& dir) {
         if (rotation.entries().size() < 2) {
             spdlog::error("--dump-transition: the rotation has {} entr{}; a transition needs two",
                           rotation.entries().size(), rotation.entries().size() == 1 ? "y" : "ies");
@@ -441,10 +538,16 @@ struct App::Impl {
         constexpr double kStart = 100;  // any time after the first page arrived at 0
         motion->page_arrived(0);
         flag_time = 0;
-        motion->page_changing(kStart, size.width, size.height, [&] {
-            if (compose(size, snap, now, nullptr, 0)) platform->render_ui(ImGui::GetDrawData());
-        });
-        if (!compose(size, snap, now, nullptr, 1)) return false;
+        if (cached()) {
+            if (!redraw_page(size, snap, now, nullptr, 0)) return false;
+            motion->page_turning(kStart, size.width, size.height);
+            if (!redraw_page(size, snap, now, nullptr, 1)) return false;
+        } else {
+            motion->page_changing(kStart, size.width, size.height, [&] {
+                if (compose(size, snap, now, nullptr, 0)) platform->render_ui(ImGui::GetDrawData());
+            });
+            if (!compose(size, snap, now, nullptr, 1)) return false;
+        }
         const double halfway = kStart + motion->clock().settings().transition_seconds / 2;
         const fs::path png = dir / "transition-50.png";
         write_png(png.string(), render_offscreen(size, halfway));
@@ -475,7 +578,8 @@ struct App::Impl {
         motion = std::make_unique<motion::MotionLayer>(motion_settings());
         double t = 0;
         motion->page_arrived(t);
-        if (!compose(size, *fixed, now, nullptr)) return 1;  // expands the rotation
+        if (!compose(size, fixed, now, nullptr)) return 1;  // expands the rotation
+        if (cached() && !redraw_page(size, fixed, now, nullptr)) return 1;
         constexpr int kWarmUp = 5;  // shader compiles, first texture allocations
         const motion::MotionSettings& settings = motion->clock().settings();
         const int frames_per_change =
@@ -485,14 +589,21 @@ struct App::Impl {
             t += 1.0 / settings.max_fps;
             const auto started = SteadyClock::now();
             if (i % frames_per_change == 0) {  // calm: a cut as often
-                page_changing(size, *fixed, now, t);
+                turn_page(size, fixed, now, t);
                 rotation.advance();
+                // The page cache draws the page once, at its turn; the frames
+                // after it only composite. The immediate path composes every frame.
+                if (cached() && !redraw_page(size, fixed, now, nullptr)) return 1;
             }
             flag_time = motion->flag_time(t);
-            if (!compose(size, *fixed, now, nullptr)) return 1;
-            render_frame(size, t);
-            frame_on_screen = true;
-            platform->swap();
+            if (cached()) {
+                present_cached(size, t);
+            } else {
+                if (!compose(size, fixed, now, nullptr)) return 1;
+                render_frame(size, t);
+                frame_on_screen = true;
+                platform->swap();
+            }
             platform->finish();
             if (i >= kWarmUp)
                 frame_ms.push_back(std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count());
@@ -557,85 +668,108 @@ int App::run() {
         }
         return std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(seconds));
     };
-    auto next_page_at = SteadyClock::now() + page_turn();
-    std::string drawn_state;  // state_signature() of the last frame
-    // After a new feed or size, wait this long for the new atlas before
-    // drawing with the old one (glyphs it lacks would show as boxes).
-    constexpr auto kFontWait = std::chrono::seconds(3);
-    SteadyClock::time_point font_wait_until{};  // past: not waiting
-    std::shared_ptr<const FeedSnapshot> drawn_snapshot;
-    std::optional<std::chrono::sys_time<std::chrono::minutes>> drawn_minute;
-    bool redraw = true;
+    runner::LoopState loop;
+    loop.next_page_at = SteadyClock::now() + page_turn();
+    std::shared_ptr<const ScreenModel> drawn_model;  // what the page layer (or the last frame) shows
+    bool clock_only = false;  // the pending redraw is the clock's alone
 
     while (!app.platform->should_close() && !signals.stop_requested()) {
         // -- between frames: everything that may change what is on screen --
-        if (app.platform->take_redraw_request()) redraw = true;
-        if (app.fonts->apply_pending()) {
-            redraw = true;
-            font_wait_until = {};
-        }
+        const bool exposed = app.platform->take_redraw_request();
+        const bool fonts_swapped = app.fonts->apply_pending();
+        if (fonts_swapped) loop.font_wait_until = {};
         const ScreenSize now_size = app.platform->framebuffer_size();
         snap = app.snapshot();
-        const bool resized = now_size.width != size.width || now_size.height != size.height;
-        if (resized || snap->feed != planned_feed) {
+        if (now_size.width != size.width || now_size.height != size.height || snap->feed != planned_feed) {
             size = now_size;
             planned_feed = snap->feed;
             if (size.width > 0 && size.height > 0) {
                 app.fonts->request_rebuild(metrics_of(size), glyph_plan_for(planned_feed.get()));
-                font_wait_until = SteadyClock::now() + kFontWait;
+                loop.font_wait_until = SteadyClock::now() + runner::kFontWait;
             }
-            redraw = true;
         }
-        // Every poll publishes a new snapshot (its last_attempt moved on); only
-        // what the screen shows of it calls for a frame.
-        if (!drawn_snapshot || snap->feed != drawn_snapshot->feed || snap->state.offline != drawn_snapshot->state.offline ||
-            snap->state.stale != drawn_snapshot->state.stale)
-            redraw = true;
         const Instant now = current_time(options);
-        const auto minute = std::chrono::floor<std::chrono::minutes>(now);
-        if (minute != drawn_minute && app.state.on) redraw = true;  // the clock; a dark screen has none
-        if (state_signature(app.schedule.state_at(snap->feed.get(), now, size)) != drawn_state) redraw = true;
+        app.model_for(snap, now, size);  // derived again only when something it depends on changed
+        const std::shared_ptr<const ScreenModel> model = app.model;
+        const runner::Redraws due = runner::due_redraws(drawn_model.get(), *model, fonts_swapped, exposed);
+        if (due.page || (due.screen && !app.cached())) {
+            // A minute's tick alone redraws the header's band, anything more the page.
+            clock_only = (!loop.page_dirty || clock_only) && due.page && due.clock_only;
+            loop.page_dirty = true;
+        }
+        if (due.screen && app.cached()) app.motion->invalidate();  // the layer still holds the page
+
         const auto steady_now = SteadyClock::now();
+        const auto observe = [&] {
+            runner::Observed seen;
+            seen.steady_now = SteadyClock::now();
+            seen.wall_now = options.at ? std::chrono::system_clock::time_point(now) : std::chrono::system_clock::now();
+            seen.live_clock = !options.at;
+            seen.screen_on = model->state.on;
+            seen.emergency = model->state.emergency != nullptr;
+            seen.assembly = options.role == Role::assembly;
+            seen.entries = app.rotation.entries().size();
+            seen.emergency_parts = app.emergency_count;
+            seen.fonts_pending = app.fonts->pending();
+            seen.size_ok = size.width > 0 && size.height > 0;
+            seen.next_change = options.at ? std::nullopt : app.schedule.next_change(model->feed(), now);
+            seen.motion_now = app.motion_time(seen.steady_now);
+            seen.motion_animating = app.motion->animating(seen.motion_now);
+            seen.motion_next_due = app.motion->next_frame_due();
+            return seen;
+        };
         // The viewer's clicker, touch or click: the next or previous page, and
         // a full turn on it. An alert or a dark screen is not clicked away.
         for (const Platform::Input input : app.platform->take_input()) {
-            if (app.state.emergency != nullptr || !app.state.on) continue;
+            if (model->state.emergency != nullptr || !model->state.on) continue;
             const bool wrap = options.role != Role::assembly;  // the presenter stops at the ends
             // The page on screen into the transition's texture, before it moves
             // (at the presenter's last page the "transition" blends a page with itself).
-            if (size.width > 0 && size.height > 0) app.page_changing(size, *snap, now, app.motion_time(steady_now));
+            app.turn_page(size, snap, now, app.motion_time(steady_now));
             if (input == Platform::Input::next ? app.rotation.advance(wrap) : app.rotation.back(wrap)) {
-                redraw = true;
-                next_page_at = steady_now + page_turn();
+                loop.page_dirty = true;
+                clock_only = false;
+                loop.next_page_at = steady_now + page_turn();
             }
         }
-        if (steady_now >= next_page_at) {
-            if (app.state.emergency != nullptr) {
-                if (app.emergency_count > 1) {  // a long alert shows its parts in turn
-                    ++app.emergency_index;
-                    redraw = true;
-                }
-            } else if (app.state.on && options.role != Role::assembly && app.rotation.entries().size() > 1) {
-                if (size.width > 0 && size.height > 0) app.page_changing(size, *snap, now, app.motion_time(steady_now));
-                app.rotation.advance();
-                redraw = true;
-            }
-            next_page_at = steady_now + page_turn();
+        const runner::TurnDue turn = runner::due_turn(loop, observe());
+        if (turn.turn == runner::Turn::next_emergency_part) {
+            ++app.emergency_index;
+            loop.page_dirty = true;
+            clock_only = false;
+        } else if (turn.turn == runner::Turn::next_page) {
+            app.turn_page(size, snap, now, app.motion_time(steady_now));
+            app.rotation.advance();
+            loop.page_dirty = true;
+            clock_only = false;
         }
+        if (turn.expired) loop.next_page_at = steady_now + page_turn();
 
-        const bool waiting_for_fonts = app.fonts->pending() && steady_now < font_wait_until;
+        runner::Observed seen = observe();
+        const bool waiting = runner::waiting_for_fonts(loop, seen);
         // Something moves (flag, transition, background) and its next frame is due.
         // A dark screen and an emergency cover the page: nothing of it moves then.
-        const bool page_visible = app.state.on && app.state.emergency == nullptr;
-        if (page_visible && app.motion->animating(app.motion_time(steady_now)) &&
-            app.motion_time(steady_now) >= app.motion->next_frame_due())
-            redraw = true;
-        if (redraw && !waiting_for_fonts && size.width > 0 && size.height > 0) {  // 0×0: minimised
+        const bool motion_due = runner::motion_due(seen);
+        if (motion_due && !app.cached()) {  // the immediate path composes every motion frame
+            loop.page_dirty = true;
+            clock_only = false;
+        }
+        if (runner::needs_frame(loop.page_dirty, false, waiting, seen.size_ok)) {
             const auto started = SteadyClock::now();
             const double motion_now = app.motion_time(started);
             app.flag_time = app.motion->flag_time(motion_now);
             app.frame_on_screen = false;
-            if (app.compose(size, *snap, now, nullptr)) {
+            if (app.cached()) {
+                // Into the page layer; present_cached() below puts it on screen.
+                if (!app.redraw_page(size, snap, now, nullptr, std::nullopt, clock_only)) {
+                    app.motion->clock().frame_drawn(motion_now, false);
+                    if (!app.cached()) spdlog::warn("the page cache is off: every frame is drawn whole from now on");
+                }
+                spdlog::debug("page redrawn: {} at {}x{} in {:.1f} ms",
+                              app.rotation.current() ? app.rotation.current()->name() : std::string("waiting"),
+                              size.width, size.height,
+                              std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count());
+            } else if (app.compose(size, snap, now, nullptr)) {
                 app.render_frame(size, motion_now);
                 app.frame_on_screen = true;
                 app.platform->swap();
@@ -651,34 +785,23 @@ int App::run() {
                 spdlog::critical("{}: exiting (code 3) so that the supervisor starts a fresh kiosk", failure->reason);
                 return 3;
             }
-            redraw = false;
-            drawn_snapshot = snap;
-            drawn_minute = minute;
-            drawn_state = state_signature(app.state);
+            loop.page_dirty = false;
+            clock_only = false;
+            drawn_model = model;
             app.write_state_file();
+        }
+        // The page cache's frame: a redrawn page, or what moves, due at the
+        // motion's pace; only the damaged rectangles are drawn and presented.
+        if (app.cached() && runner::needs_frame(app.motion->redraw_pending(), motion_due, waiting, seen.size_ok)) {
+            app.present_cached(size, app.motion_time(SteadyClock::now()));
+            if (const auto& failure = app.motion->context_failure()) {
+                spdlog::critical("{}: exiting (code 3) so that the supervisor starts a fresh kiosk", failure->reason);
+                return 3;
+            }
         }
 
         // -- sleep until the next thing is due --
-        // A dark screen has no page to turn and no clock to tick.
-        double timeout = app.state.on ? std::chrono::duration<double>(next_page_at - steady_now).count() : 86400.0;
-        if (!options.at && app.state.on) {
-            const auto next_minute = std::chrono::ceil<std::chrono::minutes>(std::chrono::system_clock::now());
-            const double to_minute =
-                std::chrono::duration<double>(next_minute - std::chrono::system_clock::now()).count() + 0.02;
-            timeout = std::min(timeout, to_minute);
-        }
-        if (waiting_for_fonts) timeout = std::min(timeout, std::chrono::duration<double>(font_wait_until - steady_now).count());
-        // Exactly at the next announcement window boundary (an emergency's
-        // start wakes a dark screen), display-hours flip and burn-in step.
-        if (!options.at) {
-            if (const auto change = app.schedule.next_change(snap->feed.get(), now))
-                timeout = std::min(timeout, std::chrono::duration<double>(*change - std::chrono::system_clock::now()).count() + 0.02);
-        }
-        // Motion: the next animation frame (≤ max_fps), never while no frame
-        // can be drawn (fonts pending, minimised), which would spin.
-        if (page_visible && !waiting_for_fonts && size.width > 0 && size.height > 0)
-            timeout = std::min(timeout, app.motion->next_frame_due() - app.motion_time(SteadyClock::now()));
-        app.platform->wait_events(std::max(timeout, 0.001));
+        app.platform->wait_events(runner::next_wake(loop, observe()));
     }
     spdlog::info("stopping");
     return 0;
@@ -743,12 +866,12 @@ int App::dump() {
     if (ec) throw std::runtime_error("--dump " + dir.string() + ": cannot create the directory: " + ec.message());
 
     // A first frame expands the rotation at this size.
-    if (!app.compose(size, *snap, now, nullptr, 0)) throw std::runtime_error("--dump: the first frame failed (see above)");
+    if (!app.compose(size, snap, now, nullptr, 0)) throw std::runtime_error("--dump: the first frame failed (see above)");
     const std::size_t count = snap->feed ? app.rotation.entries().size() : 1;
     int failures = 0;
     for (std::size_t i = 0; i < count; ++i) {
         LayoutReport report;
-        const bool ok = app.compose(size, *snap, now, &report, i);
+        const bool ok = app.cached() ? app.redraw_page(size, snap, now, &report, i) : app.compose(size, snap, now, &report, i);
         const RotationEntry* entry = app.rotation.current();
         const std::string stem = entry ? dump_stem(i, *entry) : std::string("01-waiting");
         if (!ok) {
@@ -761,7 +884,7 @@ int App::dump() {
         report.write(dir / (stem + ".json"));
         spdlog::info("--dump: {}", (dir / (stem + ".png")).string());
     }
-    if (options.dump_transition && snap->feed && !app.dump_transition(size, *snap, now, dir)) ++failures;
+    if (options.dump_transition && snap->feed && !app.dump_transition(size, snap, now, dir)) ++failures;
     if (!no_feed.empty()) {
         spdlog::error("{}", no_feed);
         return 1;

@@ -29,6 +29,17 @@ std::string stamp_text(const ZonedStamp& stamp) {
 }
 
 HeaderModel header_model(const Feed* feed, const SyncState& sync, Instant now, bool sample) {
+    if (feed == nullptr) return header_model(feed, sync, now, sample, nullptr, {});
+    const SchoolDay day = school_day(*feed, now);
+    std::vector<CompetitionStandings> standings;
+    standings.reserve(feed->competitions.size());
+    for (const auto& competition : feed->competitions)
+        standings.push_back(compute_standings(*feed, competition, day.local.date));
+    return header_model(feed, sync, now, sample, &day, standings);
+}
+
+HeaderModel header_model(const Feed* feed, const SyncState& sync, Instant now, bool sample, const SchoolDay* known_day,
+                         const std::vector<CompetitionStandings>& standings) {
     HeaderModel model;
     LocalTime local;
     if (feed != nullptr) {
@@ -45,7 +56,7 @@ HeaderModel header_model(const Feed* feed, const SyncState& sync, Instant now, b
 
     model.school = feed->school.name;
     model.school_short = feed->school.short_name;
-    const SchoolDay day = school_day(*feed, now);
+    const SchoolDay day = known_day != nullptr ? *known_day : school_day(*feed, now);
     model.term_line = feed->term.name;
     switch (day.phase) {
         case TermPhase::during:
@@ -59,9 +70,9 @@ HeaderModel header_model(const Feed* feed, const SyncState& sync, Instant now, b
             model.notices.push_back("本学期已结束，显示最近数据");
             break;
     }
-    for (const auto& competition : feed->competitions) {
-        if (compute_standings(*feed, competition, day.local.date).round == nullptr)
-            model.notices.push_back(competition.name + "本学期的第一次评比尚未开始");
+    for (const CompetitionStandings& st : standings) {
+        if (st.competition != nullptr && st.round == nullptr)
+            model.notices.push_back(st.competition->name + "本学期的第一次评比尚未开始");
     }
     if (sample) model.notices.push_back("示例数据：尚未配置学校的数据源");
 
@@ -86,7 +97,7 @@ TextBlock one_line(const Canvas& canvas, const std::string& text, TextStyle larg
 
 }  // namespace
 
-Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, float bleed) {
+Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, float bleed, Rect* band_out) {
     const float u = canvas.metrics().unit();
     const float margin = side_margin(canvas);
     const float pad = u * 1.4f;
@@ -111,6 +122,7 @@ Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, f
     const float band_h = pad * 2 + row1_h + row2_h;
     const Rect band{screen.x, screen.y, screen.w, band_h};
     canvas.fill({band.x - bleed, band.y - bleed, band.w + 2 * bleed, band.h + bleed}, theme::header_background);
+    if (band_out != nullptr) *band_out = Rect{band.x - bleed, band.y - bleed, band.w + 2 * bleed, band.h + bleed};
 
     const float row1_y = band.y + pad;
     const float row2_y = row1_y + row1_h;

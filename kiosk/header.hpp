@@ -21,6 +21,8 @@
 #include "kiosk/canvas.hpp"
 #include "sync/civil_time.hpp"
 #include "sync/feed.hpp"
+#include "sync/calendar.hpp"
+#include "sync/standings.hpp"
 #include "sync/sync_state.hpp"
 
 namespace campus::kiosk {
@@ -33,11 +35,16 @@ struct HeaderModel {
     std::string time_line;    // "10:00"
     std::string status_mark;  // "离线 · 数据更新于 11月6日 07:30"; empty when fresh
     std::vector<std::string> notices;  // term phase, first round not started, sample data
+    bool operator==(const HeaderModel&) const = default;
 };
 
 // `feed` may be null (waiting screen: date and time in Asia/Shanghai, the
 // contract's default zone). `sample` marks the bundled sample feed.
 HeaderModel header_model(const Feed* feed, const SyncState& sync, Instant now, bool sample);
+// The same from facts already derived (ScreenModel): the school day and every
+// competition's standings, feed order (`standings` may be empty without a feed).
+HeaderModel header_model(const Feed* feed, const SyncState& sync, Instant now, bool sample, const SchoolDay* day,
+                         const std::vector<CompetitionStandings>& standings);
 
 // "11月6日 07:30": a stamp in the wall time of the office that made it.
 std::string stamp_text(const ZonedStamp& stamp);
@@ -46,7 +53,9 @@ std::string stamp_text(const ZonedStamp& stamp);
 // Returns the area left below them. `bleed` extends the red band's fill that
 // far beyond `screen` on the top, left and right (the burn-in safe area is
 // inset from the real screen; the band must still reach its edges).
-Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, float bleed = 0);
+// `band`, when given, receives the red band's rectangle (bleed included):
+// all a minute's tick changes on screen (the page cache redraws just that).
+Rect draw_header(Canvas& canvas, const HeaderModel& model, const Rect& screen, float bleed = 0, Rect* band = nullptr);
 
 // The footer's height: the same whether or not it has dots, so a page's area
 // does not depend on how many pages there are.

@@ -3,6 +3,8 @@
 //
 // Exit codes: 0 done, 1 runtime failure (no display, no font, bad feed for
 // --dump, …), 2 bad command line or config.
+#include <malloc.h>
+
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -15,6 +17,15 @@
 #include "kiosk/options.hpp"
 
 int main(int argc, char** argv) {
+    // Memory that stays small over months: a fixed mmap threshold keeps
+    // glibc from raising it after the first large free (a page texture, an
+    // atlas), so large buffers always go back to the system when freed
+    // instead of staying in the heap; two arenas are plenty for a loop, a
+    // sync thread and a font worker (llvmpipe's threads allocate little).
+    // Measured on the lobby rotation (1080p, llvmpipe): PSS 105 → 71 MB; a
+    // 1 MB threshold keeps 97 MB. The price is a few page faults a frame.
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    mallopt(M_ARENA_MAX, 2);
     // The log goes to stderr (journald picks it up under systemd); stdout stays
     // free for --help.
     spdlog::set_default_logger(spdlog::stderr_color_mt("kiosk"));

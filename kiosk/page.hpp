@@ -20,7 +20,10 @@
 
 namespace campus::kiosk {
 
-// Everything a page may read. Built once per frame by the app.
+struct ScreenModel;  // kiosk/screen_model.hpp
+
+// Everything a page may read. Built by the app when the page is drawn, from
+// the screen's model (derived once, not per frame).
 struct PageContext {
     const Feed& feed;
     const SyncState& sync;
@@ -31,7 +34,12 @@ struct PageContext {
     int grade = 0;            // --grade (corridor role), 0 = none
     float motion = 0;         // animation phase in seconds since the page arrived; 0 in calm mode
     bool calm = false;
+    const ScreenModel* model = nullptr;  // the facts derived for this screen (standings …); null in tests that build a context by hand
 };
+
+// A competition's standings as of ctx.day: the model's (derived once), or
+// worked out when the context has no model. (Defined in kiosk/screen_model.cpp.)
+CompetitionStandings standings_of(const PageContext& ctx, const Competition& competition);
 
 class Page {
 public:

@@ -2,8 +2,10 @@
 //
 // Sections: [errors] [window] [frames] [offscreen] [png]
 #include "kiosk/platform_glfw.hpp"
+#include "kiosk/platform_glx.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -185,6 +187,13 @@ Platform::Platform(const WindowConfig& config) {
         // (it calls XSetScreenSaver on acquiring the monitor); DPMS is the
         // system's: the kiosk image turns it off (see docs).
     }
+    // Partial presents for the page cache, where the driver has them (a
+    // hidden --dump window needs none). KIOSK_FULL_PRESENT=1 turns them off
+    // (a driver whose copy misbehaves; a test of the swap path).
+    const char* full_present = std::getenv("KIOSK_FULL_PRESENT");
+    if (config.visible && !(full_present != nullptr && std::string(full_present) == "1"))
+        copy_region_ = glx_copy_sub_buffer(window_);
+    spdlog::info("present: {}", copy_region_ ? "partial (GLX_MESA_copy_sub_buffer)" : "whole frames (swap)");
     glfwSetFramebufferSizeCallback(window_, on_framebuffer_size);
     glfwSetWindowRefreshCallback(window_, on_refresh);
 
@@ -279,6 +288,26 @@ void Platform::present(ImDrawData* draw_data, std::uint32_t clear_rgba) {
 void Platform::render_ui(ImDrawData* draw_data) { ImGui_ImplOpenGL3_RenderDrawData(draw_data); }
 
 void Platform::swap() { glfwSwapBuffers(window_); }
+
+void Platform::present(const std::vector<Region>& rects, bool full) {
+    if (!copy_region_) {
+        glfwSwapBuffers(window_);
+        return;
+    }
+    const ScreenSize fb = framebuffer_size();
+    if (full) {
+        copy_region_(0, 0, fb.width, fb.height);
+        return;
+    }
+    for (const Region& r : rects) {
+        // Whole pixels that cover the rectangle, in GL's bottom-left origin.
+        const int x0 = std::clamp(static_cast<int>(std::floor(r.x0)), 0, fb.width);
+        const int x1 = std::clamp(static_cast<int>(std::ceil(r.x1)), 0, fb.width);
+        const int y0 = std::clamp(fb.height - static_cast<int>(std::ceil(r.y1)), 0, fb.height);
+        const int y1 = std::clamp(fb.height - static_cast<int>(std::floor(r.y0)), 0, fb.height);
+        if (x1 > x0 && y1 > y0) copy_region_(x0, y0, x1 - x0, y1 - y0);
+    }
+}
 
 void Platform::finish() { glFinish(); }
 

@@ -80,6 +80,18 @@ public:
     // render_ui draws into the bound framebuffer, without clearing.
     void render_ui(ImDrawData* draw_data);
     void swap();
+    // The page cache's present (kiosk/motion/motion_layer.hpp): puts the
+    // rectangles of the back buffer that changed on the screen (screen
+    // pixels, top-left origin), or all of it with `full`. With partial
+    // presents (GLX_MESA_copy_sub_buffer) the back buffer is never swapped
+    // and keeps the last frame, so a frame may draw only what moved;
+    // without, every frame is a swap and must draw everything
+    // (keeps_back_buffer() false).
+    struct Region {
+        float x0, y0, x1, y1;
+    };
+    void present(const std::vector<Region>& rects, bool full);
+    bool keeps_back_buffer() const { return static_cast<bool>(copy_region_); }
     // Waits until GL has finished every command (bench: a frame's real cost).
     void finish();
     // Renders the finished ImGui frame into an offscreen framebuffer of
@@ -99,6 +111,7 @@ private:
     bool imgui_glfw_ = false;
     bool imgui_gl_ = false;
     std::unique_ptr<Offscreen> offscreen_;
+    std::function<void(int, int, int, int)> copy_region_;  // glx_copy_sub_buffer(); empty: swap whole frames
 };
 
 // Writes an RGB image as PNG; throws std::runtime_error naming the path.

@@ -14,6 +14,11 @@ std::string config_kind(const std::string& spec_kind) {
 }
 
 std::vector<PageSpec> pages_for_role(const Feed& feed, const ScreenSetup& screen, Instant now) {
+    return pages_for_role(feed, screen, active_announcements(feed, screen.identity, now).info);
+}
+
+std::vector<PageSpec> pages_for_role(const Feed& feed, const ScreenSetup& screen,
+                                     const std::vector<const Announcement*>& active_info) {
     std::vector<PageSpec> specs;
     if (screen.role == Role::assembly) {
         // The presenter's sequence for every competition, in feed order; the
@@ -39,7 +44,7 @@ std::vector<PageSpec> pages_for_role(const Feed& feed, const ScreenSetup& screen
     // The events page reports 0 sub-pages when nothing is coming; the rotation skips it then.
     specs.push_back({"events", {}});
     // Each active info notice for this screen takes its own turn.
-    for (const Announcement* a : active_announcements(feed, screen.identity, now).info)
+    for (const Announcement* a : active_info)
         specs.push_back({"announcement", a->id});
 
     if (!screen.enabled.empty()) {

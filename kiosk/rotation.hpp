@@ -49,6 +49,10 @@ struct ScreenSetup {
 
 // The role's pages at `now` (info announcements come and go with their window).
 std::vector<PageSpec> pages_for_role(const Feed& feed, const ScreenSetup& screen, Instant now);
+// The same for the info notices already known to be active for this screen
+// (ScreenModel derives them once: active_announcements(...).info).
+std::vector<PageSpec> pages_for_role(const Feed& feed, const ScreenSetup& screen,
+                                     const std::vector<const Announcement*>& active_info);
 std::unique_ptr<Page> make_page(const PageSpec& spec);
 // The config's name for a spec's kind ("announcement" → "announcements"), for
 // "pages" and "page_seconds".

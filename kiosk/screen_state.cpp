@@ -49,11 +49,17 @@ int ScreenSchedule::max_shift_for(ScreenSize size) {
 }
 
 ScreenState ScreenSchedule::state_at(const Feed* feed, Instant now, ScreenSize size) const {
+    if (feed == nullptr) return state_from(feed, nullptr, now, size);
+    const ActiveAnnouncements active = active_announcements(*feed, identity_, now);
+    return state_from(feed, &active, now, size);
+}
+
+ScreenState ScreenSchedule::state_from(const Feed* feed, const ActiveAnnouncements* active, Instant now,
+                                       ScreenSize size) const {
     ScreenState state;
-    if (feed != nullptr) {
-        ActiveAnnouncements active = active_announcements(*feed, identity_, now);
-        state.emergency = active.emergency;
-        state.urgent = std::move(active.urgent);
+    if (active != nullptr) {
+        state.emergency = active->emergency;
+        state.urgent = active->urgent;
     }
     // An emergency wakes a dark screen: a storm warning at 06:30 is for the
     // first pupils at the gate, whatever the hours say.

@@ -46,6 +46,9 @@ public:
     // `feed` may be null (waiting for the first feed): no announcements, and
     // the hours in the contract's default zone.
     ScreenState state_at(const Feed* feed, Instant now, ScreenSize size) const;
+    // The same from the announcements already found active for this screen
+    // (`active` null without a feed): ScreenModel derives them once.
+    ScreenState state_from(const Feed* feed, const ActiveAnnouncements* active, Instant now, ScreenSize size) const;
 
     // The next instant after `now` at which state_at() can change: an
     // announcement's from/until (emergencies included while dark), the hours'

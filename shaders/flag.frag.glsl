@@ -12,6 +12,7 @@ uniform float u_amplitude;
 uniform vec3 u_red;          // theme::flag_red
 uniform vec3 u_star_color;   // theme::flag_star
 uniform float u_star;        // 1 = draw the star, 0 = plain cloth
+uniform float u_opacity;  // 1 = as drawn; a page fading in during a crossfade fades its cloth with it
 uniform vec2 u_cloth_px;     // the cloth's size in pixels (for the normal's aspect)
 
 out vec4 frag_color;
@@ -72,5 +73,5 @@ void main() {
         color = mix(color, u_star_color * min(shade, 1.05), star);
     }
     color += vec3(sheen);
-    frag_color = vec4(min(color, vec3(1.0)), coverage);
+    frag_color = vec4(min(color, vec3(1.0)), coverage * u_opacity);
 }

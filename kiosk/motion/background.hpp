@@ -24,7 +24,8 @@ public:
     static constexpr float kStrength = 0.015f;
 
     explicit Background(std::string_view vertex_source = shaders::background_vert,
-                        std::string_view fragment_source = shaders::background_frag);
+                        std::string_view fragment_source = shaders::background_frag,
+                        std::string_view compose_source = shaders::compose_frag);
     ~Background();
     Background(const Background&) = delete;
     Background& operator=(const Background&) = delete;
@@ -33,9 +34,25 @@ public:
 
     // Fills `width`×`height` of the bound framebuffer at background time `t`
     // (MotionClock::background_time). False when unavailable: clear instead.
-    bool draw(int width, int height, float t) const;
+    // `scissored`: only inside the scissor box the caller enabled (a damaged
+    // region of the page cache); otherwise the whole viewport.
+    bool draw(int width, int height, float t, bool scissored = false) const;
+
+    // The page cache's one-pass composition (shaders/compose.frag over this
+    // mesh): the paper — moving at `t` when `moving`, else still — with the
+    // premultiplied page layer `page` over it, and inside `area` (GL's
+    // framebuffer pixels, bottom-left origin) the layer `from` mixed in with
+    // weight `fade` (a crossfade). Into the bound framebuffer, inside the
+    // scissor box the caller enabled. False when unavailable: the caller
+    // clears and blends the layer itself.
+    bool compose(int width, int height, float t, bool moving, GLuint page, GLuint from, float fade,
+                 const float area[4]) const;
+    bool compose_available() const { return compose_program_.valid(); }
 
 private:
+    GlProgram compose_program_;
+    GLint c_paper_ = -1, c_time_ = -1, c_resolution_ = -1, c_strength_ = -1, c_grid_ = -1, c_page_ = -1,
+          c_from_ = -1, c_fade_ = -1, c_area_ = -1, c_moving_ = -1;
     GlProgram program_;
     GLuint vertex_array_ = 0;
     GLint u_paper_ = -1, u_time_ = -1, u_resolution_ = -1, u_strength_ = -1, u_grid_ = -1;

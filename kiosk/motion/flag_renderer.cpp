@@ -66,6 +66,7 @@ FlagRenderer::FlagRenderer(std::string_view vertex_source, std::string_view frag
     u_star_color_ = program_.uniform("u_star_color");
     u_star_ = program_.uniform("u_star");
     u_cloth_px_ = program_.uniform("u_cloth_px");
+    u_opacity_ = program_.uniform("u_opacity");
 }
 
 FlagRenderer::~FlagRenderer() {
@@ -74,6 +75,32 @@ FlagRenderer::~FlagRenderer() {
 }
 
 void FlagRenderer::install() { g_installed = this; }
+
+void FlagRenderer::begin_layer() {
+    layer_mode_ = true;
+    layer_flags_.clear();
+}
+
+ImVec4 FlagRenderer::LayerFlag::bounds() const {
+    // The vertex shader moves the cloth by at most 0.45 × 1.25 × kAmplitude
+    // (under 7 %) of its height, pulls the fly end in, and draws a margin of
+    // kAntialiasPixels around it: 10 % of the height and 4 px cover it all.
+    const float h = cloth_max.y - cloth_min.y;
+    const float pad = h * 0.10f + 4.0f;
+    return ImVec4(std::max(clip.x, cloth_min.x - pad), std::max(clip.y, cloth_min.y - pad),
+                  std::min(clip.z, cloth_max.x + pad), std::min(clip.w, cloth_max.y + pad));
+}
+
+void FlagRenderer::draw_layer_flags(float t, int width, int height, const ImVec4& scissor, float opacity) const {
+    if (!available()) return;
+    for (const LayerFlag& flag : layer_flags_) {
+        const ImVec4 clip(std::max(flag.clip.x, scissor.x), std::max(flag.clip.y, scissor.y),
+                          std::min(flag.clip.z, scissor.z), std::min(flag.clip.w, scissor.w));
+        draw_cloth(flag.cloth_min, flag.cloth_max, t, flag.star, clip,
+                   ImVec4(0, 0, static_cast<float>(width), static_cast<float>(height)), ImVec2(1, 1),
+                   static_cast<float>(height), opacity);
+    }
+}
 
 int FlagRenderer::flags_in_frame() const {
     return requests_frame_ == ImGui::GetFrameCount() ? static_cast<int>(requests_.size()) : 0;
@@ -90,6 +117,13 @@ bool FlagRenderer::add(ImDrawList* draw_list, ImVec2 min, ImVec2 max, float t, b
     const FlagLayout layout = flag_layout(min, max);
     draw_list->AddRectFilled(layout.pole_min, layout.pole_max, theme::pole, (layout.pole_max.x - layout.pole_min.x) * 0.3f);
     draw_list->AddCircleFilled(layout.finial_centre, layout.finial_radius, theme::gold, 20);
+    if (layer_mode_) {
+        const ImVec2 clip_min = draw_list->GetClipRectMin();
+        const ImVec2 clip_max = draw_list->GetClipRectMax();
+        layer_flags_.push_back(
+            LayerFlag{layout.cloth_min, layout.cloth_max, ImVec4(clip_min.x, clip_min.y, clip_max.x, clip_max.y), star});
+        return true;
+    }
     requests_.push_back(Request{this, layout.cloth_min, layout.cloth_max, t, star});
     draw_list->AddCallback(&FlagRenderer::draw_callback, &requests_.back());
     draw_list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
@@ -115,39 +149,50 @@ void FlagRenderer::draw(const Request& request, const ImVec4& clip_rect) const {
     const ImVec2 display_pos = draw_data ? draw_data->DisplayPos : ImVec2(0, 0);
     const ImVec2 display_size = draw_data ? draw_data->DisplaySize : ImGui::GetIO().DisplaySize;
     const ImVec2 scale = draw_data ? draw_data->FramebufferScale : ImVec2(1, 1);
+    draw_cloth(request.cloth_min, request.cloth_max, request.t, request.star, clip_rect,
+               ImVec4(display_pos.x, display_pos.y, display_size.x, display_size.y), scale,
+               static_cast<float>(viewport[3]));
+}
+
+void FlagRenderer::draw_cloth(ImVec2 cloth_min, ImVec2 cloth_max, float t, bool star, const ImVec4& clip_rect,
+                              const ImVec4& display, ImVec2 scale, float framebuffer_height, float opacity) const {
+    const ImVec2 display_pos(display.x, display.y);
+    const ImVec2 display_size(display.z, display.w);
     if (display_size.x <= 0 || display_size.y <= 0) return;
 
-    // The callback's clip rectangle (a page's area, a scrolling list): clip as
-    // ImGui would clip the flag's own triangles.
+    // The clip rectangle (a page's area, a scrolling list, a damaged
+    // region): clip as ImGui would clip the flag's own triangles.
     const float clip_x0 = (clip_rect.x - display_pos.x) * scale.x;
     const float clip_y0 = (clip_rect.y - display_pos.y) * scale.y;
     const float clip_x1 = (clip_rect.z - display_pos.x) * scale.x;
     const float clip_y1 = (clip_rect.w - display_pos.y) * scale.y;
     if (clip_x1 <= clip_x0 || clip_y1 <= clip_y0) return;
     glEnable(GL_SCISSOR_TEST);
-    glScissor(static_cast<GLint>(clip_x0), static_cast<GLint>(static_cast<float>(viewport[3]) - clip_y1),
+    glScissor(static_cast<GLint>(clip_x0), static_cast<GLint>(framebuffer_height - clip_y1),
               static_cast<GLsizei>(clip_x1 - clip_x0), static_cast<GLsizei>(clip_y1 - clip_y0));
-    // Straight alpha for the anti-aliased edge, as ImGui blends its own triangles.
+    // Straight alpha for the anti-aliased edge, as ImGui blends its own
+    // triangles (into a page layer the same sum keeps it premultiplied).
     glEnable(GL_BLEND);
     glBlendEquation(GL_FUNC_ADD);
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
     glDisable(GL_CULL_FACE);  // the folds may turn a triangle over
     glDisable(GL_DEPTH_TEST);
 
-    const float cloth_w = request.cloth_max.x - request.cloth_min.x;
-    const float cloth_h = request.cloth_max.y - request.cloth_min.y;
+    const float cloth_w = cloth_max.x - cloth_min.x;
+    const float cloth_h = cloth_max.y - cloth_min.y;
     KIOSK_GL_CHECK(glUseProgram(program_.id()));
-    glUniform4f(u_cloth_, request.cloth_min.x, request.cloth_min.y, cloth_w, cloth_h);
+    glUniform4f(u_cloth_, cloth_min.x, cloth_min.y, cloth_w, cloth_h);
     glUniform4f(u_display_, display_pos.x, display_pos.y, display_size.x, display_size.y);
-    glUniform1f(u_time_, request.t);
+    glUniform1f(u_time_, t);
     glUniform1f(u_amplitude_, kAmplitude);
     glUniform2i(u_grid_, kColumns, kRows);
     // The mesh reaches a little beyond the cloth so its edge can fade out smoothly.
     glUniform1f(u_margin_, kAntialiasPixels / std::max(1.0f, std::min(cloth_w, cloth_h)));
     set_color(u_red_, theme::flag_red);
     set_color(u_star_color_, theme::flag_star);
-    glUniform1f(u_star_, request.star ? 1.0f : 0.0f);
+    glUniform1f(u_star_, star ? 1.0f : 0.0f);
     glUniform2f(u_cloth_px_, cloth_w * scale.x, cloth_h * scale.y);
+    glUniform1f(u_opacity_, opacity);
     KIOSK_GL_CHECK(glBindVertexArray(vertex_array_));
     KIOSK_GL_CHECK(glDrawArrays(GL_TRIANGLES, 0, kColumns * kRows * 6));
     // ImDrawCallback_ResetRenderState follows: ImGui rebinds its program,

@@ -22,6 +22,7 @@
 
 #include <deque>
 #include <string_view>
+#include <vector>
 
 #include <imgui.h>
 
@@ -70,6 +71,29 @@ public:
     // Makes this the renderer motion::add_flag() uses; the destructor undoes it.
     void install();
 
+    // Layer mode (the page cache, kiosk/motion/motion_layer.hpp): between
+    // begin_layer() and end_layer(), add() draws the pole into the page as
+    // before but only records the cloth (with the clip rectangle in force),
+    // so the page can be cached still and its cloths drawn over it each
+    // motion frame by draw_layer_flags(). begin_layer() forgets the flags of
+    // the previous page.
+    void begin_layer();
+    void end_layer() { layer_mode_ = false; }
+    struct LayerFlag {
+        ImVec2 cloth_min, cloth_max;
+        ImVec4 clip;  // x0, y0, x1, y1 in screen pixels
+        bool star = false;
+        // Every pixel the cloth can cover at any time of its wave (the
+        // damage of a flag frame), clipped like the cloth.
+        ImVec4 bounds() const;
+    };
+    const std::vector<LayerFlag>& layer_flags() const { return layer_flags_; }
+    // Draws the recorded cloths at wave time `t` into the bound framebuffer,
+    // whose viewport is the whole `width`×`height` screen, inside `scissor`
+    // (screen pixels, top-left origin) as well as each flag's own clip.
+    // `opacity` < 1 while the page fades in (a crossfade).
+    void draw_layer_flags(float t, int width, int height, const ImVec4& scissor, float opacity = 1.0f) const;
+
 private:
     struct Request {
         FlagRenderer* renderer;
@@ -79,11 +103,19 @@ private:
     };
     static void draw_callback(const ImDrawList* parent, const ImDrawCmd* command);
     void draw(const Request& request, const ImVec4& clip_rect) const;
+    // The cloth into the bound framebuffer: `display` maps screen pixels onto
+    // it (x, y, w, h), `scale` screen pixels to framebuffer pixels, `clip` in
+    // screen pixels, `framebuffer_height` for GL's bottom-left scissor.
+    void draw_cloth(ImVec2 cloth_min, ImVec2 cloth_max, float t, bool star, const ImVec4& clip, const ImVec4& display,
+                    ImVec2 scale, float framebuffer_height, float opacity = 1.0f) const;
+
+    bool layer_mode_ = false;
+    std::vector<LayerFlag> layer_flags_;
 
     GlProgram program_;
     GLuint vertex_array_ = 0;  // core profile draws need one bound, even without attributes
     GLint u_cloth_ = -1, u_display_ = -1, u_time_ = -1, u_amplitude_ = -1, u_grid_ = -1, u_margin_ = -1,
-          u_red_ = -1, u_star_color_ = -1, u_star_ = -1, u_cloth_px_ = -1;
+          u_red_ = -1, u_star_color_ = -1, u_star_ = -1, u_cloth_px_ = -1, u_opacity_ = -1;
     // Requests live until their frame's draw data was rendered: ImGui 1.86
     // keeps only a pointer per callback. A deque never moves its elements.
     std::deque<Request> requests_;

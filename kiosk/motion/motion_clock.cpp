@@ -30,13 +30,20 @@ void MotionClock::page_arrived(double now, bool with_transition) {
     if (settings_.background && settings_.background_burst_seconds > 0) {
         // Bank the previous burst (or the part of it that ran) so the light
         // resumes where it stopped instead of jumping.
-        if (burst_start_ > -kNever) background_before_burst_ += std::clamp(now, burst_start_, burst_end_) - burst_start_;
+        if (burst_start_ > -kNever)
+            background_before_burst_ += (std::clamp(now, burst_start_, burst_end_) - burst_start_) * burst_speed_;
         // The shader takes float seconds, which lose milliseconds after a few
         // hours; a kiosk runs for months. Wrapping here, at a page change,
         // hides the jump in the transition.
         background_before_burst_ = std::fmod(background_before_burst_, 3600.0);
         burst_start_ = now;
-        burst_end_ = now + settings_.background_burst_seconds;
+        if (with_transition && transition_enabled() && settings_.background_in_transition) {
+            burst_end_ = now + settings_.transition_seconds;
+            burst_speed_ = settings_.background_burst_seconds / settings_.transition_seconds;
+        } else {
+            burst_end_ = now + settings_.background_burst_seconds;
+            burst_speed_ = 1;
+        }
     }
 }
 
@@ -71,8 +78,16 @@ float MotionClock::flag_time(double now) const {
 
 float MotionClock::background_time(double now) const {
     if (settings_.calm || burst_start_ == -kNever) return static_cast<float>(background_before_burst_);
-    const double in_burst = std::clamp(now, burst_start_, burst_end_) - burst_start_;
+    const double in_burst = (std::clamp(now, burst_start_, burst_end_) - burst_start_) * burst_speed_;
     return static_cast<float>(background_before_burst_ + in_burst);
+}
+
+float MotionClock::background_time_paced(double now) const {
+    // A burst inside a transition follows every frame: they are all drawn whole.
+    if (settings_.calm || burst_start_ == -kNever || now <= burst_start_ || now >= burst_end_ || burst_speed_ != 1)
+        return background_time(now);
+    const double ticks = std::floor((now - burst_start_) * settings_.background_fps);
+    return background_time(burst_start_ + ticks / settings_.background_fps);
 }
 
 bool MotionClock::transition_running(double now) const {

@@ -8,8 +8,11 @@
 //     after a page with a flag arrives, at max_fps, then rests. Whole periods
 //     so the rest pose is the t = 0 pose: the flag settles without a jump;
 //   - the lobby background: moves only during the first
-//     background_burst_seconds (3 s) of each page, at background_fps (10), and
-//     its time accumulates over the bursts so it resumes where it stopped.
+//     background_burst_seconds (3 s) of each page, at background_fps (2), and
+//     its time accumulates over the bursts so it resumes where it stopped;
+//     with background_in_transition (the default) a page that arrives with a
+//     transition gets its 3 s of light during the transition's 0.5 s, whose
+//     frames are full-screen anyway.
 //
 // Trade-off of the background bursts (chosen over a continuous ≤ 2 fps): a
 // continuous trickle keeps the CPU busy all day (2 fps × a full frame is
@@ -44,8 +47,14 @@ struct MotionSettings {
     int flag_wave_periods = 2;         // waving after a page arrives, in wave periods (1.6 s). Default 2 (3.2 s): long enough
                                        // to be seen as a flag waving, short because every frame is a full llvmpipe frame; 0 = still.
     double background_burst_seconds = 3;  // background motion per page. Default 3 s; 0 = still paper.
-    double background_fps = 10;        // frame rate when only the background moves. Default 10: its light moves
-                                       // a few pixels a second, more frames would show nothing new.
+    bool background_in_transition = true;  // a page that arrives with a transition moves the background during the
+                                       // transition only, its burst's worth of light (background_burst_seconds)
+                                       // compressed into it: those frames are drawn whole anyway, so the light
+                                       // costs no frame of its own. Default on; off: the burst runs at its own pace.
+    double background_fps = 2;         // frame rate of the background's own frames. Default 2: its soft pools
+                                       // (radius ~0.7 of the screen's height, 1.5 % deep) drift at most ~60 px/s,
+                                       // which changes no pixel by even half an 8-bit step within a second; and
+                                       // every background frame is a full-screen pass (the paper is everywhere).
 };
 
 class MotionClock {
@@ -74,6 +83,12 @@ public:
     // Inputs to the effects at `now`.
     float flag_time(double now) const;        // seconds into the wave; 0 = rest pose (and always in calm)
     float background_time(double now) const;  // seconds of background motion so far; constant between bursts
+    // background_time() as of the background's last frame at its own pace
+    // (background_fps ticks from the burst's start, and its end): the page
+    // cache draws the paper at this time, so the frames a flag or a
+    // transition needs in between leave the paper as it is and touch only
+    // their own rectangles.
+    float background_time_paced(double now) const;
     bool transition_running(double now) const;
     float transition_progress(double now) const;  // 0 → 1 over transition_seconds, linear (the shader eases)
 
@@ -86,6 +101,7 @@ private:
     double wave_start_ = -kNever, wave_end_ = -kNever;
     double burst_start_ = -kNever, burst_end_ = -kNever;
     double background_before_burst_ = 0;  // background seconds of the bursts before the current one
+    double burst_speed_ = 1;              // background seconds per second of the current burst
     double last_frame_ = -kNever;
 };
 

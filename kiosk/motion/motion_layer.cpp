@@ -1,4 +1,8 @@
+// Sections: [immediate] the frame drawn whole; [cache] the page layers, damage, composition
 #include "kiosk/motion/motion_layer.hpp"
+
+#include <algorithm>
+#include <cmath>
 
 #include <imgui.h>
 #include <spdlog/spdlog.h>
@@ -11,8 +15,15 @@ MotionLayer::MotionLayer(MotionSettings settings)
     : clock_(settings),
       flags_(std::make_unique<FlagRenderer>()),
       transition_(std::make_unique<PageTransition>()),
-      background_(std::make_unique<Background>()) {
+      background_(std::make_unique<Background>()),
+      // Named apart from "transition": a broken transition is a hard cut, not the end of the cache.
+      page_program_(GlProgram::build("page", shaders::fullscreen_vert, shaders::crossfade_over_frag)) {
     flags_->install();
+    if (page_program_.valid()) {
+        u_page_ = page_program_.uniform("u_from");
+        KIOSK_GL_CHECK(glGenVertexArrays(1, &page_vertex_array_));
+        cache_ok_ = true;
+    }
     spdlog::info("motion: {}; flag {}, transitions {}, background {}, ≤ {} fps",
                  settings.calm ? "calm (nothing moves)" : "on", flags_->available() ? "shader" : "CPU (fallback)",
                  transition_->available() ? "blended" : "hard cuts (fallback)",
@@ -22,8 +33,13 @@ MotionLayer::MotionLayer(MotionSettings settings)
                  clock_.settings().max_fps);
 }
 
-MotionLayer::~MotionLayer() = default;
+MotionLayer::~MotionLayer() {
+    free_layer(current_);
+    free_layer(outgoing_);
+    if (page_vertex_array_ != 0) glDeleteVertexArrays(1, &page_vertex_array_);
+}
 
+// [SECTION] immediate ---------------------------------------------------------------------
 void MotionLayer::page_arrived(double now) {
     clock_.page_arrived(now, false);
     transition_captured_ = false;
@@ -83,14 +99,295 @@ void MotionLayer::render_frame(double now, int width, int height, const std::fun
         render_ui();
     }
     clock_.frame_drawn(now, flags_->flags_in_frame() > 0);
+    check_health();
+}
 
-    if (!context_failure_) {
-        if (transition_->allocation_failure())
-            context_failure_ = ContextFailure{*transition_->allocation_failure()};
-        else
-            context_failure_ = check_context_health();
-        if (context_failure_) spdlog::critical("motion: {}", context_failure_->reason);
+void MotionLayer::check_health() {
+    if (context_failure_) return;
+    if (transition_->allocation_failure())
+        context_failure_ = ContextFailure{*transition_->allocation_failure()};
+    else
+        context_failure_ = check_context_health();
+    if (context_failure_) spdlog::critical("motion: {}", context_failure_->reason);
+}
+
+// [SECTION] cache ---------------------------------------------------------------------------
+namespace {
+
+// transition.frag's ease_in_out, for what fades with the page (its cloths).
+float eased(float x) {
+    x = std::clamp(x, 0.0f, 1.0f);
+    return x < 0.5f ? 4 * x * x * x : 1 - std::pow(-2 * x + 2, 3.0f) / 2;
+}
+
+// A screen rectangle (top-left origin) as GL's scissor box (bottom-left),
+// grown to whole pixels and clamped to the screen. False when empty.
+bool scissor_box(const ScreenRect& r, int width, int height, GLint box[4]) {
+    const auto clamp_to = [](float v, int limit) { return std::clamp(v, 0.0f, static_cast<float>(limit)); };
+    const GLint x0 = static_cast<GLint>(std::floor(clamp_to(r.x0, width)));
+    const GLint x1 = static_cast<GLint>(std::ceil(clamp_to(r.x1, width)));
+    const GLint y0 = static_cast<GLint>(std::floor(clamp_to(static_cast<float>(height) - r.y1, height)));
+    const GLint y1 = static_cast<GLint>(std::ceil(clamp_to(static_cast<float>(height) - r.y0, height)));
+    if (x1 <= x0 || y1 <= y0) return false;
+    box[0] = x0;
+    box[1] = y0;
+    box[2] = x1 - x0;
+    box[3] = y1 - y0;
+    return true;
+}
+
+float area_of(const ScreenRect& r) { return std::max(0.0f, r.x1 - r.x0) * std::max(0.0f, r.y1 - r.y0); }
+
+}  // namespace
+
+void MotionLayer::free_layer(Layer& layer) {
+    if (layer.framebuffer != 0) glDeleteFramebuffers(1, &layer.framebuffer);
+    if (layer.texture != 0) glDeleteTextures(1, &layer.texture);
+    layer = Layer{};
+}
+
+bool MotionLayer::prepare_layer(Layer& layer, int width, int height) {
+    if (width <= 0 || height <= 0) return false;
+    if (layer.framebuffer != 0 && layer.width == width && layer.height == height) return true;
+    free_layer(layer);
+    GLint max_size = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size);
+    if (width > max_size || height > max_size) {
+        spdlog::warn("motion: a {}x{} page layer exceeds this GL's limit ({}); drawing every frame whole", width,
+                     height, max_size);
+        return false;
     }
+    while (glGetError() != GL_NO_ERROR) {
+    }  // what follows must be ours
+    glGenTextures(1, &layer.texture);
+    glBindTexture(GL_TEXTURE_2D, layer.texture);
+    // texelFetch reads exact pixels: no filtering, no mipmaps.
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAX_LEVEL, 0);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    const GLenum error = glGetError();
+    glBindTexture(GL_TEXTURE_2D, 0);
+    if (error != GL_NO_ERROR) {
+        spdlog::error("motion: cannot allocate a {}x{} page layer (GL error 0x{:x}); drawing every frame whole", width,
+                      height, error);
+        if (error == GL_OUT_OF_MEMORY && !context_failure_)
+            context_failure_ = ContextFailure{"out of GL memory for a page layer"};
+        free_layer(layer);
+        return false;
+    }
+    glGenFramebuffers(1, &layer.framebuffer);
+    glBindFramebuffer(GL_FRAMEBUFFER, layer.framebuffer);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, layer.texture, 0);
+    const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (status != GL_FRAMEBUFFER_COMPLETE) {
+        spdlog::error("motion: the page layer's framebuffer is incomplete (status 0x{:x}); drawing every frame whole",
+                      status);
+        free_layer(layer);
+        return false;
+    }
+    layer.width = width;
+    layer.height = height;
+    return true;
+}
+
+bool MotionLayer::redraw_page(int width, int height, const std::function<void()>& render_ui,
+                              std::optional<ScreenRect> only) {
+    if (!cache_ok_) return false;
+    if (!prepare_layer(current_, width, height)) {
+        cache_ok_ = false;
+        return false;
+    }
+    if (only && (current_.width != width || current_.height != height)) only.reset();
+    glBindFramebuffer(GL_FRAMEBUFFER, current_.framebuffer);
+    glViewport(0, 0, width, height);
+    GLint box[4] = {0, 0, width, height};
+    if (only && !scissor_box(*only, width, height, box)) return true;  // nothing of it on screen
+    if (only) {
+        // ImGui's backend sets a scissor per command: narrow every command's
+        // clip rectangle to the region, so nothing outside it is touched and
+        // the rasteriser skips what lies outside (the header's clock costs
+        // its own few thousand pixels, not the page's two million).
+        if (ImDrawData* data = ImGui::GetDrawData()) {
+            for (int i = 0; i < data->CmdListsCount; ++i) {
+                for (ImDrawCmd& cmd : data->CmdLists[i]->CmdBuffer) {
+                    cmd.ClipRect.x = std::max(cmd.ClipRect.x, only->x0);
+                    cmd.ClipRect.y = std::max(cmd.ClipRect.y, only->y0);
+                    cmd.ClipRect.z = std::min(cmd.ClipRect.z, only->x1);
+                    cmd.ClipRect.w = std::min(cmd.ClipRect.w, only->y1);
+                }
+            }
+        }
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(box[0], box[1], box[2], box[3]);
+    } else {
+        glDisable(GL_SCISSOR_TEST);
+    }
+    // Transparent: where the page draws nothing the underlay (the paper, the
+    // moving background) shows. ImGui's blend (alpha: one, one − src alpha)
+    // leaves the layer premultiplied, which the composition expects.
+    glClearColor(0, 0, 0, 0);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
+    render_ui();
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (only) {
+        if (region_pending_) {
+            region_pending_->x0 = std::min(region_pending_->x0, only->x0);
+            region_pending_->y0 = std::min(region_pending_->y0, only->y0);
+            region_pending_->x1 = std::max(region_pending_->x1, only->x1);
+            region_pending_->y1 = std::max(region_pending_->y1, only->y1);
+        } else {
+            region_pending_ = only;
+        }
+    } else {
+        full_pending_ = true;
+    }
+    return true;
+}
+
+void MotionLayer::page_turning(double now, int width, int height) {
+    const float outgoing_flag_t = clock_.flag_time(now);
+    clock_.page_arrived(now, true);
+    outgoing_ready_ = false;
+    full_pending_ = true;
+    if (!cache_ok_ || !clock_.transition_running(now) || !transition_->available() || current_.texture == 0 ||
+        current_.width != width || current_.height != height)
+        return;  // a hard cut
+    std::swap(current_, outgoing_);
+    // The cloths of the page being left, as they are now, into its layer: it
+    // fades out whole. (The layer on screen never holds its cloths.)
+    if (!flags_->layer_flags().empty()) {
+        glBindFramebuffer(GL_FRAMEBUFFER, outgoing_.framebuffer);
+        glViewport(0, 0, width, height);
+        flags_->draw_layer_flags(outgoing_flag_t, width, height,
+                                 ImVec4(0, 0, static_cast<float>(width), static_cast<float>(height)));
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    }
+    outgoing_ready_ = true;
+}
+
+MotionLayer::Damage MotionLayer::damage(double now, int width, int height) const {
+    Damage d;
+    if (full_pending_) {
+        d.full = true;
+        return d;
+    }
+    const MotionSettings& s = clock_.settings();
+    if (s.background && !s.calm && background_->available() && clock_.background_time_paced(now) != drawn_background_t_) {
+        d.full = true;  // the paper under everything moves
+        return d;
+    }
+    const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
+    if (outgoing_ready_ && clock_.transition_progress(now) != drawn_progress_) d.rects.push_back(page_area_.value_or(screen));
+    if (!flags_->layer_flags().empty() && clock_.flag_time(now) != drawn_flag_t_) {
+        for (const auto& flag : flags_->layer_flags()) {
+            const ImVec4 b = flag.bounds();
+            if (b.z > b.x && b.w > b.y) d.rects.push_back(ScreenRect{b.x, b.y, b.z, b.w});
+        }
+    }
+    if (region_pending_) d.rects.push_back(*region_pending_);
+    // Many small rectangles cost more in passes than one whole frame saves.
+    float total = 0;
+    for (const ScreenRect& r : d.rects) total += area_of(r);
+    if (total > 0.9f * area_of(screen)) {
+        d.full = true;
+        d.rects.clear();
+    }
+    return d;
+}
+
+void MotionLayer::draw_page_layers(double now, int width, int height) {
+    glEnable(GL_BLEND);
+    glBlendEquation(GL_FUNC_ADD);
+    glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);  // the layers are premultiplied
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_CULL_FACE);
+    if (outgoing_ready_ && clock_.transition_running(now) &&
+        transition_->blend(outgoing_.texture, current_.texture, width, height, clock_.transition_progress(now),
+                           clock_.settings().transition_style, page_area_))
+        return;
+    KIOSK_GL_CHECK(glUseProgram(page_program_.id()));
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, current_.texture);
+    glUniform1i(u_page_, 0);
+    KIOSK_GL_CHECK(glBindVertexArray(page_vertex_array_));
+    KIOSK_GL_CHECK(glDrawArrays(GL_TRIANGLES, 0, 3));
+    glBindVertexArray(0);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glUseProgram(0);
+}
+
+void MotionLayer::compose_screen(double now, int width, int height, const Damage& damage, GLuint framebuffer) {
+    if (damage.empty() || current_.texture == 0) {
+        clock_.frame_drawn(now, !flags_->layer_flags().empty());
+        return;
+    }
+    if (outgoing_ready_ && (outgoing_.width != width || outgoing_.height != height)) {
+        // Resized mid-transition: the outgoing layer no longer lines up; the rest of the change is a cut.
+        free_layer(outgoing_);
+        outgoing_ready_ = false;
+    }
+    const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
+    const std::vector<ScreenRect> whole{screen};
+    const std::vector<ScreenRect>& rects = damage.full ? whole : damage.rects;
+    const MotionSettings& s = clock_.settings();
+    const bool moving_paper = s.background && !s.calm && background_->available();
+    const ImVec4 paper = ImGui::ColorConvertU32ToFloat4(theme::page_background);
+    const bool transition = outgoing_ready_ && clock_.transition_running(now);
+    // A page fading in brings its cloths with it; a sliding one shows them once it has landed.
+    const float flag_opacity = !transition ? 1.0f
+                               : s.transition_style == TransitionStyle::crossfade
+                                   ? eased(clock_.transition_progress(now))
+                                   : 0.0f;
+    const float flag_t = clock_.flag_time(now);
+    // One pass per rectangle (paper and layers together) unless a slide runs,
+    // which only the transition's own program draws.
+    const bool crossfade = transition && s.transition_style == TransitionStyle::crossfade;
+    const bool one_pass = background_->compose_available() && (!transition || crossfade);
+    const float fade = crossfade ? 1.0f - eased(clock_.transition_progress(now)) : 0.0f;
+    const ScreenRect a = page_area_.value_or(screen);
+    const float area[4] = {a.x0, static_cast<float>(height) - a.y1, a.x1, static_cast<float>(height) - a.y0};
+
+    KIOSK_GL_CHECK(glBindFramebuffer(GL_FRAMEBUFFER, framebuffer));
+    glViewport(0, 0, width, height);
+    for (const ScreenRect& r : rects) {
+        GLint box[4];
+        if (!scissor_box(r, width, height, box)) continue;
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(box[0], box[1], box[2], box[3]);
+        if (one_pass) {
+            background_->compose(width, height, clock_.background_time_paced(now), moving_paper, current_.texture,
+                                 crossfade ? outgoing_.texture : 0, fade, area);
+        } else {
+            // Without the one-pass program (its shader failed): the paper, then the layers blended over it.
+            if (!moving_paper || !background_->draw(width, height, clock_.background_time_paced(now), true)) {
+                glClearColor(paper.x, paper.y, paper.z, 1.0f);
+                glClear(GL_COLOR_BUFFER_BIT);
+            }
+            glEnable(GL_SCISSOR_TEST);
+            glScissor(box[0], box[1], box[2], box[3]);
+            draw_page_layers(now, width, height);
+        }
+        if (flag_opacity > 0)
+            flags_->draw_layer_flags(flag_t, width, height, ImVec4(r.x0, r.y0, r.x1, r.y1), flag_opacity);
+    }
+    glDisable(GL_SCISSOR_TEST);
+    glDisable(GL_BLEND);
+
+    drawn_flag_t_ = flag_t;
+    drawn_background_t_ = clock_.background_time_paced(now);
+    drawn_progress_ = outgoing_ready_ ? clock_.transition_progress(now) : -1;
+    full_pending_ = false;
+    region_pending_.reset();
+    if (outgoing_ready_ && !clock_.transition_running(now)) {
+        // The transition has landed: its outgoing layer's memory goes back until the next page turn.
+        free_layer(outgoing_);
+        outgoing_ready_ = false;
+    }
+    clock_.frame_drawn(now, !flags_->layer_flags().empty());
+    check_health();
 }
 
 }  // namespace campus::kiosk::motion

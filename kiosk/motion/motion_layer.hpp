@@ -24,12 +24,36 @@
 //   redraw |= motion.animating(now);
 //   timeout = min(timeout, motion.next_frame_due() - now);
 //
+// The page cache (what the kiosk's loop uses; the immediate path above is
+// its fallback and what the motion tests drive directly): a page is drawn
+// once into a texture, the "page layer", when its content changes; a motion
+// frame only composites layers, inside the rectangles that moved:
+//
+//   underlay   the background (or the paper clear), full screen
+//   page       the cached page layer (premultiplied RGBA, transparent where
+//              the paper shows), or during a transition the blend of the
+//              outgoing layer and this one
+//   flags      every cloth the page asked for, at the wave's time
+//
+//   motion.begin_page();  compose();  motion.end_page();   // ImGui frame, cloths recorded
+//   motion.redraw_page(w, h, render_ui);                    // into the page layer
+//   ...
+//   motion.page_turning(now, w, h);  // the layer on screen becomes the outgoing one
+//   ... compose and redraw_page the next page ...
+//   Damage damage = motion.damage(now, w, h);               // nothing, rectangles, or all
+//   motion.compose_screen(now, w, h, damage);  present(damage);
+//
+// Memory: two layers at most (the page on screen and, during a transition,
+// the one it replaces; that one is freed when the transition ends), each
+// the screen's size: 8 MB at 1080p, 33 MB at 4K.
+//
 // Thread safety: main (render) thread, GL context current.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "kiosk/motion/background.hpp"
 #include "kiosk/motion/flag_renderer.hpp"
@@ -80,6 +104,44 @@ public:
     // Checked after each frame by render_frame; cheap to call.
     const std::optional<ContextFailure>& context_failure() const { return context_failure_; }
 
+    // -- the page cache --
+    // False when its program or a layer failed (logged): the app uses the
+    // immediate path, render_frame(), instead.
+    bool cache_available() const { return cache_ok_; }
+    // Around the ImGui frame of a page redraw: the cloths are recorded, not drawn.
+    void begin_page() { flags_->begin_layer(); }
+    void end_page() { flags_->end_layer(); }
+    // Renders the composed ImGui frame (`render_ui`) into the page layer at
+    // `width`×`height`; with `only`, just that region of it (the header's
+    // clock when the minute turns). The next damage() includes what changed.
+    // False when the layer cannot be allocated (cache_available() turns false).
+    bool redraw_page(int width, int height, const std::function<void()>& render_ui,
+                     std::optional<ScreenRect> only = std::nullopt);
+    // The rotation is about to show another page: the layer on screen becomes
+    // the outgoing one, its cloths painted into it as they are at `now`, and
+    // the clock starts the transition (a hard cut when calm or unavailable).
+    // Call redraw_page for the new page next.
+    void page_turning(double now, int width, int height);
+    // What must be drawn for a frame at `now`: everything after a redraw of
+    // the whole page, a resize or an expose; else the rectangles whose
+    // pixels move (the transition's page area, each waving cloth); the
+    // whole screen while the background moves. Empty: nothing to draw.
+    struct Damage {
+        bool full = false;
+        std::vector<ScreenRect> rects;  // screen pixels, top-left origin; ignored when full
+        bool empty() const { return !full && rects.empty(); }
+    };
+    Damage damage(double now, int width, int height) const;
+    // Everything must be drawn again at the next frame (the window lost its contents).
+    void invalidate() { full_pending_ = true; }
+    // A redrawn page (or region) is not on screen yet: compose a frame now, due or not.
+    bool redraw_pending() const { return full_pending_ || region_pending_.has_value(); }
+    // Draws `damage` of the screen at `now` into `framebuffer` (0: the
+    // window's back buffer, which must still hold the previous frame unless
+    // the damage is full) and records the frame for the clock (also when
+    // the damage is empty: the loop asked for a frame and none was needed).
+    void compose_screen(double now, int width, int height, const Damage& damage, GLuint framebuffer = 0);
+
     MotionClock& clock() { return clock_; }
     FlagRenderer& flags() { return *flags_; }
     PageTransition& transition() { return *transition_; }
@@ -96,6 +158,26 @@ private:
     std::optional<ScreenRect> page_area_;
     bool transition_captured_ = false;  // the outgoing page of the running transition is in its texture
     std::optional<ContextFailure> context_failure_;
+
+    // The page cache.
+    struct Layer {
+        GLuint framebuffer = 0, texture = 0;
+        int width = 0, height = 0;
+    };
+    bool prepare_layer(Layer& layer, int width, int height);
+    static void free_layer(Layer& layer);
+    void draw_page_layers(double now, int width, int height);  // inside the scissor set
+    void check_health();
+    GlProgram page_program_;  // shaders/crossfade_over.frag: one exact texel per pixel
+    GLint u_page_ = -1;
+    GLuint page_vertex_array_ = 0;
+    Layer current_, outgoing_;
+    bool outgoing_ready_ = false;  // outgoing_ holds the page being left, for the running transition
+    bool cache_ok_ = false;
+    bool full_pending_ = true;
+    std::optional<ScreenRect> region_pending_;  // a redraw_page(only) not yet on screen
+    // What the last composed frame showed, to tell what moved since.
+    float drawn_flag_t_ = -1, drawn_background_t_ = -1, drawn_progress_ = -1;
 };
 
 }  // namespace campus::kiosk::motion

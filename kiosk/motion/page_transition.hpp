@@ -77,6 +77,13 @@ public:
     // differs: the incoming page stays as drawn (a cut).
     bool composite_over(int width, int height, float progress, std::optional<ScreenRect> area = std::nullopt);
 
+    // The page cache's transition (MotionLayer): the same blend as
+    // composite(), of two textures the caller owns (premultiplied page
+    // layers), into the bound framebuffer with the blend and scissor state
+    // the caller set. False when the program is unavailable.
+    bool blend(GLuint from, GLuint to, int width, int height, float progress, TransitionStyle style,
+               std::optional<ScreenRect> area = std::nullopt);
+
     // Frees both targets (see above).
     void release();
 

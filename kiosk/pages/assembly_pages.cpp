@@ -239,7 +239,7 @@ public:
     int page_count(const PageContext& ctx, Canvas&, const Rect&) override {
         const Competition* competition = find(ctx);
         if (competition == nullptr) return 0;
-        const CompetitionStandings st = compute_standings(ctx.feed, *competition, ctx.day.local.date);
+        const CompetitionStandings st = standings_of(ctx, *competition);
         const std::size_t holders = st.round != nullptr ? holders_of(st).size() : 0;
         return holders == 0 ? 1 : static_cast<int>(holders) + 2;
     }
@@ -247,7 +247,7 @@ public:
     void draw(const PageContext& ctx, Canvas& canvas, const Rect& area, int index) override {
         const Competition* competition = find(ctx);
         if (competition == nullptr) return;
-        const CompetitionStandings st = compute_standings(ctx.feed, *competition, ctx.day.local.date);
+        const CompetitionStandings st = standings_of(ctx, *competition);
         const std::vector<const ClassStanding*> holders =
             st.round != nullptr ? holders_of(st) : std::vector<const ClassStanding*>{};
         const int count = holders.empty() ? 1 : static_cast<int>(holders.size()) + 2;

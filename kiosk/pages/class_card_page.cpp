@@ -143,7 +143,7 @@ Panel measure_panel(Canvas& canvas, const PageContext& ctx, const Competition& c
     const float inner = wide ? hero_column(canvas, whole) : whole;
     const float scores_w = wide ? scores_column(canvas, whole) : whole;
     Panel p;
-    p.st = compute_standings(ctx.feed, competition, ctx.day.local.date);
+    p.st = standings_of(ctx, competition);
     std::string head = competition.name;
     if (p.st.round != nullptr) head += " · 第" + std::to_string(p.st.round->week) + "周";
     p.head = canvas.layout(head, level.head, whole);

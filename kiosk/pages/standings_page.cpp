@@ -215,7 +215,7 @@ Attempt plan_at(Canvas& canvas, const Feed& feed, const CompetitionStandings& st
 
 Plan make_plan(Canvas& canvas, const PageContext& ctx, const Competition& competition, const Rect& area) {
     Plan plan;
-    plan.standings = compute_standings(ctx.feed, competition, ctx.day.local.date);
+    plan.standings = standings_of(ctx, competition);
     plan.title = competition.name;
     if (plan.standings.round != nullptr) {
         plan.title += " · 第" + std::to_string(plan.standings.round->week) + "周";

@@ -228,7 +228,8 @@ TEST(MotionClock, BackgroundMovesInBurstsAtALowRateAndResumesWhereItStopped) {
     motion::MotionClock clock(settings);
     clock.page_arrived(0.0, false);
     clock.frame_drawn(0.0, false);
-    EXPECT_NEAR(clock.next_frame_due(), 0.1, 1e-9);  // 10 fps
+    EXPECT_NEAR(clock.next_frame_due(), 1.0 / settings.background_fps, 1e-9);
+    EXPECT_LE(settings.background_fps, 10.0);  // slow motion, few frames
     const auto burst = static_cast<float>(settings.background_burst_seconds);
     ASSERT_GT(burst, 1.0f);
     EXPECT_NEAR(clock.background_time(burst - 1), burst - 1, 1e-5);
@@ -238,6 +239,41 @@ TEST(MotionClock, BackgroundMovesInBurstsAtALowRateAndResumesWhereItStopped) {
     clock.page_arrived(15.0);
     EXPECT_NEAR(clock.background_time(15.0), burst, 1e-5);  // no jump at the next page
     EXPECT_NEAR(clock.background_time(16.0), burst + 1, 1e-5);
+}
+
+TEST(MotionClock, PacedBackgroundTimeStepsAtTheBackgroundsOwnRate) {
+    motion::MotionSettings settings;
+    settings.background_fps = 2;
+    motion::MotionClock clock(settings);
+    clock.page_arrived(10.0, false);
+    // Between two of its ticks the paper stays put, whatever else draws frames.
+    EXPECT_FLOAT_EQ(clock.background_time_paced(10.0), clock.background_time(10.0));
+    EXPECT_FLOAT_EQ(clock.background_time_paced(10.49), clock.background_time(10.0));
+    EXPECT_FLOAT_EQ(clock.background_time_paced(10.5), clock.background_time(10.5));
+    EXPECT_FLOAT_EQ(clock.background_time_paced(10.9), clock.background_time(10.5));
+    EXPECT_GT(clock.background_time_paced(10.5), clock.background_time_paced(10.0));
+    // After the burst: its end, as background_time() says.
+    EXPECT_FLOAT_EQ(clock.background_time_paced(20.0), clock.background_time(20.0));
+}
+
+TEST(MotionClock, ABurstArrivingWithATransitionRunsInsideIt) {
+    motion::MotionSettings settings;  // 0.5 s transition, 3 s of light a page
+    settings.flag_wave_periods = 0;
+    motion::MotionClock clock(settings);
+    clock.page_arrived(0.0, false);  // the first page: the burst at its own pace
+    EXPECT_NEAR(clock.background_time(1.0), 1.0, 1e-5);
+    clock.page_arrived(15.0, true);
+    const auto burst = static_cast<float>(settings.background_burst_seconds);
+    EXPECT_NEAR(clock.background_time(15.0), burst, 1e-5);
+    // The whole burst's light inside the transition, then still.
+    EXPECT_NEAR(clock.background_time(15.0 + settings.transition_seconds), 2 * burst, 1e-4);
+    EXPECT_NEAR(clock.background_time(17.0), 2 * burst, 1e-4);
+    clock.frame_drawn(15.0 + settings.transition_seconds, false);
+    EXPECT_FALSE(clock.animating(16.0));  // no frames of its own after the transition
+    settings.background_in_transition = false;
+    motion::MotionClock apart(settings);
+    apart.page_arrived(15.0, true);
+    EXPECT_NEAR(apart.background_time(16.0), 1.0, 1e-5);
 }
 
 TEST(MotionClock, CalmNeverAnimates) {

@@ -1,0 +1,59 @@
+// The runner's decisions (see kiosk/runner.hpp).
+#include "kiosk/runner.hpp"
+
+#include <algorithm>
+
+namespace campus::kiosk::runner {
+
+bool waiting_for_fonts(const LoopState& state, const Observed& seen) {
+    return seen.fonts_pending && seen.steady_now < state.font_wait_until;
+}
+
+TurnDue due_turn(const LoopState& state, const Observed& seen) {
+    TurnDue due;
+    if (seen.steady_now < state.next_page_at) return due;
+    due.expired = true;
+    if (seen.emergency) {
+        if (seen.emergency_parts > 1) due.turn = Turn::next_emergency_part;  // a long alert shows its parts in turn
+    } else if (seen.screen_on && !seen.assembly && seen.entries > 1) {
+        due.turn = Turn::next_page;
+    }
+    return due;
+}
+
+Redraws due_redraws(const ScreenModel* drawn, const ScreenModel& current, bool fonts_swapped, bool exposed) {
+    Redraws r;
+    r.page = drawn == nullptr || fonts_swapped || shows_differently(*drawn, current);
+    r.clock_only = r.page && drawn != nullptr && !fonts_swapped && only_the_clock_differs(*drawn, current);
+    r.screen = exposed;
+    return r;
+}
+
+bool motion_due(const Observed& seen) {
+    const bool page_visible = seen.screen_on && !seen.emergency;
+    return page_visible && seen.motion_animating && seen.motion_now >= seen.motion_next_due;
+}
+
+bool needs_frame(bool page_dirty, bool motion_frame_due, bool waiting, bool size_ok) {
+    return (page_dirty || motion_frame_due) && !waiting && size_ok;
+}
+
+double next_wake(const LoopState& state, const Observed& seen) {
+    using Seconds = std::chrono::duration<double>;
+    double timeout = seen.screen_on ? Seconds(state.next_page_at - seen.steady_now).count() : 86400.0;
+    if (seen.live_clock && seen.screen_on) {
+        const auto next_minute = std::chrono::floor<std::chrono::minutes>(seen.wall_now) + std::chrono::minutes(1);
+        timeout = std::min(timeout, Seconds(next_minute - seen.wall_now).count() + 0.02);
+    }
+    const bool waiting = waiting_for_fonts(state, seen);
+    if (waiting) timeout = std::min(timeout, Seconds(state.font_wait_until - seen.steady_now).count());
+    if (seen.live_clock && seen.next_change)
+        timeout = std::min(timeout, Seconds(*seen.next_change - seen.wall_now).count() + 0.02);
+    // Never a motion wake-up that could not draw (fonts pending, minimised): it would spin.
+    const bool page_visible = seen.screen_on && !seen.emergency;
+    if (page_visible && !waiting && seen.size_ok && seen.motion_animating)
+        timeout = std::min(timeout, seen.motion_next_due - seen.motion_now);
+    return std::max(timeout, 0.001);
+}
+
+}  // namespace campus::kiosk::runner

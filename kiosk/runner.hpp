@@ -1,0 +1,87 @@
+// The runner's decisions: what the kiosk's loop (App::run) does in each turn,
+// as pure functions of its state and of what it observed, so every policy is
+// unit-tested with a fake clock (tests/screen/runner_test.cpp) and the loop
+// itself only gathers observations, acts, and sleeps.
+//
+//   per turn:  observe  →  due_redraws / due_turn  →  draw (page layer, screen)  →  next_wake → sleep
+//
+// Thread safety: pure; main thread in practice.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <limits>
+#include <optional>
+
+#include "kiosk/screen_model.hpp"
+#include "sync/civil_time.hpp"
+
+namespace campus::kiosk::runner {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// The loop's own state between turns (hello_imgui keeps its runner's in one
+// struct; so does the kiosk).
+struct LoopState {
+    SteadyClock::time_point next_page_at{};     // the entry on screen turns then
+    SteadyClock::time_point font_wait_until{};  // until then a frame waits for the new atlas (past: not waiting)
+    bool page_dirty = true;                     // the page must be drawn again
+};
+
+// What the loop saw this turn.
+struct Observed {
+    SteadyClock::time_point steady_now{};
+    std::chrono::system_clock::time_point wall_now{};  // the wall clock (under --at: the frozen instant)
+    bool live_clock = true;   // false under --at: no minute ticks, no schedule changes
+    bool screen_on = true;    // inside the hours, or an emergency woke it
+    bool emergency = false;   // an alert covers the screen
+    bool assembly = false;    // the presenter turns the pages
+    std::size_t entries = 0;  // rotation entries
+    int emergency_parts = 0;  // sub-pages of a long alert
+    bool fonts_pending = false;
+    bool size_ok = true;      // false while minimised (0×0)
+    std::optional<Instant> next_change;  // the schedule's next change (announcement window, hours, burn-in)
+    // Motion, on its own clock (seconds).
+    double motion_now = 0;
+    bool motion_animating = false;
+    double motion_next_due = std::numeric_limits<double>::infinity();
+};
+
+// After a new feed or size, how long a frame waits for the new atlas before
+// drawing with the old one (glyphs it lacks would show as boxes).
+inline constexpr std::chrono::seconds kFontWait{3};
+
+bool waiting_for_fonts(const LoopState& state, const Observed& seen);
+
+// The page turn's timer ran out: what moves. The loop restarts the timer
+// whenever `expired`, whatever moved.
+enum class Turn { none, next_page, next_emergency_part };
+struct TurnDue {
+    bool expired = false;
+    Turn turn = Turn::none;
+};
+TurnDue due_turn(const LoopState& state, const Observed& seen);
+
+// What must be drawn again, between the model the screen shows (`drawn`,
+// null before the first frame) and the one derived now.
+struct Redraws {
+    bool page = false;    // compose the page and draw its layer again
+    bool clock_only = false;  // with page: only the header's clock changed (the minute turned)
+    bool screen = false;  // put what is cached on screen again (the window lost its contents)
+};
+Redraws due_redraws(const ScreenModel* drawn, const ScreenModel& current, bool fonts_swapped, bool exposed);
+
+// Something moves on a visible page and its next frame is due.
+bool motion_due(const Observed& seen);
+
+// Whether this turn draws: a dirty page or a due motion frame, never while
+// waiting for fonts or minimised.
+bool needs_frame(bool page_dirty, bool motion_frame_due, bool waiting, bool size_ok);
+
+// Seconds to sleep until the next thing due: the page turn (while on), the
+// clock's minute (live clock, on), the font wait, the schedule's next change
+// (an emergency's start wakes a dark screen), the next motion frame (visible
+// page, not waiting, not minimised). A dark screen sleeps up to a day. ≥ 1 ms.
+double next_wake(const LoopState& state, const Observed& seen);
+
+}  // namespace campus::kiosk::runner

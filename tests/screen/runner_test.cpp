@@ -1,0 +1,238 @@
+// The runner's decisions with a fake clock (kiosk/runner.hpp): page turns,
+// the minute tick, motion bursts, display hours, a font rebuild, a feed swap,
+// an emergency arriving while the screen is dark.
+#include "kiosk/runner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "kiosk/motion/motion_clock.hpp"
+#include "sync/feed_parse.hpp"
+
+namespace campus::kiosk::runner {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::shared_ptr<const FeedSnapshot> load(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    ParseResult parsed = parse_feed(bytes.str());
+    EXPECT_TRUE(parsed.ok()) << path;
+    auto snapshot = std::make_shared<FeedSnapshot>();
+    snapshot->feed = parsed.feed;
+    return snapshot;
+}
+
+Instant at(const char* rfc3339) { return parse_rfc3339(rfc3339)->instant; }
+
+// A fake clock: steady time and wall time advance together.
+struct FakeClock {
+    SteadyClock::time_point steady = SteadyClock::time_point(1000s);
+    Instant wall = at("2026-11-18T10:00:00+08:00");
+    void advance(std::chrono::milliseconds d) {
+        steady += d;
+        wall_precise += d;
+    }
+    std::chrono::system_clock::time_point wall_precise = std::chrono::system_clock::time_point(wall);
+};
+
+Observed seen_at(const FakeClock& clock) {
+    Observed seen;
+    seen.steady_now = clock.steady;
+    seen.wall_now = clock.wall_precise;
+    seen.entries = 9;
+    return seen;
+}
+
+TEST(Runner, TurnsThePageWhenItsTimeIsUpAndNotBefore) {
+    FakeClock clock;
+    LoopState loop;
+    loop.next_page_at = clock.steady + 15s;
+    clock.advance(14999ms);
+    EXPECT_EQ(due_turn(loop, seen_at(clock)).turn, Turn::none);
+    EXPECT_FALSE(due_turn(loop, seen_at(clock)).expired);
+    clock.advance(1ms);
+    EXPECT_EQ(due_turn(loop, seen_at(clock)).turn, Turn::next_page);
+    // The sleep before it ends at the turn (or the minute, whichever is first).
+    FakeClock early;
+    LoopState l2;
+    l2.next_page_at = early.steady + 15s;
+    EXPECT_NEAR(next_wake(l2, seen_at(early)), 15.0, 1e-6);
+}
+
+TEST(Runner, NoTimedTurnForThePresenterAOnePageRotationOrADarkScreen) {
+    FakeClock clock;
+    LoopState loop;
+    loop.next_page_at = clock.steady;
+    Observed s = seen_at(clock);
+    s.assembly = true;
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
+    EXPECT_TRUE(due_turn(loop, s).expired);  // the timer restarts all the same
+    s = seen_at(clock);
+    s.entries = 1;
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
+    s = seen_at(clock);
+    s.screen_on = false;
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
+    // A long alert shows its parts in turn; a short one stays.
+    s = seen_at(clock);
+    s.emergency = true;
+    s.emergency_parts = 2;
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::next_emergency_part);
+    s.emergency_parts = 1;
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
+}
+
+TEST(Runner, TheMinuteTicksTheClockOnlyWhileTheScreenIsOn) {
+    FakeClock clock;
+    clock.wall_precise += 30s;  // 10:00:30
+    LoopState loop;
+    loop.next_page_at = clock.steady + 600s;
+    EXPECT_NEAR(next_wake(loop, seen_at(clock)), 30.02, 1e-6);  // just after 10:01:00
+    Observed frozen = seen_at(clock);
+    frozen.live_clock = false;  // --at: no minute to wait for
+    EXPECT_NEAR(next_wake(loop, frozen), 600.0, 1e-6);
+
+    // The minute turned: the model shows differently, the page is redrawn.
+    const auto snap = load(KIOSK_ASSETS_DIR "/sample-feed.json");
+    Options options;
+    const ScreenSchedule schedule(options);
+    ScreenSetup setup;
+    setup.identity = schedule.identity();
+    const ScreenModel a = derive(snap, at("2026-11-18T10:00:30+08:00"), schedule, setup, options, {1920, 1080}, false);
+    const ScreenModel b = derive(snap, at("2026-11-18T10:01:00+08:00"), schedule, setup, options, {1920, 1080}, false);
+    EXPECT_TRUE(due_redraws(&a, b, false, false).page);
+    EXPECT_TRUE(due_redraws(&a, b, false, false).clock_only);  // the header's band alone
+    EXPECT_FALSE(due_redraws(&a, a, false, false).page);
+    EXPECT_FALSE(due_redraws(&a, b, true, false).clock_only);  // new fonts: the whole page
+    EXPECT_TRUE(due_redraws(nullptr, a, false, false).page);  // the first frame
+}
+
+TEST(Runner, MotionBurstsWakeTheLoopAtTheirPaceThenItSleeps) {
+    motion::MotionSettings settings;
+    motion::MotionClock motion(settings);
+    FakeClock clock;
+    LoopState loop;
+    loop.next_page_at = clock.steady + 15s;
+    motion.page_arrived(0.0, true);  // a page with its transition
+    motion.frame_drawn(0.0, true);
+    Observed s = seen_at(clock);
+    s.motion_now = 0.0;
+    s.motion_animating = motion.animating(0.0);
+    s.motion_next_due = motion.next_frame_due();
+    EXPECT_NEAR(next_wake(loop, s), 1.0 / settings.max_fps, 1e-6);
+    s.motion_now = 1.0 / settings.max_fps;
+    EXPECT_TRUE(motion_due(s));
+    EXPECT_TRUE(needs_frame(false, motion_due(s), false, true));
+    // A covered page (an alert) or a minimised window has no motion frames.
+    Observed covered = s;
+    covered.emergency = true;
+    EXPECT_FALSE(motion_due(covered));
+    EXPECT_FALSE(needs_frame(false, true, false, false));
+    // After the wave: the last frame drawn, nothing moves, the loop sleeps until the turn.
+    const double end = settings.flag_wave_periods * 1.6 + 0.01;
+    motion.frame_drawn(end, true);
+    s.motion_now = end;
+    s.motion_animating = motion.animating(end);
+    s.motion_next_due = motion.next_frame_due();
+    EXPECT_FALSE(s.motion_animating);
+    EXPECT_FALSE(motion_due(s));
+    EXPECT_NEAR(next_wake(loop, s), 15.0, 1e-6);
+}
+
+TEST(Runner, OutsideItsHoursTheScreenSleepsUntilTheyBegin) {
+    const auto snap = load(KIOSK_ASSETS_DIR "/sample-feed.json");
+    Options options;
+    options.hours = "mon-fri 07:00-18:30";
+    const ScreenSchedule schedule(options);
+    const Instant night = at("2026-11-18T22:00:00+08:00");
+    LoopState loop;
+    loop.next_page_at = SteadyClock::time_point(1000s);
+    Observed s;
+    s.steady_now = SteadyClock::time_point(1000s);
+    s.wall_now = std::chrono::system_clock::time_point(night);
+    s.screen_on = false;
+    s.next_change = schedule.next_change(snap->feed.get(), night);
+    ASSERT_TRUE(s.next_change.has_value());
+    EXPECT_EQ(*s.next_change, at("2026-11-19T07:00:00+08:00"));
+    // No minute ticks, no page turns, no motion: nine hours of sleep.
+    s.motion_animating = true;
+    s.motion_next_due = 0;
+    EXPECT_NEAR(next_wake(loop, s), 9 * 3600 + 0.02, 1e-3);
+}
+
+TEST(Runner, AFontRebuildHoldsFramesForAWhileNotForever) {
+    FakeClock clock;
+    LoopState loop;
+    loop.next_page_at = clock.steady + 15s;
+    loop.font_wait_until = clock.steady + kFontWait;
+    Observed s = seen_at(clock);
+    s.fonts_pending = true;
+    EXPECT_TRUE(waiting_for_fonts(loop, s));
+    EXPECT_FALSE(needs_frame(true, false, waiting_for_fonts(loop, s), true));
+    // No motion wake-ups while waiting (they could not draw: a spin).
+    s.motion_animating = true;
+    s.motion_next_due = 0;
+    EXPECT_NEAR(next_wake(loop, s), std::chrono::duration<double>(kFontWait).count(), 1e-6);
+    clock.advance(3000ms);
+    s = seen_at(clock);
+    s.fonts_pending = true;  // still not ready: draw with the old atlas now
+    EXPECT_FALSE(waiting_for_fonts(loop, s));
+    EXPECT_TRUE(needs_frame(true, false, waiting_for_fonts(loop, s), true));
+    // The atlas swapped in: a redraw.
+    Options options;
+    const ScreenSchedule schedule(options);
+    ScreenSetup setup;
+    const auto snap = load(KIOSK_ASSETS_DIR "/sample-feed.json");
+    const ScreenModel m = derive(snap, at("2026-11-18T10:00:00+08:00"), schedule, setup, options, {1920, 1080}, false);
+    EXPECT_TRUE(due_redraws(&m, m, true, false).page);
+}
+
+TEST(Runner, AFeedSwapRedrawsThePageAnExposeOnlyTheScreen) {
+    Options options;
+    const ScreenSchedule schedule(options);
+    ScreenSetup setup;
+    setup.identity = schedule.identity();
+    const Instant now = at("2026-11-18T10:00:00+08:00");
+    const auto first = load(KIOSK_ASSETS_DIR "/sample-feed.json");
+    const auto second = load(KIOSK_FIXTURES_DIR "/valid/roles-announcements.json");
+    const ScreenModel a = derive(first, now, schedule, setup, options, {1920, 1080}, false);
+    const ScreenModel b = derive(second, now, schedule, setup, options, {1920, 1080}, false);
+    EXPECT_TRUE(due_redraws(&a, b, false, false).page);
+    EXPECT_FALSE(due_redraws(&a, b, false, false).clock_only);
+    const Redraws exposed = due_redraws(&a, a, false, true);
+    EXPECT_FALSE(exposed.page);
+    EXPECT_TRUE(exposed.screen);
+}
+
+TEST(Runner, AnEmergencyWakesADarkScreenAtItsStart) {
+    const auto snap = load(KIOSK_FIXTURES_DIR "/valid/roles-announcements.json");
+    Options options;
+    options.hours = "mon-fri 10:00-18:30";  // dark at 09:00; the drill starts at 09:30
+    const ScreenSchedule schedule(options);
+    ScreenSetup setup;
+    setup.identity = schedule.identity();
+    const Instant dark = at("2026-11-18T09:00:00+08:00");
+    const ScreenModel before = derive(snap, dark, schedule, setup, options, {1920, 1080}, false);
+    ASSERT_FALSE(before.state.on);
+    LoopState loop;
+    loop.next_page_at = SteadyClock::time_point(1000s);
+    Observed s;
+    s.steady_now = SteadyClock::time_point(1000s);
+    s.wall_now = std::chrono::system_clock::time_point(dark);
+    s.screen_on = false;
+    s.next_change = schedule.next_change(snap->feed.get(), dark);
+    EXPECT_NEAR(next_wake(loop, s), 30 * 60 + 0.02, 1e-3);  // asleep exactly until 09:30
+    const ScreenModel alarm = derive(snap, at("2026-11-18T09:30:00+08:00"), schedule, setup, options, {1920, 1080}, false);
+    EXPECT_TRUE(alarm.state.on);
+    ASSERT_NE(alarm.state.emergency, nullptr);
+    EXPECT_TRUE(due_redraws(&before, alarm, false, false).page);
+    EXPECT_FALSE(due_redraws(&before, alarm, false, false).clock_only);
+}
+
+}  // namespace
+}  // namespace campus::kiosk::runner
