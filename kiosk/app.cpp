@@ -47,6 +47,7 @@
 #include "kiosk/screen_state.hpp"
 #include "kiosk/theme.hpp"
 #include "sync/calendar.hpp"
+#include "sync/feed_fetch.hpp"  // source_problem(): the same words for a bad --feed as the sync thread's
 #include "sync/feed_parse.hpp"
 #include "sync/feed_sync.hpp"
 
@@ -81,6 +82,8 @@ std::shared_ptr<const FeedSnapshot> fixed_snapshot(std::shared_ptr<const Feed> f
 // A file given to --dump is a preview: read and parse it directly, so a
 // preview never touches the screen's cache or its rollback guard.
 std::shared_ptr<const Feed> read_feed_file(const std::string& source) {
+    // A folder, an ftp:// URL, a missing file: said as FeedSync says it.
+    if (const std::string why = source_problem(source); !why.empty()) throw std::runtime_error("--feed " + why);
     const std::string path = source.rfind("file://", 0) == 0 ? source.substr(7) : source;
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("--feed " + path + ": cannot open the file");

@@ -108,6 +108,19 @@ with tempfile.TemporaryDirectory() as d:
         if any("示例" in t for t in texts):
             failures.append(f"waiting screen mentions the sample data: {texts}")
 
+# A --feed for the preview (--dump) that is no feed file: said in the sync
+# thread's own words, exit 1, nothing dumped.
+with tempfile.TemporaryDirectory() as d:
+    for source, words in ((d, "is a directory, not a feed file"),
+                          ("ftp://127.0.0.1/feed.json", "the scheme ftp:// is not accepted")):
+        out = os.path.join(d, "out")
+        args = ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", kiosk, "--dump", out, "--size", "1280x720",
+                "--feed", source, "--cache-dir", os.path.join(d, "cache")]
+        env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+        run = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+        if run.returncode != 1 or words not in run.stderr:
+            failures.append(f"--dump --feed {source}: exit {run.returncode}, expected 1 with {words!r}:\n{run.stderr}")
+
 # A --feed whose answer is refused: the screen has nothing it may show, and
 # says why in plain words (not "waiting"), with the technical reason in small
 # type. The feed comes from a loopback server started here.
