@@ -18,6 +18,7 @@ packages=(
   libclang-rt-14-dev python3-jsonschema procps curl xdotool
   python3-openpyxl inotify-tools
   python3-prometheus-client  # parses the metrics file as Prometheus does (tests/integration)
+  xinit  # the packaged unit's ExecStart (systemd-analyze verify checks it exists)
   # the peer in the benchmarks (bench/run): a Chromium kiosk showing the same pages
   chromium
 )

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""The Debian package (cmake/packaging.cmake): what `cmake --build build
+--target package` made holds the programs, the system unit, the config as a
+conffile and the docs; Depends carries dpkg-shlibdeps' libraries and the
+run-time pieces; the maintainer scripts are shell that parses.
+
+`package_test.py DEB`: exits 77 (ctest SKIP) when DEB has not been built, since
+building it is the package target's job (it builds the whole tree first).
+"""
+
+import subprocess
+import sys
+
+SKIP = 77
+
+
+def run(*cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+
+def main():
+    deb = sys.argv[1]
+    try:
+        open(deb, "rb").close()
+    except OSError:
+        print(f"SKIP: {deb} not built (cmake --build build --target package)")
+        return SKIP
+    problems = []
+    files = {line.split()[-1].lstrip(".") for line in run("dpkg-deb", "-c", deb).splitlines()}
+    for path in ("/usr/bin/kiosk", "/usr/bin/kiosk-feed", "/lib/systemd/system/campus-kiosk.service",
+                 "/etc/campus-kiosk/kiosk.json", "/usr/share/doc/campus-kiosk/README.md",
+                 "/usr/share/doc/campus-kiosk/monitoring.md"):
+        if path not in files:
+            problems.append(f"{deb}: no {path}")
+    depends = run("dpkg-deb", "-f", deb, "Depends")
+    for dep in ("libcurl", "libsodium", "libglfw", "fonts-noto-cjk", "tzdata", "xinit", "xserver-xorg-core"):
+        if dep not in depends:
+            problems.append(f"{deb}: Depends has no {dep}: {depends.strip()}")
+    if run("dpkg-deb", "-I", deb, "conffiles").split() != ["/etc/campus-kiosk/kiosk.json"]:
+        problems.append(f"{deb}: conffiles is not /etc/campus-kiosk/kiosk.json")
+    for script in ("postinst", "prerm", "postrm"):
+        text = run("dpkg-deb", "-I", deb, script)
+        check = subprocess.run(["sh", "-n"], input=text, capture_output=True, text=True)
+        if check.returncode != 0:
+            problems.append(f"{deb}: {script} does not parse: {check.stderr.strip()}")
+        if script == "postinst" and "adduser --system" not in text:
+            problems.append(f"{deb}: postinst does not make the kiosk user")
+    for p in problems:
+        print("FAIL", p, file=sys.stderr)
+    if not problems:
+        print(f"PASS {deb}: {len(files)} entries; Depends: {depends.strip()}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
