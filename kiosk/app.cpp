@@ -211,6 +211,8 @@ struct App::Impl {
         config.cache_dir = options.cache_dir;
         config.status_file = options.status_file;
         config.poll = std::chrono::seconds(options.poll_seconds);
+        config.screen_id = options.screen_id;        // in the User-Agent: the feed server's log is the fleet's heartbeat
+        config.metrics_file = options.metrics_file;
         return config;
     }
 
@@ -505,6 +507,11 @@ struct App::Impl {
         regions.reserve(damage.rects.size());
         for (const auto& r : damage.rects) regions.push_back(Platform::Region{r.x0, r.y0, r.x1, r.y1});
         platform->present(regions, damage.full);
+        if (sync) {
+            // For the metrics file: frames presented, and whether the display hours have it lit.
+            sync->screen_counters().frame();
+            sync->screen_counters().display(shown != Showing::dark);
+        }
     }
 
     // The rotation is about to move: the page on screen is drawn once more,
