@@ -468,7 +468,8 @@ std::vector<std::string> split_list(std::string_view text, ListSplit split) {
     static constexpr std::string_view line_separators[] = {"\n", "\r"};
     // One item per line, or separated by punctuation: a cell that uses lines
     // keeps the commas inside its items ("不乱丢乱扔乱放，爱护校园卫生").
-    const bool by_lines = split == ListSplit::lines_first && text.find('\n') != std::string_view::npos;
+    const bool by_lines = split == ListSplit::lines ||
+                          (split == ListSplit::lines_first && text.find('\n') != std::string_view::npos);
     const std::span<const std::string_view> separators =
         by_lines ? std::span<const std::string_view>(line_separators) : std::span<const std::string_view>(all_separators);
     std::vector<std::string> items;

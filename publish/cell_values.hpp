@@ -75,8 +75,10 @@ CellValue<TimeOfDay> cell_time(const Cell& cell, bool date1904);
 // A list inside one cell: one item per line, or separated by 、 ， , ； ;.
 // Items are trimmed; empty items are dropped. `lines_first`: a cell with
 // line breaks is split at them only, so sentences (a habit's tips) keep their
-// commas; `any`: every separator splits (names: targets, criteria).
-enum class ListSplit { lines_first, any };
+// commas; `lines`: the same for a cell known to hold a line break that
+// trimming took away (one tip and a final break: "穿校服、佩戴红领巾⏎" is one
+// tip); `any`: every separator splits (names: targets, criteria).
+enum class ListSplit { lines_first, lines, any };
 std::vector<std::string> split_list(std::string_view text, ListSplit split = ListSplit::lines_first);
 
 // A small number written in Han numerals as people say them (一, 十, 十四,

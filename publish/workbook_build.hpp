@@ -223,6 +223,8 @@ private:
     // Each returns nullopt for an empty cell or, after reporting, for an
     // unusable one; `bad` tells the two apart.
     std::optional<std::string> text(const Table& t, int row, std::size_t spec, bool& bad);
+    // The optional 链接 column of 通知 and 活动: an https:// URL into `into["link"]`, or a problem at its cell.
+    void read_link(const Table& t, int row, std::size_t spec, Json& into, const std::string& at);
     std::optional<double> number(const Table& t, int row, std::size_t spec, bool& bad);
     std::optional<Date> date(const Table& t, int row, std::size_t spec, bool& bad);
     std::optional<DateAndTime> date_time(const Table& t, int row, std::size_t spec, bool& bad);

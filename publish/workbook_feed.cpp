@@ -476,7 +476,11 @@ void Builder::read_habits() {
         if (auto d = text(t, r, detail, bad)) habit["detail"] = *d, record(child(at, "detail"), t, r, detail);
         if (auto list = text(t, r, tips, bad)) {
             Json items = Json::array();
-            for (std::string& item : split_list(*list)) items.push_back(std::move(item));
+            // Line breaks are looked for before the cell was trimmed: a single
+            // tip that holds 、 is written with a final break to stay whole.
+            const bool has_break = t.cell(r, tips).text.find_first_of("\r\n") != std::string::npos;
+            for (std::string& item : split_list(*list, has_break ? ListSplit::lines : ListSplit::lines_first))
+                items.push_back(std::move(item));
             habit["tips"] = std::move(items);
             record(child(at, "tips"), t, r, tips);
         }

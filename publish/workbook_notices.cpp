@@ -5,6 +5,7 @@
 #include "publish/workbook_build.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -22,6 +23,37 @@ namespace campus::publish::workbook_build {
 // [SECTION] 通知, 活动
 //-----------------------------------------------------------------------------
 
+namespace {
+
+// Why `url` cannot be a notice's or an event's 链接 (shown on the screens as a
+// QR code that parents scan), or "" when it can: an https:// address with a
+// host and nothing a phone's scanner would cut it at.
+std::string link_problem(std::string_view url) {
+    constexpr std::string_view scheme = "https://";
+    const bool https = url.size() > scheme.size() && std::equal(scheme.begin(), scheme.end(), url.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == b;
+    });
+    if (!https) return quote_cn(url) + " 不是网址：链接要以 https:// 开头（屏幕把它画成二维码，家长扫码打开）";
+    const std::string_view rest = url.substr(scheme.size());
+    if (rest.empty() || rest.front() == '/') return quote_cn(url) + " 没有网站名：请写完整的网址，如 https://www.example.edu.cn/通知";
+    if (rest.find_first_of(" \t\r\n") != std::string_view::npos) return quote_cn(url) + " 里有空格或换行：网址里不能有空格";
+    return {};
+}
+
+}  // namespace
+
+void Builder::read_link(const Table& t, int row, std::size_t spec, Json& into, const std::string& at) {
+    bool bad = false;
+    auto url = text(t, row, spec, bad);
+    if (!url) return;
+    if (std::string why = link_problem(*url); !why.empty()) {
+        problem(t, row, spec, std::move(why));
+        return;
+    }
+    into["link"] = *url;
+    record(child(at, "link"), t, row, spec);
+}
+
 void Builder::read_announcements() {
     const Sheet* sheet = find_sheet({words::sheet_announcements, "announcements"});
     if (!sheet) return;
@@ -33,10 +65,11 @@ void Builder::read_announcements() {
                                      {{words::col_announcement_from, "from", "开始时间"}},
                                      {{words::col_announcement_until, "until", "结束时间"}},
                                      {{words::col_announcement_targets, "targets"}},
-                                     {{"编号", "id"}}});
+                                     {{"编号", "id"}},
+                                     {{words::col_link, "link"}}});
     if (!table) return;
     const Table& t = *table;
-    enum { level, title, body, from, until, targets, id };
+    enum { level, title, body, from, until, targets, id, link };
     static const std::unordered_map<std::string, std::string> levels = {
         {"通知", "info"}, {"重要", "urgent"}, {"紧急", "emergency"},
         {"info", "info"}, {"urgent", "urgent"}, {"emergency", "emergency"}};
@@ -150,6 +183,7 @@ void Builder::read_announcements() {
                 record(child(at, "targets"), t, r, targets);
             }
         }
+        read_link(t, r, link, a, at);
         announcements_->push_back(std::move(a));
     }
 }
@@ -163,10 +197,11 @@ void Builder::read_events() {
                                      {{words::col_event_date, "date"}, true},
                                      {{words::col_event_time, "time"}},
                                      {{words::col_event_place, "place"}},
-                                     {{"编号", "id"}}});
+                                     {{"编号", "id"}},
+                                     {{words::col_link, "link"}}});
     if (!table) return;
     const Table& t = *table;
-    enum { title, date_spec, time_spec, place, id };
+    enum { title, date_spec, time_spec, place, id, link };
     std::unordered_map<std::string, int> ids;
     std::size_t n = 0;
     for (int r : t.data_rows()) {
@@ -219,6 +254,7 @@ void Builder::read_events() {
             record(child(at, "time"), t, r, static_cast<std::size_t>(time_col));
         }
         if (auto p = text(t, r, place, bad)) e["place"] = *p, record(child(at, "place"), t, r, place);
+        read_link(t, r, link, e, at);
         events_->push_back(std::move(e));
     }
 }
