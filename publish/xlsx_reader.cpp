@@ -189,16 +189,30 @@ std::string Package::read_small(zip_uint64_t index, const std::string& name, std
 // Local name: "x:c" → "c". OOXML writers use prefixes freely (some .NET
 // libraries write every element as x:…); no two parts we read reuse a local
 // name for different things, so namespace processing would only cost time.
+// One pass (no strlen and then rfind): this runs for every element.
 inline std::string_view local_name(const XML_Char* name) {
-    const std::string_view n(name);
-    const std::size_t colon = n.rfind(':');
-    return colon == std::string_view::npos ? n : n.substr(colon + 1);
+    const XML_Char* start = name;
+    const XML_Char* p = name;
+    for (; *p != '\0'; ++p)
+        if (*p == ':') start = p + 1;
+    return {start, static_cast<std::size_t>(p - start)};
+}
+
+// Is the NUL-terminated `name`'s local name `want`? Compares the bytes in
+// place, so the unprefixed case ("r", "t", "s" on every <c>) needs no strlen.
+inline bool local_is(const XML_Char* name, std::string_view want) {
+    std::size_t i = 0;
+    while (i < want.size() && name[i] == want[i]) ++i;
+    if (i == want.size() && name[i] == '\0') return true;
+    for (const XML_Char* p = name; *p != '\0'; ++p)  // a prefix: "x:r"
+        if (*p == ':') return local_name(name) == want;
+    return false;
 }
 
 // The attribute's value by local name, or nullptr.
 inline const XML_Char* attribute(const XML_Char** attrs, std::string_view name) {
     for (; *attrs != nullptr; attrs += 2)
-        if (local_name(attrs[0]) == name) return attrs[1];
+        if (local_is(attrs[0], name)) return attrs[1];
     return nullptr;
 }
 
@@ -695,12 +709,15 @@ private:
         type_ = Type::number;
         style_ = 0;
         for (const XML_Char** a = attrs; *a != nullptr; a += 2) {
-            const std::string_view key = local_name(a[0]);
+            // Single-letter names, tested in place: this loop runs for every cell.
+            const XML_Char* key = a[0];
+            const char k = key[0] != '\0' && key[1] == '\0' ? key[0] : local_name(key).size() == 1 ? local_name(key)[0] : '\0';
+            if (k == '\0') continue;
             const std::string_view v(a[1]);
-            if (key == "r") {
+            if (k == 'r') {
                 if (!parse_ref(v, cell_row_, cell_col_))
                     return refuse("单元格位置“" + std::string(v) + "”无效，这个文件可能损坏了。" + std::string(kSaveAsXlsx));
-            } else if (key == "t") {
+            } else if (k == 't') {
                 if (v == "s") type_ = Type::shared;
                 else if (v == "str") type_ = Type::str;
                 else if (v == "inlineStr") type_ = Type::inline_str;
@@ -708,7 +725,7 @@ private:
                 else if (v == "e") type_ = Type::error;
                 else if (v == "d") type_ = Type::date;
                 else type_ = Type::number;  // "n", and anything unknown is read as a number
-            } else if (key == "s") {
+            } else if (k == 's') {
                 std::from_chars(v.data(), v.data() + v.size(), style_);
             }
         }
