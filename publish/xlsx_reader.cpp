@@ -604,6 +604,15 @@ struct Usage {
     std::uint64_t text_bytes = 0;
 };
 
+// An element's local name against a short literal, compared inline: a
+// string_view == calls memcmp, and start()/end() run for every <c> and <v>.
+inline bool is(std::string_view name, std::string_view want) {
+    if (name.size() != want.size()) return false;
+    for (std::size_t i = 0; i < want.size(); ++i)
+        if (name[i] != want[i]) return false;
+    return true;
+}
+
 // Streams one worksheet's <sheetData> into a Sheet. Only cells with a value
 // (or a formula) are stored: styled blanks, which Excel writes for every
 // formatted empty cell, would otherwise fill rows out to their last format.
@@ -617,42 +626,42 @@ public:
 
     void start(std::string_view name, const XML_Char** attrs) override {
         if (in_cell_) {
-            if (name == "v") {
+            if (is(name, "v")) {
                 in_v_ = true;
                 has_v_ = true;
-            } else if (name == "f") {
+            } else if (is(name, "f")) {
                 has_f_ = true;
-            } else if (name == "is") {
+            } else if (is(name, "is")) {
                 in_is_ = true;
                 has_is_ = true;
-            } else if (name == "rPh") {
+            } else if (is(name, "rPh")) {
                 ++phonetic_depth_;
-            } else if (name == "t" && in_is_ && phonetic_depth_ == 0) {
+            } else if (is(name, "t") && in_is_ && phonetic_depth_ == 0) {
                 in_t_ = true;
             }
             return;
         }
         // <c> and <row> count only inside <sheetData>: an extension part may reuse the local names.
         if (in_sheet_data_) {
-            if (name == "c") return start_cell(attrs);
-            if (name == "row") return start_row(attrs);
-        } else if (name == "sheetData") {
+            if (is(name, "c")) return start_cell(attrs);
+            if (is(name, "row")) return start_row(attrs);
+        } else if (is(name, "sheetData")) {
             in_sheet_data_ = true;
-        } else if (name == "mergeCell") {
+        } else if (is(name, "mergeCell")) {
             add_merge(attrs);
         }
     }
 
     void end(std::string_view name) override {
         if (!in_cell_) {
-            if (name == "sheetData") in_sheet_data_ = false;
+            if (is(name, "sheetData")) in_sheet_data_ = false;
             return;
         }
-        if (name == "v") in_v_ = false;
-        else if (name == "t") in_t_ = false;
-        else if (name == "is") in_is_ = false;
-        else if (name == "rPh") { if (phonetic_depth_ > 0) --phonetic_depth_; }
-        else if (name == "c") finish_cell();
+        if (is(name, "v")) in_v_ = false;
+        else if (is(name, "t")) in_t_ = false;
+        else if (is(name, "is")) in_is_ = false;
+        else if (is(name, "rPh")) { if (phonetic_depth_ > 0) --phonetic_depth_; }
+        else if (is(name, "c")) finish_cell();
     }
 
     void text(const XML_Char* s, int len) override {
