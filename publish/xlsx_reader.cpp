@@ -189,16 +189,30 @@ std::string Package::read_small(zip_uint64_t index, const std::string& name, std
 // Local name: "x:c" → "c". OOXML writers use prefixes freely (some .NET
 // libraries write every element as x:…); no two parts we read reuse a local
 // name for different things, so namespace processing would only cost time.
+// One pass (no strlen and then rfind): this runs for every element.
 inline std::string_view local_name(const XML_Char* name) {
-    const std::string_view n(name);
-    const std::size_t colon = n.rfind(':');
-    return colon == std::string_view::npos ? n : n.substr(colon + 1);
+    const XML_Char* start = name;
+    const XML_Char* p = name;
+    for (; *p != '\0'; ++p)
+        if (*p == ':') start = p + 1;
+    return {start, static_cast<std::size_t>(p - start)};
+}
+
+// Is the NUL-terminated `name`'s local name `want`? Compares the bytes in
+// place, so the unprefixed case ("r", "t", "s" on every <c>) needs no strlen.
+inline bool local_is(const XML_Char* name, std::string_view want) {
+    std::size_t i = 0;
+    while (i < want.size() && name[i] == want[i]) ++i;
+    if (i == want.size() && name[i] == '\0') return true;
+    for (const XML_Char* p = name; *p != '\0'; ++p)  // a prefix: "x:r"
+        if (*p == ':') return local_name(name) == want;
+    return false;
 }
 
 // The attribute's value by local name, or nullptr.
 inline const XML_Char* attribute(const XML_Char** attrs, std::string_view name) {
     for (; *attrs != nullptr; attrs += 2)
-        if (local_name(attrs[0]) == name) return attrs[1];
+        if (local_is(attrs[0], name)) return attrs[1];
     return nullptr;
 }
 
@@ -590,6 +604,15 @@ struct Usage {
     std::uint64_t text_bytes = 0;
 };
 
+// An element's local name against a short literal, compared inline: a
+// string_view == calls memcmp, and start()/end() run for every <c> and <v>.
+inline bool is(std::string_view name, std::string_view want) {
+    if (name.size() != want.size()) return false;
+    for (std::size_t i = 0; i < want.size(); ++i)
+        if (name[i] != want[i]) return false;
+    return true;
+}
+
 // Streams one worksheet's <sheetData> into a Sheet. Only cells with a value
 // (or a formula) are stored: styled blanks, which Excel writes for every
 // formatted empty cell, would otherwise fill rows out to their last format.
@@ -603,42 +626,42 @@ public:
 
     void start(std::string_view name, const XML_Char** attrs) override {
         if (in_cell_) {
-            if (name == "v") {
+            if (is(name, "v")) {
                 in_v_ = true;
                 has_v_ = true;
-            } else if (name == "f") {
+            } else if (is(name, "f")) {
                 has_f_ = true;
-            } else if (name == "is") {
+            } else if (is(name, "is")) {
                 in_is_ = true;
                 has_is_ = true;
-            } else if (name == "rPh") {
+            } else if (is(name, "rPh")) {
                 ++phonetic_depth_;
-            } else if (name == "t" && in_is_ && phonetic_depth_ == 0) {
+            } else if (is(name, "t") && in_is_ && phonetic_depth_ == 0) {
                 in_t_ = true;
             }
             return;
         }
         // <c> and <row> count only inside <sheetData>: an extension part may reuse the local names.
         if (in_sheet_data_) {
-            if (name == "c") return start_cell(attrs);
-            if (name == "row") return start_row(attrs);
-        } else if (name == "sheetData") {
+            if (is(name, "c")) return start_cell(attrs);
+            if (is(name, "row")) return start_row(attrs);
+        } else if (is(name, "sheetData")) {
             in_sheet_data_ = true;
-        } else if (name == "mergeCell") {
+        } else if (is(name, "mergeCell")) {
             add_merge(attrs);
         }
     }
 
     void end(std::string_view name) override {
         if (!in_cell_) {
-            if (name == "sheetData") in_sheet_data_ = false;
+            if (is(name, "sheetData")) in_sheet_data_ = false;
             return;
         }
-        if (name == "v") in_v_ = false;
-        else if (name == "t") in_t_ = false;
-        else if (name == "is") in_is_ = false;
-        else if (name == "rPh") { if (phonetic_depth_ > 0) --phonetic_depth_; }
-        else if (name == "c") finish_cell();
+        if (is(name, "v")) in_v_ = false;
+        else if (is(name, "t")) in_t_ = false;
+        else if (is(name, "is")) in_is_ = false;
+        else if (is(name, "rPh")) { if (phonetic_depth_ > 0) --phonetic_depth_; }
+        else if (is(name, "c")) finish_cell();
     }
 
     void text(const XML_Char* s, int len) override {
@@ -695,12 +718,15 @@ private:
         type_ = Type::number;
         style_ = 0;
         for (const XML_Char** a = attrs; *a != nullptr; a += 2) {
-            const std::string_view key = local_name(a[0]);
+            // Single-letter names, tested in place: this loop runs for every cell.
+            const XML_Char* key = a[0];
+            const char k = key[0] != '\0' && key[1] == '\0' ? key[0] : local_name(key).size() == 1 ? local_name(key)[0] : '\0';
+            if (k == '\0') continue;
             const std::string_view v(a[1]);
-            if (key == "r") {
+            if (k == 'r') {
                 if (!parse_ref(v, cell_row_, cell_col_))
                     return refuse("单元格位置“" + std::string(v) + "”无效，这个文件可能损坏了。" + std::string(kSaveAsXlsx));
-            } else if (key == "t") {
+            } else if (k == 't') {
                 if (v == "s") type_ = Type::shared;
                 else if (v == "str") type_ = Type::str;
                 else if (v == "inlineStr") type_ = Type::inline_str;
@@ -708,7 +734,7 @@ private:
                 else if (v == "e") type_ = Type::error;
                 else if (v == "d") type_ = Type::date;
                 else type_ = Type::number;  // "n", and anything unknown is read as a number
-            } else if (key == "s") {
+            } else if (k == 's') {
                 std::from_chars(v.data(), v.data() + v.size(), style_);
             }
         }
