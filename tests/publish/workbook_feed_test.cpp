@@ -322,16 +322,34 @@ TEST(WorkbookFeed, AColumnWrittenTwiceIsAProblem) {
     EXPECT_PROBLEM(problems(b), "流动红旗!E1: “卫生”列出现了两次（另一列在 D1）：请删去或改名其中一列");
 }
 
-TEST(WorkbookFeed, OtherSheetsAndPictureColumnsAreLeftAlone) {
+// Pictures (校园风采, the 图片 columns) are not built yet: left alone, not refused.
+// 链接 is: the contract's `link`, shown as a QR code.
+TEST(WorkbookFeed, OtherSheetsAndPictureColumnsAreLeftAloneLinksAreRead) {
     Book b;
     b.add("校园风采", {{"图片", "说明", "日期"}, {"photos/a.jpg", "运动会", "2023-10-20"}});
     b.add("通知", {{"级别", "标题", "图片", "链接"}, {"通知", "开放日", "open.jpg", "https://example.org/open"}});
     b.add("活动", {{"活动", "日期", "图片", "链接"}, {"运动会", "2023-10-20", "sports.png", "https://example.org/s"}});
     b.add("说明", {{"这张表是给老师看的"}});
     const Json feed = ok_feed(b);
-    EXPECT_EQ(feed["announcements"][0].dump(), R"({"id":"a1","level":"info","title":"开放日"})");
-    EXPECT_EQ(feed["events"][0].dump(), R"({"id":"e1","title":"运动会","date":"2023-10-20"})");
+    EXPECT_EQ(feed["announcements"][0].dump(),
+              R"({"id":"a1","level":"info","title":"开放日","link":"https://example.org/open"})");
+    EXPECT_EQ(feed["events"][0].dump(), R"({"id":"e1","title":"运动会","date":"2023-10-20","link":"https://example.org/s"})");
     EXPECT_FALSE(feed.contains("gallery"));
+}
+
+TEST(WorkbookFeed, ALinkThatIsNoHttpsAddressIsNamedAtItsCell) {
+    Book b;
+    b.add("通知", {{"级别", "标题", "链接"},
+                   {"通知", "开放日", "www.example.org/open"},
+                   {"通知", "家长会", "https:///x"},
+                   {"通知", "运动会", "https://example.org/a b"}});
+    const std::vector<std::string> said = problems(b);
+    ASSERT_EQ(said.size(), 3u);
+    EXPECT_EQ(said[0].rfind("通知!C2: ", 0), 0u) << said[0];
+    EXPECT_NE(said[0].find("https://"), std::string::npos);
+    EXPECT_EQ(said[1].rfind("通知!C3: ", 0), 0u) << said[1];
+    EXPECT_EQ(said[2].rfind("通知!C4: ", 0), 0u) << said[2];
+    EXPECT_NE(said[2].find("空格"), std::string::npos);
 }
 
 //-----------------------------------------------------------------------------
