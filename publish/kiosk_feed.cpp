@@ -74,6 +74,7 @@
 #include "publish/watch.hpp"
 #include "publish/workbook_feed.hpp"
 #include "sync/calendar.hpp"
+#include "sync/feed_cache.hpp"  // write_file_atomically
 #include "sync/feed_parse.hpp"
 #include "sync/standings.hpp"
 
@@ -294,48 +295,6 @@ int sign(const std::string& feed, const std::string& key_path, const std::string
     return exit_ok;
 }
 
-// Writes `text` to `path` so that a reader (a web server serving the feed)
-// sees the old file or the new one, never half of one: a temporary file in
-// the same directory, fsync, rename over, fsync the directory.
-std::string write_atomically(const std::string& path, const std::string& text) {
-    const std::filesystem::path target(path);
-    const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-    std::string temp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
-    const int fd = ::mkstemp(temp.data());
-    if (fd < 0) return "cannot create a temporary file beside " + path + ": " + std::strerror(errno);
-    auto fail = [&](const char* what) {
-        const std::string reason = std::string(what) + " " + temp + ": " + std::strerror(errno);
-        ::close(fd);
-        ::unlink(temp.c_str());
-        return reason;
-    };
-    for (std::size_t done = 0; done < text.size();) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return fail("cannot write");
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fchmod(fd, 0644) != 0) return fail("cannot set permissions of");
-    if (::fsync(fd) != 0) return fail("cannot flush");
-    if (::close(fd) != 0) {
-        const std::string reason = "cannot close " + temp + ": " + std::strerror(errno);
-        ::unlink(temp.c_str());
-        return reason;
-    }
-    if (::rename(temp.c_str(), path.c_str()) != 0) {
-        const std::string reason = "cannot rename " + temp + " to " + path + ": " + std::strerror(errno);
-        ::unlink(temp.c_str());
-        return reason;
-    }
-    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-        ::fsync(dfd);  // the rename itself survives a power cut
-        ::close(dfd);
-    }
-    return {};
-}
-
 int build(const std::string& book, const std::string& output) {
     const campus::publish::PathBuildResult built = campus::publish::build_feed_from_path(book);
     if (!built.result.ok()) {
@@ -349,7 +308,9 @@ int build(const std::string& book, const std::string& output) {
         std::cout << text << std::flush;
         return std::cout ? exit_ok : exit_invalid;
     }
-    if (const std::string error = write_atomically(output, text); !error.empty()) {
+    // The sync side's atomic write (temp file, fsync, rename, fsync the folder): a web
+    // server serving the feed sees the old file or the new one, never half of one.
+    if (const std::string error = campus::write_file_atomically(output, text); !error.empty()) {
         std::cerr << "kiosk-feed build: " << error << '\n';
         return exit_invalid;
     }
