@@ -14,6 +14,8 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+
+#include "sync/utf8_append.hpp"
 #include <string_view>
 
 namespace campus::publish::text_encoding {
@@ -46,7 +48,7 @@ std::optional<std::string> gb18030_to_utf8(std::string_view bytes, std::size_t* 
 // 1-based line number of a byte offset (LF, CRLF and CR each end a line).
 std::size_t line_of_offset(std::string_view bytes, std::size_t offset);
 
-void append_utf8(std::string& out, char32_t code_point);
+using campus::append_utf8;  // sync/utf8_append.hpp: the feed reader's own
 
 // Undoes Excel's `_xHHHH_` escapes (e.g. `_x000D_` for a carriage return,
 // `_x005F_` for a literal underscore) in place. Surrogate pairs written as two
