@@ -557,6 +557,11 @@ void FontSet::set_on_ready(std::function<void()> on_ready) {
     on_ready_ = std::move(on_ready);
 }
 
+void FontSet::set_before_build(std::function<void()> before_build) {
+    std::lock_guard lock(mutex_);
+    before_build_ = std::move(before_build);
+}
+
 bool FontSet::pending() const {
     std::lock_guard lock(mutex_);
     return queued_.has_value() || busy_ || finished_ != nullptr || !failure_.empty();
@@ -575,7 +580,9 @@ void FontSet::worker_loop() {
         Job job = std::move(*queued_);
         queued_.reset();
         busy_ = true;
+        const auto before_build = before_build_;
         lock.unlock();
+        if (before_build) before_build();
         std::unique_ptr<Built> result;
         std::string failure;
         try {

@@ -112,6 +112,9 @@ public:
     // Called on the worker thread when a rebuilt atlas is ready (the app
     // passes glfwPostEmptyEvent so its loop wakes up to apply it).
     void set_on_ready(std::function<void()> on_ready);
+    // Called on the worker just before it rasterises (tests: holding a build
+    // in progress shows that frames go on and nothing waits for FreeType).
+    void set_before_build(std::function<void()> before_build);
     // True while a requested rebuild is queued or running, or finished but not
     // yet applied. Any thread.
     bool pending() const;
@@ -187,6 +190,7 @@ private:
     std::unique_ptr<Built> finished_;
     std::string failure_;
     std::function<void()> on_ready_;
+    std::function<void()> before_build_;
     int max_texture_size_ = 0;  // GL_MAX_TEXTURE_SIZE once attached; 0 = unknown
     std::thread worker_;
 };

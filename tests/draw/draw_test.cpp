@@ -18,11 +18,13 @@
 #include <cfloat>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -48,17 +50,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-// The time limits below are the normal build's. Sanitizer builds
-// (-DKIOSK_SANITIZE, -DKIOSK_TSAN) run several times slower, starting a thread
-// most of all; they check memory and races, not speed, so the limits stretch.
-#if defined(__SANITIZE_THREAD__)
-constexpr double kSanitizerSlowdown = 10;
-#elif defined(__SANITIZE_ADDRESS__)
-constexpr double kSanitizerSlowdown = 4;
-#else
-constexpr double kSanitizerSlowdown = 1;
-#endif
 
 // [SECTION] Fixtures: an ImGui context without a window, the sample feed
 
@@ -540,30 +531,60 @@ TEST(FontSet, RebuildRunsOnTheWorkerAndSwapsBetweenFrames) {
     ImFontAtlas* first = ImGui::GetIO().Fonts;
     std::atomic<int> ready_calls{0};
     fonts.set_on_ready([&] { ready_calls++; });
+    // The worker is held before it rasterises until the main thread has drawn
+    // a few frames: if request_rebuild or a frame waited for the worker, this
+    // test would hang at the first of them instead of passing.
+    std::mutex gate_mutex;
+    std::condition_variable gate_cv;
+    bool worker_started = false, released = false;
+    fonts.set_before_build([&] {
+        std::unique_lock lock(gate_mutex);
+        worker_started = true;
+        gate_cv.notify_all();
+        gate_cv.wait(lock, [&] { return released; });
+    });
 
     const auto t0 = Clock::now();
     fonts.request_rebuild(hd, glyph_plan_for(&sample_feed()));
     const double request_ms = ms_since(t0);
     EXPECT_TRUE(fonts.pending());
+    {
+        std::unique_lock lock(gate_mutex);
+        ASSERT_TRUE(gate_cv.wait_for(lock, std::chrono::seconds(60), [&] { return worker_started; }))
+            << "the worker never took the request";
+    }
 
-    // The main thread keeps drawing frames while the worker rasterises.
+    // The main thread keeps drawing frames while the worker is busy.
     double worst_frame_ms = 0;
     int frames = 0;
     Canvas canvas(hd, fonts, nullptr);
-    while (fonts.pending() && !fonts.apply_pending()) {
+    auto draw_one = [&] {
         const auto f0 = Clock::now();
         ctx.frame([&] { canvas.text("还有3天", TextStyle::body, ImVec2(10, 10), 500, theme::ink); });
         worst_frame_ms = std::max(worst_frame_ms, ms_since(f0));
         ++frames;
+    };
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_FALSE(fonts.apply_pending()) << "nothing to swap while the worker is held";
+        draw_one();
+    }
+    EXPECT_TRUE(fonts.pending());
+    EXPECT_EQ(ready_calls.load(), 0);
+    {
+        std::lock_guard lock(gate_mutex);
+        released = true;
+    }
+    gate_cv.notify_all();
+    while (fonts.pending() && !fonts.apply_pending()) {
+        draw_one();
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
         ASSERT_LT(ms_since(t0), 120000.0) << "the rebuild never finished";
     }
     const double build_ms = fonts.last_build_ms();
     std::printf("rebuild: request %.2f ms, worker build %.0f ms, %d frames meanwhile (worst %.1f ms)\n", request_ms,
                 build_ms, frames, worst_frame_ms);
-    EXPECT_LT(request_ms, 20.0 * kSanitizerSlowdown) << "request_rebuild returns at once";
-    EXPECT_GT(frames, 0) << "frames were drawn while the atlas was rasterised";
-    EXPECT_LT(worst_frame_ms, std::max(50.0 * kSanitizerSlowdown, build_ms / 4)) << "no frame waited for FreeType";
+    // Timings are printed for the record only: bench/ holds speed goals.
+    EXPECT_GE(frames, 3) << "frames were drawn while the atlas was being built";
     EXPECT_EQ(ready_calls.load(), 1);
     EXPECT_NE(ImGui::GetIO().Fonts, first) << "the new atlas is io.Fonts";
     EXPECT_EQ(ImGui::GetIO().Fonts->Fonts.Size, kTextStyleCount);
@@ -585,7 +606,6 @@ TEST(FontSet, ApplyIsTimedAndABurstOfRequestsCoalesces) {
     ASSERT_TRUE(fonts.apply_pending());
     const double swap_ms = ms_since(t0);
     std::printf("apply_pending swap: %.2f ms (headless: no texture upload)\n", swap_ms);
-    EXPECT_LT(swap_ms, 50.0 * kSanitizerSlowdown);
     EXPECT_EQ(fonts.metrics().width, 1280) << "the last request wins";
     EXPECT_EQ(fonts.px(TextStyle::caption), m.px(TextStyle::caption));
 }
