@@ -431,7 +431,8 @@ const Setting kSettings[] = {
      .doc_type = "string",
      .doc_default = "`\"\"`: none",
      .doc = "A JSON file rewritten after every poll (feed version, source, last error) for monitoring. It is written "
-            "every `poll_seconds`: keep it on local disk or tmpfs.",
+            "every `poll_seconds`: keep it on local disk or tmpfs. `kill -USR1` writes `screen.png`, what the screen "
+            "shows, beside it. The packaged unit: `/run/campus-kiosk/status.json`.",
      .if_empty = kNotRepeatingTheDefault},
     {.key = "metrics_file",
      .flag = "--metrics-file",
@@ -442,8 +443,9 @@ const Setting kSettings[] = {
      .doc_type = "string",
      .doc_default = "`\"\"`: none",
      .doc = "Prometheus text rewritten atomically after every poll and at least once a minute (feed version, last "
-            "success, offline, stale, fetch failures, cache writable, display on, frames). Name it `*.prom` in the "
-            "node exporter's textfile directory, on Debian `/var/lib/prometheus/node-exporter/campus-kiosk.prom`.",
+            "success, offline, stale, fetch failures, cache writable, display on, frames, power errors). Name it "
+            "`*.prom`: the node exporter reads its textfile directory, on Debian `/var/lib/prometheus/node-exporter/`. "
+            "The packaged unit: `/run/campus-kiosk/campus-kiosk.prom`, linked from there by the package.",
      .if_empty = kNotRepeatingTheDefault},
     {.key = "calm",
      .flag = "--calm",

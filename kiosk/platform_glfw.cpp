@@ -375,6 +375,8 @@ void Platform::reload_font_texture() {
 }
 
 // [SECTION] png ------------------------------------------------------------------------
+void Platform::release_offscreen() { offscreen_.reset(); }
+
 void write_png(const std::string& path, const Image& image) {
     if (stbi_write_png(path.c_str(), image.width, image.height, 3, image.rgb.data(), image.width * 3) == 0)
         throw std::runtime_error(path + ": cannot write the PNG");

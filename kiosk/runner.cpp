@@ -38,6 +38,10 @@ bool needs_frame(bool page_dirty, bool motion_frame_due, bool waiting, bool size
     return (page_dirty || motion_frame_due) && !waiting && size_ok;
 }
 
+bool watchdog_due(const LoopState& state, const Observed& seen) {
+    return state.watchdog_at && seen.steady_now >= *state.watchdog_at;
+}
+
 double next_wake(const LoopState& state, const Observed& seen) {
     using Seconds = std::chrono::duration<double>;
     double timeout = seen.screen_on ? Seconds(state.next_page_at - seen.steady_now).count() : 86400.0;
@@ -53,6 +57,8 @@ double next_wake(const LoopState& state, const Observed& seen) {
     const bool page_visible = seen.screen_on && !seen.emergency;
     if (page_visible && !waiting && seen.size_ok && seen.motion_animating)
         timeout = std::min(timeout, seen.motion_next_due - seen.motion_now);
+    // Resting, dark or waiting for fonts: systemd hears from the loop all the same.
+    if (state.watchdog_at) timeout = std::min(timeout, Seconds(*state.watchdog_at - seen.steady_now).count());
     return std::max(timeout, 0.001);
 }
 

@@ -26,6 +26,9 @@ struct LoopState {
     SteadyClock::time_point next_page_at{};     // the entry on screen turns then
     SteadyClock::time_point font_wait_until{};  // until then a frame waits for the new atlas (past: not waiting)
     bool page_dirty = true;                     // the page must be drawn again
+    // The next systemd watchdog ping (kiosk/service_notify.hpp), sent from the
+    // loop's own turn so that a stuck loop sends none; nullopt: no watchdog.
+    std::optional<SteadyClock::time_point> watchdog_at;
 };
 
 // What the loop saw this turn.
@@ -78,10 +81,14 @@ bool motion_due(const Observed& seen);
 // waiting for fonts or minimised.
 bool needs_frame(bool page_dirty, bool motion_frame_due, bool waiting, bool size_ok);
 
+// The watchdog's ping is due this turn (its time came; never without a watchdog).
+bool watchdog_due(const LoopState& state, const Observed& seen);
+
 // Seconds to sleep until the next thing due: the page turn (while on), the
 // clock's minute (live clock, on), the font wait, the schedule's next change
 // (an emergency's start wakes a dark screen), the next motion frame (visible
-// page, not waiting, not minimised). A dark screen sleeps up to a day. ≥ 1 ms.
+// page, not waiting, not minimised), the watchdog's ping (dark or not). A dark
+// screen without a watchdog sleeps up to a day. ≥ 1 ms.
 double next_wake(const LoopState& state, const Observed& seen);
 
 }  // namespace campus::kiosk::runner

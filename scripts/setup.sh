@@ -9,6 +9,7 @@ packages=(
   libimgui-dev libstb-dev libglfw3-dev libfreetype-dev libgl-dev
   libcurl4-openssl-dev nlohmann-json3-dev libsodium-dev libunibreak-dev
   libgtest-dev libcli11-dev libspdlog-dev libfmt-dev libfontconfig-dev
+  libsystemd-dev  # the kiosk's sd_notify: READY, WATCHDOG, STATUS (kiosk/service_notify)
   # the office's side (publish/): xlsx in (zip + XML), xlsx out
   libzip-dev libexpat1-dev libxlsxwriter-dev
   # run

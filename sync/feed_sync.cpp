@@ -518,13 +518,13 @@ void FeedSync::Impl::run() {
         publish();
         write_status();
         write_metrics();
-        // The metrics at least once a minute, whatever the poll or the
-        // backoff: the screen's counters move between polls, and a file that
-        // stops changing tells the monitoring that this thread is stuck.
+        // The metrics at least once a minute (metrics_every), whatever the
+        // poll or the backoff: the screen's counters move between polls, and
+        // a file that stops changing tells the monitoring that this thread is stuck.
         const auto due = std::chrono::steady_clock::now() + next_delay();
         for (;;) {
             const auto slice = std::min<std::chrono::steady_clock::duration>(due - std::chrono::steady_clock::now(),
-                                                                              std::chrono::minutes(1));
+                                                                              config.metrics_every);
             {
                 std::unique_lock lock(wake_mutex);
                 if (wake.wait_for(lock, slice, [this] { return stopping; })) return;

@@ -34,6 +34,10 @@ struct FeedSyncConfig {
     std::string cache_dir;                   // "" = $XDG_CACHE_HOME/campus-kiosk (or ~/.cache/campus-kiosk)
     std::string status_file;                 // "" = none
     std::string metrics_file;                // Prometheus text for node-exporter's textfile collector (sync/metrics_file.hpp); "" = none
+    // The metrics file is also rewritten this often between attempts, whatever
+    // the poll or the backoff: a file older than that means this thread is
+    // stuck. A minute; tests shorten it (kiosk-sync --metrics-every).
+    std::chrono::milliseconds metrics_every{60'000};
     std::string ca_file;                     // "" = system CAs
     std::string proxy;                       // "" = no proxy, whatever the environment says
     std::chrono::seconds poll{30};           // ±10 % jitter; backoff up to ~5 min while failing

@@ -67,12 +67,16 @@ int main(int argc, char** argv) {
     bool once = false;
     double connect_timeout = 10, total_timeout = 60;
     long low_speed_time = 20, max_backoff = 300;
+    double metrics_every = 60;
     app.add_option("--feed", config.source, "feed URL (https://, http://, file://) or path")->required();
     app.add_option("--trusted-key", config.trusted_keys, "minisign public key (repeatable)");
     app.add_option("--cache-dir", config.cache_dir, "cache directory (default $XDG_CACHE_HOME/campus-kiosk)");
     app.add_option("--status-file", config.status_file, "JSON status file, rewritten after every attempt");
     app.add_option("--metrics-file", config.metrics_file,
                    "Prometheus text file (node-exporter's textfile collector), rewritten after every attempt and every minute");
+    app.add_option("--metrics-every", metrics_every,
+                   "seconds between rewrites of the metrics file when no attempt comes (default 60; tests shorten it)")
+        ->check(CLI::Range(0.1, 3600.0));
     app.add_option("--poll", poll, "seconds between polls (±10 % jitter)")->check(CLI::Range(1, 86400));
     app.add_flag("--once", once, "load the cache, fetch once, exit");
     app.add_option("--screen-id", config.screen_id, "this screen's name in the poll's User-Agent (default: the host name)");
@@ -92,6 +96,7 @@ int main(int argc, char** argv) {
     config.total_timeout = milliseconds(static_cast<int64_t>(total_timeout * 1000));
     config.low_speed_time = seconds(low_speed_time);
     config.max_backoff = seconds(max_backoff);
+    config.metrics_every = milliseconds(static_cast<int64_t>(metrics_every * 1000));
 
     // Logs on stderr: stdout carries only the one-line-per-change report.
     spdlog::set_default_logger(spdlog::stderr_color_mt("kiosk-sync"));

@@ -894,6 +894,37 @@ def nginx_metrics_file(env):
         follower.stop()
 
 
+@scenario
+def metrics_between_attempts_offline(env):
+    """The metrics file is rewritten between attempts too (at least once a
+    minute; --metrics-every shortens that for the test): with the server down
+    and the next attempt half a minute away, its mtime still moves on and it
+    still parses, so a screen whose file goes stale is a stuck screen."""
+    metrics = os.path.join(env.tmp, "textfile", "campus-kiosk.prom")
+    os.makedirs(os.path.dirname(metrics))
+    url = f"http://127.0.0.1:{free_port()}/feed.json"  # nothing listens there
+    follower = Follower(env, url, poll=30, extra=["--metrics-file", metrics, "--metrics-every", "0.5",
+                                                  "--max-backoff", "60"])
+    try:
+        status = follower.wait_status(lambda s: s["offline"], 10, "the first attempt failing")
+        mtimes = []
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            try:
+                mtimes.append(os.stat(metrics).st_mtime_ns)
+            except FileNotFoundError:
+                pass
+            time.sleep(0.05)
+        distinct = sorted(set(mtimes))
+        log(f"{len(distinct)} rewrites of the metrics in 3 s with no attempt")
+        check(len(distinct) >= 4, f"the metrics were rewritten {len(distinct)} times in 3 s (every 0.5 s expected)")
+        m = read_metrics(metrics)
+        check(m["campus_kiosk_feed_offline"] == 1 and m["campus_kiosk_fetch_failures_total"] == 1, m)
+        check(env.status_json()["last_attempt"] == status["last_attempt"], "an attempt came meanwhile: the test proves nothing")
+    finally:
+        follower.stop()
+
+
 # ---------------------------------------------------------------------------
 # [SECTION] fault scenarios
 

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <vector>
 #include <sstream>
 
 #include "kiosk/motion/motion_clock.hpp"
@@ -232,6 +234,63 @@ TEST(Runner, AnEmergencyWakesADarkScreenAtItsStart) {
     ASSERT_NE(alarm.state.emergency, nullptr);
     EXPECT_TRUE(due_redraws(&before, alarm, false, false).page);
     EXPECT_FALSE(due_redraws(&before, alarm, false, false).clock_only);
+}
+
+// A page at rest under systemd's watchdog (WATCHDOG_USEC=2 s, a ping every
+// 0.9 s): the loop wakes for nothing but the pings, and never lets two of them
+// lie further apart than the ping's period, for as long as it turns.
+TEST(Runner, ARestingPageWakesForEveryWatchdogPing) {
+    FakeClock clock;
+    const auto every = 900ms;
+    LoopState loop;
+    loop.next_page_at = clock.steady + 24h;  // one page: no turn due
+    loop.page_dirty = false;
+    loop.watchdog_at = clock.steady;         // the first turn pings
+    Observed seen = seen_at(clock);
+    seen.live_clock = false;                 // no minute ticks: only the pings wake it
+    seen.entries = 1;
+    std::vector<SteadyClock::time_point> pings;
+    const auto end = clock.steady + 10s;
+    while (clock.steady < end) {
+        seen.steady_now = clock.steady;
+        if (watchdog_due(loop, seen)) {
+            pings.push_back(clock.steady);
+            loop.watchdog_at = clock.steady + every;
+        }
+        EXPECT_FALSE(watchdog_due(loop, seen)) << "one ping per period";
+        const double sleep = next_wake(loop, seen);
+        EXPECT_LE(sleep, 0.9 + 1e-9);
+        clock.advance(std::chrono::milliseconds(static_cast<long>(std::ceil(sleep * 1000))));
+    }
+    ASSERT_GE(pings.size(), 11u);  // 10 s / 0.9 s, and the first at 0
+    for (std::size_t i = 1; i < pings.size(); ++i) EXPECT_EQ(pings[i] - pings[i - 1], every) << "ping " << i;
+}
+
+TEST(Runner, TheWatchdogWakesADarkScreenAndNothingWakesItWithout) {
+    FakeClock clock;
+    LoopState loop;
+    loop.next_page_at = clock.steady + 15s;
+    Observed dark = seen_at(clock);
+    dark.screen_on = false;
+    EXPECT_NEAR(next_wake(loop, dark), 86400.0, 1e-6);  // no watchdog: asleep for a day
+    EXPECT_FALSE(watchdog_due(loop, dark));
+    loop.watchdog_at = clock.steady + 7s;
+    EXPECT_NEAR(next_wake(loop, dark), 7.0, 1e-6);
+    EXPECT_FALSE(watchdog_due(loop, dark));
+    clock.advance(7000ms);
+    EXPECT_TRUE(watchdog_due(loop, seen_at(clock)));
+    // Overdue (a slow frame): due at once, and the sleep before it is the least, never negative.
+    clock.advance(500ms);
+    EXPECT_TRUE(watchdog_due(loop, seen_at(clock)));
+    EXPECT_NEAR(next_wake(loop, seen_at(clock)), 0.001, 1e-9);
+    // Waiting for fonts (no frame may be drawn): the pings go on.
+    LoopState fonts;
+    fonts.next_page_at = clock.steady + 15s;
+    fonts.font_wait_until = clock.steady + 3s;
+    fonts.watchdog_at = clock.steady + 1s;
+    Observed waiting = seen_at(clock);
+    waiting.fonts_pending = true;
+    EXPECT_NEAR(next_wake(fonts, waiting), 1.0, 1e-6);
 }
 
 }  // namespace

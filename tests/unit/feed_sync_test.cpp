@@ -177,5 +177,39 @@ TEST_F(FeedSyncTest, GuardFollowsOnceTheCacheCatchesUp) {
     EXPECT_EQ(cached->body, feed_at(3));
 }
 
+// Between attempts (here the server is gone and the next attempt an hour
+// away) the metrics file is rewritten every metrics_every all the same: the
+// screen's counters reach it, and its age says the thread is alive.
+TEST_F(FeedSyncTest, MetricsAreRewrittenBetweenAttemptsWhileOffline) {
+    FeedSyncConfig c = config(root_ / "gone.json");  // no such file: every attempt fails
+    c.poll = 3600s;
+    c.max_backoff = 3600s;
+    c.metrics_every = 100ms;
+    const fs::path metrics = root_ / "campus-kiosk.prom";
+    c.metrics_file = metrics.string();
+    FeedSync sync(c);
+    sync.start({});
+    ASSERT_TRUE(wait_for(sync, [](const FeedSnapshot& s) { return s.state.offline; })->state.offline);
+    const std::string after_attempt = slurp(metrics);
+    EXPECT_NE(after_attempt.find("campus_kiosk_feed_offline 1\n"), std::string::npos) << after_attempt;
+    EXPECT_NE(after_attempt.find("campus_kiosk_fetch_failures_total 1\n"), std::string::npos) << after_attempt;
+    // Counted after the last attempt: only a rewrite between attempts shows them.
+    for (int i = 0; i < 3; ++i) sync.screen_counters().frame();
+    sync.screen_counters().display(true);
+    std::string text;
+    for (int i = 0; i < 200; ++i) {
+        text = slurp(metrics);
+        if (text.find("campus_kiosk_frames_total 3\n") != std::string::npos) break;
+        std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_NE(text.find("campus_kiosk_frames_total 3\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("campus_kiosk_display_on 1\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("campus_kiosk_fetch_failures_total 1\n"), std::string::npos) << "no second attempt: " << text;
+    // And again, with nothing new: the file's time moves on.
+    const auto written = fs::last_write_time(metrics);
+    std::this_thread::sleep_for(350ms);
+    EXPECT_GT(fs::last_write_time(metrics), written);
+}
+
 }  // namespace
 }  // namespace campus
