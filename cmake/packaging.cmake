@@ -8,6 +8,7 @@ include(GNUInstallDirs)
 install(TARGETS kiosk-feed RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/campus-kiosk.service DESTINATION /lib/systemd/system)  # Debian 12 units live in /lib
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/kiosk.json DESTINATION /etc/campus-kiosk)
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/packaging/xserver DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/campus-kiosk)  # the unit's Xorg, without NOTIFY_SOCKET
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/config.md
               ${PROJECT_SOURCE_DIR}/docs/monitoring.md ${PROJECT_SOURCE_DIR}/docs/office.md
               ${PROJECT_SOURCE_DIR}/assets/kiosk.example.json

@@ -29,7 +29,7 @@ def main():
     files = {line.split()[-1].lstrip(".") for line in run("dpkg-deb", "-c", deb).splitlines()}
     for path in ("/usr/bin/kiosk", "/usr/bin/kiosk-feed", "/lib/systemd/system/campus-kiosk.service",
                  "/etc/campus-kiosk/kiosk.json", "/usr/share/doc/campus-kiosk/README.md",
-                 "/usr/share/doc/campus-kiosk/monitoring.md"):
+                 "/usr/share/doc/campus-kiosk/monitoring.md", "/usr/libexec/campus-kiosk/xserver"):
         if path not in files:
             problems.append(f"{deb}: no {path}")
     depends = run("dpkg-deb", "-f", deb, "Depends")

@@ -142,6 +142,7 @@ class Kiosk:
     thread polls it as it would a server), in a process group of its own."""
 
     def __init__(self, args, tmp, extra=(), env=None, cache_dir=None):
+        """`env`: variables for the kiosk alone (not Xvfb)."""
         self.run_dir = os.path.join(tmp, "run")  # the unit's RuntimeDirectory
         os.makedirs(self.run_dir, exist_ok=True)
         self.status_path = os.path.join(self.run_dir, "status.json")
@@ -151,7 +152,10 @@ class Kiosk:
         feed = os.path.join(tmp, "feed.json")
         shutil.copyfile(os.path.join(ASSETS, "sample-feed.json"), feed)
         width, height = SIZE
-        cmd = [args.xvfb_run, "-a", "-s", f"-screen 0 {width}x{height}x24", args.kiosk,
+        # The notify variables reach the kiosk alone, as the unit's xserver
+        # script sees to: Xvfb, like Xorg, would say READY=1 itself.
+        notify = [f"{k}={v}" for k, v in (env or {}).items()]
+        cmd = [args.xvfb_run, "-a", "-s", f"-screen 0 {width}x{height}x24", "/usr/bin/env", *notify, args.kiosk,
                "--feed", "file://" + feed, "--poll", "5",
                "--cache-dir", cache_dir or os.path.join(tmp, "cache"),
                "--status-file", self.status_path, "--metrics-file", self.metrics_path,
@@ -162,7 +166,6 @@ class Kiosk:
         child_env = {k: v for k, v in os.environ.items()
                      if k not in ("DISPLAY", "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID")}
         child_env.update(HOME=tmp, XDG_CACHE_HOME=os.path.join(tmp, ".cache"), LIBGL_ALWAYS_SOFTWARE="1")
-        child_env.update(env or {})
         self.log_file = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=subprocess.STDOUT,
                                      env=child_env, start_new_session=True)

@@ -118,7 +118,15 @@ TEST(ServiceUnit, IsANotifyServiceWithAWatchdogAndItsDirectories) {
     EXPECT_EQ(one(unit, "RuntimeDirectory"), "campus-kiosk");
     EXPECT_EQ(one(unit, "CacheDirectory"), "campus-kiosk");
     EXPECT_EQ(one(unit, "StateDirectory"), "campus-kiosk");
-    EXPECT_NE(one(unit, "ExecStart").find("--status-file /run/campus-kiosk/status.json"), std::string::npos);
+    const std::string exec = one(unit, "ExecStart");
+    EXPECT_NE(exec.find("--status-file /run/campus-kiosk/status.json"), std::string::npos) << exec;
+    // Xorg says READY=1 itself when it may: the unit's server is one that may not.
+    EXPECT_NE(exec.find(" -- /usr/libexec/campus-kiosk/xserver :0 "), std::string::npos) << exec;
+    std::ifstream script(fs::path(KIOSK_ASSETS_DIR).parent_path() / "packaging" / "xserver");
+    std::stringstream text;
+    text << script.rdbuf();
+    EXPECT_NE(text.str().find("\nunset NOTIFY_SOCKET"), std::string::npos) << text.str();
+    EXPECT_NE(text.str().find("\nexec /usr/bin/Xorg \"$@\"\n"), std::string::npos) << text.str();
 }
 
 // The packaged config and the example put every file where the unit made
