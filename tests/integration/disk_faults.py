@@ -445,10 +445,13 @@ def kiosk_dump_readonly_zeroed(env):
     os.makedirs(home)
     give_to_user(home)
 
+    metrics = os.path.join(os.path.dirname(env.status), "campus-kiosk.prom")
+
     def dump(name):
         out = os.path.join(home, name)
         cmd = [args.xvfb_run, "-a", "-s", "-screen 0 1280x1024x24", args.kiosk, "--feed", server.url(),
-               "--cache-dir", env.cache, "--status-file", env.status, "--dump", out, "--size", "1024x768",
+               "--cache-dir", env.cache, "--status-file", env.status, "--metrics-file", metrics,
+               "--dump", out, "--size", "1024x768",
                "--at", "2026-11-18T10:00:00+08:00"]
         child_env = dict(os.environ, HOME=home, XDG_CACHE_HOME=os.path.join(home, ".cache"),
                          LIBGL_ALWAYS_SOFTWARE="1", TMPDIR=home)
@@ -465,6 +468,11 @@ def kiosk_dump_readonly_zeroed(env):
     check(pngs and "01-waiting.png" not in pngs, f"expected the feed's pages, got {pngs}")
     expect_logged(err, "cached feed ignored", feed_path, "zeroed")
     expect_logged(err, "cache not written", feed_path, "Permission denied")
+    # The kiosk's own status and metrics say it too, not only its log.
+    status = env.status_json()
+    check(status["cache_writable"] is False and feed_path in (status["cache_error"] or ""), status)
+    m = st.read_metrics(metrics)
+    check(m["campus_kiosk_cache_writable"] == 0 and m["campus_kiosk_feed_version"] == 2, m)
     log(f"dumped {len(pngs)} pages: {pngs}")
 
     server.stop()
