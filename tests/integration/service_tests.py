@@ -286,9 +286,9 @@ def notify_watchdog(args, tmp):
 
 @scenario
 def notify_hang(args, tmp):
-    hang_after = 5
+    hang_after = 5 * TIME_SCALE  # after the first frame, whatever the build's speed
     notify = NotifySocket(os.path.join(tmp, "notify.sock"))
-    kiosk = Kiosk(args, tmp, env=notify_env(notify.path, KIOSK_TEST_HANG_AFTER_S=str(hang_after)))
+    kiosk = Kiosk(args, tmp, env=notify_env(notify.path, KIOSK_TEST_HANG_AFTER_S=f"{hang_after:g}"))
     try:
         pid = kiosk.find_pid()
         notify.wait_for("READY", 20 * TIME_SCALE, "the first frame", kiosk.check_alive)
