@@ -18,7 +18,8 @@ Scenarios (one ctest test each, integration.service.<scenario>):
   screenshot        kill -USR1: screen.png beside the status file, a PNG of the
                     window's size showing the page (the header's red, the
                     paper, text), written atomically; the kiosk goes on and a
-                    second signal writes a newer one.
+                    second signal writes a newer one. Outside systemd (no
+                    NOTIFY_SOCKET) nothing of the notify protocol runs.
   metrics_cache_uncreatable
                     the metrics file parsed by prometheus_client with every
                     metric the screen reports, and a cache directory that
@@ -405,6 +406,8 @@ def screenshot(args, tmp):
         time.sleep(0.5)
         kiosk.check_alive()
         kiosk.wait_state(lambda s: s["showing"] == "page", 5, "still showing the page")
+        # No NOTIFY_SOCKET here: nothing of the notify protocol ran.
+        check("systemd:" not in kiosk.log_text(100000), f"systemd notify outside systemd:\n{kiosk.log_text()}")
     finally:
         kiosk.stop()
 
