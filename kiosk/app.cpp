@@ -443,6 +443,9 @@ struct App::Impl {
                 throw std::runtime_error("the frame could not be composed (see above)");
             const Image image = render_offscreen(size, t);
             platform->release_offscreen();
+            // Composing took what was pending as drawn (a region not yet
+            // presented, the paper's light): the next frame draws it all.
+            if (cached()) motion->invalidate();
             write_png(temporary, image);
             fs::rename(temporary, png);
             spdlog::info("SIGUSR1: {} ({}x{})", png.string(), image.width, image.height);
@@ -813,6 +816,11 @@ int App::run() {
         }
         if (turn.expired) loop.next_page_at = steady_now + page_turn();
 
+        // Before this turn's frames: the screenshot composes the screen
+        // offscreen, and the frame below then puts the whole screen up again.
+        if (signals.take_screenshot_request())
+            app.write_screenshot(size, snap, now, app.motion_time(SteadyClock::now()));
+
         runner::Observed seen = observe();
         const bool waiting = runner::waiting_for_fonts(loop, seen);
         // Something moves (flag, transition, background) and its next frame is due.
@@ -868,9 +876,6 @@ int App::run() {
                 return 3;
             }
         }
-
-        if (signals.take_screenshot_request())
-            app.write_screenshot(size, snap, now, app.motion_time(SteadyClock::now()));
 
         // -- tell systemd: up (once a frame is on screen), alive (this turn
         // ran to its end), and what it shows --
