@@ -190,7 +190,13 @@ TEST_F(FeedSyncTest, MetricsAreRewrittenBetweenAttemptsWhileOffline) {
     FeedSync sync(c);
     sync.start({});
     ASSERT_TRUE(wait_for(sync, [](const FeedSnapshot& s) { return s.state.offline; })->state.offline);
-    const std::string after_attempt = slurp(metrics);
+    // The snapshot is published a moment before the file is written.
+    std::string after_attempt;
+    for (int i = 0; i < 200; ++i) {
+        after_attempt = slurp(metrics);
+        if (after_attempt.find("campus_kiosk_feed_offline 1\n") != std::string::npos) break;
+        std::this_thread::sleep_for(10ms);
+    }
     EXPECT_NE(after_attempt.find("campus_kiosk_feed_offline 1\n"), std::string::npos) << after_attempt;
     EXPECT_NE(after_attempt.find("campus_kiosk_fetch_failures_total 1\n"), std::string::npos) << after_attempt;
     // Counted after the last attempt: only a rewrite between attempts shows them.
