@@ -898,6 +898,7 @@ int App::run() {
         // -- sleep until the next thing is due --
         app.platform->wait_events(runner::next_wake(loop, before_sleep));
     }
+    service.stopping();
     spdlog::info("stopping");
     return 0;
 }

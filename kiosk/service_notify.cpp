@@ -90,6 +90,8 @@ void ServiceNotify::status(const std::string& words) {
     send("STATUS=" + words);
 }
 
+void ServiceNotify::stopping() { send("STOPPING=1"); }
+
 std::optional<double> test_hang_after_seconds() {
     const char* value = std::getenv("KIOSK_TEST_HANG_AFTER_S");
     if (value == nullptr || value[0] == '\0') return std::nullopt;

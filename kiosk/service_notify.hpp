@@ -7,7 +7,8 @@
 //               for it: runner::next_wake). A loop stuck in a frame, a GL call
 //               or a lock sends none, and systemd kills and restarts the screen;
 //   STATUS=     says in a few words what is shown ("v37 · 在线"), when that
-//               changes, for `systemctl status campus-kiosk`.
+//               changes, for `systemctl status campus-kiosk`;
+//   STOPPING=1  when the loop ends on purpose.
 // Outside systemd (no NOTIFY_SOCKET) nothing is sent and nothing wakes the loop.
 //
 // Under xinit the kiosk is not the unit's main process: the unit sets
@@ -61,6 +62,8 @@ public:
     void watchdog();
     // STATUS=words, unless the last one sent said the same.
     void status(const std::string& words);
+    // STOPPING=1: the loop ended on purpose (a signal, the window closed).
+    void stopping();
 
 private:
     void send(const std::string& message);

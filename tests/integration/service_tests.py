@@ -11,7 +11,7 @@ Scenarios (one ctest test each, integration.service.<scenario>):
   notify_watchdog   READY=1 once the first frame is up (sent by the kiosk, naming
                     itself MAINPID), WATCHDOG=1 at least every half period for
                     10 s with a page at rest (and no frames drawn for it),
-                    STATUS= saying the version and "在线".
+                    STATUS= saying the version and "在线", STOPPING=1 on SIGTERM.
   notify_hang       KIOSK_TEST_HANG_AFTER_S: the pings stop once the render
                     loop hangs, and the process stays (systemd's watchdog is
                     what ends it).
@@ -280,6 +280,9 @@ def notify_watchdog(args, tmp):
         log(f"STATUS= {statuses}")
         check(statuses and statuses[-1].startswith("v1 · 在线"), f"STATUS= says {statuses}")
         check(all(a != b for a, b in zip(statuses, statuses[1:])), f"STATUS= sent again unchanged: {statuses}")
+        # SIGTERM: the loop ends and says so.
+        os.kill(pid, signal.SIGTERM)
+        notify.wait_for("STOPPING", 10 * TIME_SCALE, "SIGTERM", lambda: None)
     finally:
         kiosk.stop()
         notify.close()
