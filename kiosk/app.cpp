@@ -745,6 +745,11 @@ int App::run() {
             spdlog::warn("KIOSK_TEST_HANG_AFTER_S: the render loop hangs here for good, as one stuck in a GL call would");
             for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
         }
+        // -- alive: this turn came (before its frames: a slow one delays the next ping, not this) --
+        if (const auto woke = SteadyClock::now(); runner::watchdog_due(loop, woke)) {
+            service.watchdog();
+            loop.watchdog_at = woke + *service.watchdog_every();
+        }
         // -- between frames: everything that may change what is on screen --
         const bool exposed = app.platform->take_redraw_request();
         const bool fonts_swapped = app.fonts->apply_pending();
@@ -877,14 +882,9 @@ int App::run() {
             }
         }
 
-        // -- tell systemd: up (once a frame is on screen), alive (this turn
-        // ran to its end), and what it shows --
+        // -- tell systemd: up (once a frame is on screen) and what it shows --
         const runner::Observed before_sleep = observe();
         if (app.presented) service.ready();
-        if (runner::watchdog_due(loop, before_sleep)) {
-            service.watchdog();
-            loop.watchdog_at = before_sleep.steady_now + *service.watchdog_every();
-        }
         if (service.active()) {
             StatusFacts facts;
             facts.feed_version = snap->feed ? snap->feed->version : 0;

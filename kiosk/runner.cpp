@@ -38,8 +38,8 @@ bool needs_frame(bool page_dirty, bool motion_frame_due, bool waiting, bool size
     return (page_dirty || motion_frame_due) && !waiting && size_ok;
 }
 
-bool watchdog_due(const LoopState& state, const Observed& seen) {
-    return state.watchdog_at && seen.steady_now >= *state.watchdog_at;
+bool watchdog_due(const LoopState& state, SteadyClock::time_point now) {
+    return state.watchdog_at && now >= *state.watchdog_at;
 }
 
 double next_wake(const LoopState& state, const Observed& seen) {

@@ -81,8 +81,10 @@ bool motion_due(const Observed& seen);
 // waiting for fonts or minimised.
 bool needs_frame(bool page_dirty, bool motion_frame_due, bool waiting, bool size_ok);
 
-// The watchdog's ping is due this turn (its time came; never without a watchdog).
-bool watchdog_due(const LoopState& state, const Observed& seen);
+// The watchdog's ping is due at `now` (its time came; never without a
+// watchdog). The loop asks as soon as it wakes, before drawing: a slow frame
+// then delays the ping after it, never the one before.
+bool watchdog_due(const LoopState& state, SteadyClock::time_point now);
 
 // Seconds to sleep until the next thing due: the page turn (while on), the
 // clock's minute (live clock, on), the font wait, the schedule's next change
