@@ -29,6 +29,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -213,7 +214,10 @@ def screenshots(kiosk, at, extra, out, label):
     fbdir = tempfile.mkdtemp(prefix="kiosk-fb-")
     cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {SIZE[0]}x{SIZE[1]}x24 -fbdir {fbdir}", kiosk, "--windowed",
            "--size", f"{SIZE[0]}x{SIZE[1]}", "--at", at, "--page-seconds", "3600"] + extra
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # Its own process group: xvfb-run does not pass a SIGTERM on to Xvfb and
+    # the kiosk, so the whole group is stopped at the end.
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
     fb = os.path.join(fbdir, "Xvfb_screen0")
     shots = []
     try:
@@ -234,11 +238,19 @@ def screenshots(kiosk, at, extra, out, label):
         time.sleep(1.5)
         shots.append(open(fb, "rb").read())
     finally:
-        proc.terminate()
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever of the group is left
+        except ProcessLookupError:
+            pass
+        proc.wait()
         shutil.rmtree(fbdir, ignore_errors=True)
     for i, shot in enumerate(shots):
         with open(os.path.join(out, f"{label}-{i}.xwd"), "wb") as f:
