@@ -154,6 +154,55 @@ TEST(TextLayout, MeasuresEachPieceOnceNotTheGrowingLine) {
     EXPECT_LE(calls, count_codepoints(text));
 }
 
+// ---- No orphan on a paragraph's last line (clreq) -------------------------------
+
+TEST(TextLayout, NoOrphanOneCharacterMovesDownToJoinTheLastOne) {
+    // Greedy gives "爱护学校的一草一" / "木。", splitting 一草一木 and leaving 木 alone.
+    EXPECT_EQ(wrap("爱护学校的一草一木。", 9), (Lines{"爱护学校的一草", "一木。"}));
+    // Without punctuation after it, a lone character is an orphan too.
+    EXPECT_EQ(wrap("一二三四五六七八九", 8), (Lines{"一二三四五六七", "八九"}));
+}
+
+TEST(TextLayout, NoOrphanTheMovedCharacterKeepsThePunctuationAfterIt) {
+    // "，" may not start the last line, so "七，" moves as one.
+    EXPECT_EQ(wrap("一二三四五六七，八。", 8), (Lines{"一二三四五六", "七，八。"}));
+}
+
+TEST(TextLayout, NoOrphanInEveryParagraph) {
+    EXPECT_EQ(wrap("爱护学校的一草一木。\n爱护学校的一草一木。", 9),
+              (Lines{"爱护学校的一草", "一木。", "爱护学校的一草", "一木。"}));
+}
+
+TEST(TextLayout, NoOrphanLeavesWhatCannotMove) {
+    // The line before has only two characters: taking one would orphan it.
+    EXPECT_EQ(wrap("学习“两个教育者”", 3), (Lines{"学习", "“两个", "教育", "者”"}));
+    // A word after a space is not a character to pull.
+    EXPECT_EQ(wrap("一二三四 五", 4.5f), (Lines{"一二三四", "五"}));
+    // A last line of two characters is no orphan.
+    EXPECT_EQ(wrap("一二三四五六七八", 6), (Lines{"一二三四五六", "七八"}));
+    // A single line is no orphan.
+    EXPECT_EQ(wrap("木。", 9), (Lines{"木。"}));
+}
+
+TEST(TextLayout, NoOrphanOnlyWhenTheLongerLastLineStillFits) {
+    // 宽 is 3.4 wide: "四宽" would be 4.4 in a line of 4.
+    const MeasureFn wide = [](std::string_view run) {
+        float w = 0;
+        for (const Utf8Char& c : utf8_chars(run)) w += c.codepoint == U'宽' ? 3.4f : fake_width(run.substr(c.offset, c.length));
+        return w;
+    };
+    EXPECT_EQ(wrap_lines("一二三四宽", 4, wide), (Lines{"一二三四", "宽"}));
+    EXPECT_EQ(wrap_lines("一二三四宽", 4.4f, wide), (Lines{"一二三", "四宽"}));
+}
+
+TEST(TextLayout, NoOrphanRangesCarryTheNewWidths) {
+    const std::string text = "爱护学校的一草一木。";
+    const std::vector<LineRange> ranges = wrap_line_ranges(text, 9, kFakeMeasure);
+    ASSERT_EQ(ranges.size(), 2u);
+    EXPECT_FLOAT_EQ(ranges[0].width, 7.0f);
+    EXPECT_FLOAT_EQ(ranges[1].width, 3.0f);
+}
+
 // ---- The properties, over random strings ------------------------------------------
 
 TEST(TextLayout, RandomMixedTextKeepsEveryRule) {
