@@ -10,8 +10,11 @@ the lobby, and with its red flag as its only competition in the classroom
              least half of the page's body (the band between the page's title
              and the footer; 45 % on a portrait screen) and leave no empty band
              taller than a quarter of it
-  goals      a continued page is no stub: every page carries at least 60 % of
-             the text height of the fullest
+  goals      a continued page is no stub: with the sample's goals less its last
+             five, and with one more goal from a school plan (the counts at
+             which a greedy fill leaves a stub in landscape and in portrait),
+             every page's columns are filled (texts' lowest edge in the body,
+             averaged over the columns) to at least 80 % of the fullest page's
   red flag   the holders' line names the round's week ("第12周 7个班级获得流动红旗"),
              never "本周" for a round that is not this week's
   habit      the month is said once (十一月, not also 2026年11月)
@@ -99,6 +102,22 @@ def coverage(top, bottom, texts):
     return covered / h, largest_gap / h
 
 
+def column_fill(report, title_texts, portrait):
+    """How far down the body a page's columns reach (the lowest edge of their
+    texts), averaged over the columns a landscape page has (two) or one."""
+    body = body_of(report, title_texts)
+    if body is None:
+        return 0.0
+    top, bottom, inside = body
+    width = report["size"][0]
+    columns = 1 if portrait else 2
+    lowest = [top] * columns
+    for t in inside:
+        k = 0 if columns == 1 or t["rect"][0] < width / 2 else 1
+        lowest[k] = max(lowest[k], t["rect"][1] + t["rect"][3])
+    return sum(y - top for y in lowest) / columns / max(1.0, bottom - top)
+
+
 def han_like(ch):
     return ch not in CLOSING and ch not in OPENING and not ch.isspace()
 
@@ -134,6 +153,18 @@ def main():
     with open(feed_path, "w", encoding="utf-8") as f:
         json.dump(feed, f, ensure_ascii=False, indent=1)
 
+    # Goals in the numbers that leave a stub of a continued page when filled greedily.
+    fewer = copy.deepcopy(feed)
+    fewer["term"]["goals"] = feed["term"]["goals"][:-5]
+    more = copy.deepcopy(feed)
+    more["term"]["goals"].append({"id": "seed-teaching-routine", "category": "教学",
+                                  "title": "加强教学常规管理，重视常规教学检查"})
+    goal_feeds = {}
+    for label, variant in (("fewer", fewer), ("more", more)):
+        goal_feeds[label] = os.path.join(out, f"goals-{label}.json")
+        with open(goal_feeds[label], "w", encoding="utf-8") as f:
+            json.dump(variant, f, ensure_ascii=False, indent=1)
+
     # The classroom of a school with one competition, as in the principal's screenshots.
     single = copy.deepcopy(feed)
     single["competitions"] = [c for c in feed["competitions"] if c["id"] == "red-flag"]
@@ -146,6 +177,8 @@ def main():
     failures, fail = fail_list()
     try:
         lobby = dump(args.kiosk, feed_path, args.size, MONDAY_AFTER, os.path.join(out, "lobby"), [])
+        goals = {label: dump(args.kiosk, path, args.size, MONDAY_AFTER, os.path.join(out, f"goals-{label}"),
+                             ["--pages", "goals"]) for label, path in goal_feeds.items()}
         classroom = dump(args.kiosk, single_path, args.size, MONDAY_AFTER, os.path.join(out, "classroom"),
                          ["--role", "classroom", "--class", "3-2", "--pages", "class"])
     except RuntimeError as e:
@@ -173,16 +206,18 @@ def main():
             fail(f"{name}: the event's title is missing")
 
     # goals: balanced continuation pages
-    goal_titles = {g["title"] for g in feed["term"]["goals"]}
-    fills = {}
-    for name, report in lobby.items():
-        if re.fullmatch(r"\d\d-goals(-\d+)?", name):
-            fills[name] = sum(t["rect"][3] for t in report["texts"] if t["text"] in goal_titles)
-    if fills and len(fills) > 1:
-        fullest = max(fills.values())
+    for label, reports in goals.items():
+        fills = {}
+        for name, report in reports.items():
+            if re.fullmatch(r"\d\d-goals(-\d+)?", name):
+                fills[name] = column_fill(report, {"学期工作目标"}, portrait)
+        if not fills:
+            fail(f"goals ({label}): no goals page")
+        fullest = max(fills.values(), default=0)
         for name, fill in fills.items():
-            if fill < 0.6 * fullest:
-                fail(f"{name}: a stub of a continued page: {fill:.0f} px of goal titles, the fullest has {fullest:.0f}")
+            if fill < 0.8 * fullest:
+                fail(f"goals ({label}) {name}: a stub of a continued page, its columns {fill:.0%} full, "
+                     f"the fullest page's {fullest:.0%}")
 
     # red flag: the round's week, never 本周
     competitions = {c["id"]: c for c in feed["competitions"]}
@@ -233,7 +268,7 @@ def main():
         if gap > 0.25:
             fail(f"{name}: an empty band of {gap:.0%} of the body, expected at most 25%")
 
-    for dumped in (lobby, classroom):
+    for dumped in [lobby, classroom] + list(goals.values()):
         for name, report in dumped.items():
             check_orphans(name, report, fail)
             for t in report["texts"]:

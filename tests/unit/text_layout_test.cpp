@@ -59,14 +59,15 @@ TEST(TextLayout, OpeningTitleMarkNeverEndsALine) {
 }
 
 TEST(TextLayout, NumbersAndRangesAreNotSplit) {
-    EXPECT_EQ(wrap("2023—2024学年", 6), (Lines{"2023—2024学", "年"}));
+    // (Greedily "2023—2024学" / "年"; 学 goes down so 年 is no orphan.)
+    EXPECT_EQ(wrap("2023—2024学年", 6), (Lines{"2023—2024", "学年"}));
     EXPECT_EQ(wrap("2023—2024学年", 5.5f), (Lines{"2023—2024", "学年"}));
     EXPECT_EQ(wrap("公开课覆盖100%", 4), (Lines{"公开课覆", "盖100%"}));
     EXPECT_EQ(wrap("三年级3-2班", 3), (Lines{"三年级", "3-2班"}));
 }
 
 TEST(TextLayout, MixedLatinAndHan) {
-    EXPECT_EQ(wrap("Python编程社团活动", 4), (Lines{"Python编", "程社团活", "动"}));
+    EXPECT_EQ(wrap("Python编程社团活动", 4), (Lines{"Python编", "程社团", "活动"}));  // no orphan 动
     EXPECT_EQ(wrap("Python编程社团活动", 3), (Lines{"Python", "编程社", "团活动"}));
     // Narrower than the word: cut as a last resort, the rest runs on with the Han.
     EXPECT_EQ(wrap("Python编程社团活动", 2.5f), (Lines{"Pytho", "n编程", "社团", "活动"}));
@@ -81,7 +82,7 @@ TEST(TextLayout, SpacesAtABreakAreTrimmedAndParagraphIndentKept) {
 
 TEST(TextLayout, HardNewlinesAreHonoured) {
     EXPECT_EQ(wrap("第一行\n\n第三行\n", 10), (Lines{"第一行", "", "第三行"}));
-    EXPECT_EQ(wrap("一二\r\n三四五六", 3), (Lines{"一二", "三四五", "六"}));
+    EXPECT_EQ(wrap("一二\r\n三四五六", 3), (Lines{"一二", "三四", "五六"}));  // no orphan 六
 }
 
 TEST(TextLayout, LongLatinIsCutAsALastResortNeverBeforePunctuation) {
