@@ -281,10 +281,11 @@ Plan make_plan(Canvas& canvas, const PageContext& ctx, const Rect& area) {
 
 // ---- [draw] ----------------------------------------------------------------
 
-void draw_card(Canvas& canvas, const Plan& plan, const Card& card, float x, float y) {
+// `height`: the card's row, at least card.height (taller when the page has room).
+void draw_card(Canvas& canvas, const Plan& plan, const Card& card, float x, float y, float height) {
     const float u = canvas.metrics().unit();
     const float pad = card_pad(canvas);
-    const Rect box{x, y, plan.column_w, card.height};
+    const Rect box{x, y, plan.column_w, height};
     const bool soon = card.event.days_left <= 1;
     canvas.fill(box, theme::panel, 0.8f * u);
     canvas.outline(box, soon ? theme::flag_red : theme::panel_border, std::max(1.0f, (soon ? 0.3f : 0.15f) * u),
@@ -294,7 +295,7 @@ void draw_card(Canvas& canvas, const Plan& plan, const Card& card, float x, floa
     // up down the page; "还有" and "天" sit on the number's baseline (bottom of
     // the line boxes, nudged for the smaller type's shallower descent).
     const float slot_right = x + pad + plan.count_w;
-    const float num_y = y + (card.height - card.number.height) / 2;
+    const float num_y = y + (height - card.number.height) / 2;
     const ImU32 number_color = soon ? theme::flag_red_dark : theme::ink;
     if (card.lead.text.empty()) {
         canvas.draw(card.number, {slot_right - card.number.width, num_y}, number_color);
@@ -310,11 +311,11 @@ void draw_card(Canvas& canvas, const Plan& plan, const Card& card, float x, floa
     }
     // A hairline between the countdown and the event.
     const float rule_x = slot_right + 1.25f * u;
-    canvas.fill(Rect{rule_x, y + pad, std::max(1.0f, 0.15f * u), card.height - 2 * pad}, theme::panel_border);
+    canvas.fill(Rect{rule_x, y + pad, std::max(1.0f, 0.15f * u), height - 2 * pad}, theme::panel_border);
 
     const float tx = slot_right + 2.5f * u;
     const float text_h = card.title.height + 0.5f * u + card.when.height;
-    const float ty = y + (card.height - text_h) / 2;
+    const float ty = y + (height - text_h) / 2;
     canvas.draw(card.title, {tx, ty}, theme::ink);
     canvas.draw(card.when, {tx, ty + card.title.height + 0.5f * u}, theme::ink_secondary);
 }
@@ -399,13 +400,20 @@ public:
         }
         const pages::FlowPage& page = plan.pages[static_cast<std::size_t>(index)];
         const auto per_row = static_cast<std::size_t>(plan.columns);
+        const std::size_t first = page.columns.front().first, last = page.columns.front().last;
+        // Rows grow into the room the page leaves (a portrait screen with a
+        // few events), by at most half their height: cards, not gaps.
+        float used = 0;
+        for (std::size_t r = first; r < last; ++r) used += (r == first ? 0 : plan.card_gap) + plan.row_heights[r];
+        const float room = std::max(0.0f, plan.content.h - used) / float(std::max<std::size_t>(1, last - first));
         float y = plan.content.y;
-        for (std::size_t r = page.columns.front().first; r < page.columns.front().last; ++r) {
+        for (std::size_t r = first; r < last; ++r) {
+            const float row_h = plan.row_heights[r] + std::min(room, 0.5f * plan.row_heights[r]);
             for (std::size_t c = 0; c < per_row && r * per_row + c < plan.cards.size(); ++c) {
                 const float x = plan.content.x + float(c) * (plan.column_w + plan.column_gap);
-                draw_card(canvas, plan, plan.cards[r * per_row + c], x, y);
+                draw_card(canvas, plan, plan.cards[r * per_row + c], x, y, row_h);
             }
-            y += plan.row_heights[r] + plan.card_gap;
+            y += row_h + plan.card_gap;
         }
         canvas.set_clip(previous_clip);
     }
