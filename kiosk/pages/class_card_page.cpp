@@ -190,8 +190,11 @@ Panel measure_panel(Canvas& canvas, const PageContext& ctx, const Competition& c
 
     double max_total = 0;
     for (const Criterion& c : competition.criteria) max_total += c.max * c.weight;
+    // Beside the scores (a wide panel) the left column has the height of
+    // five criteria: the total, read second after the rank, takes a larger size.
+    const TextStyle total_style = wide && level.text < TextStyle::title ? TextStyle::title : level.text;
     p.total = canvas.layout(kTotal + pages::format_number(s->total) + " / " + pages::format_number(max_total),
-                            level.text, inner);
+                            total_style, inner);
     const bool any_short = [&] {
         for (std::size_t k = 0; k < competition.criteria.size() && k < s->values.size(); ++k)
             if (s->values[k] < competition.criteria[k].max) return true;
@@ -342,8 +345,9 @@ float place_panel(Canvas& canvas, const Panel& p, float x, float y, float width,
     const float row_count = std::max(1.0f, static_cast<float>(p.rows.size()));
     if (is_wide(canvas, width)) {
         // Hero, total and encouragement on the left; the scores on the right.
-        // Stretched, the left column opens its two gaps, the right its rows,
-        // so both columns end together.
+        // Both columns end together: the encouragement sits at the foot of
+        // the left one, level with the last criterion, and when the card is
+        // stretched the right one's rows grow.
         const float left_w = hero_column(canvas, inner);
         const float right_w = scores_column(canvas, inner);
         const float hero_h = place_hero(canvas, p, left, 0, left_w, false);
@@ -352,10 +356,10 @@ float place_panel(Canvas& canvas, const Panel& p, float x, float y, float width,
         const float note_h = p.note.text.empty() ? 0 : 1.2f * u + p.note.height;
         const float right_h = place_criteria(canvas, p, 0, 0, right_w, false) + note_h;
         const float column_h = std::max(left_h, right_h) + stretch;
-        const float left_open = (column_h - left_h) / 2;
+        const float left_open = column_h - left_h;
         const float row_extra = (column_h - right_h) / row_count;
         float ly = cy;
-        ly += place_hero(canvas, p, left, ly, left_w, draw) + 2.5f * u + left_open;
+        ly += place_hero(canvas, p, left, ly, left_w, draw) + 2.5f * u;
         if (draw) canvas.draw(p.total, {left, ly}, theme::ink);
         ly += p.total.height + 2.0f * u + left_open;
         ly += place_cheer(canvas, p, left, ly, left_w, draw);
