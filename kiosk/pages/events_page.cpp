@@ -128,7 +128,6 @@ Plan plan_at(Canvas& canvas, const PageContext& ctx, const std::vector<ComingEve
 
 // ---- [hero] ----------------------------------------------------------------
 
-
 struct HeroGaps {
     float title, row, details, beside, leaf_pad, count_pad;
 };
@@ -202,7 +201,7 @@ Hero measure_hero(Canvas& canvas, const PageContext& ctx, const ComingEvent& e, 
         const auto leaf_day = [&](TextStyle style) {
             h.leaf_day = canvas.layout(std::to_string(event.date.day), style, unbounded);
         };
-        leaf_day(h.stacked ? level.number : level.words == TextStyle::title ? TextStyle::display : level.words);
+        leaf_day(h.stacked ? level.number : TextStyle::display);
         // Side by side only when both fit the width with air between.
         if (!h.stacked && count_width(canvas, h) + g.beside + leaf_width(canvas, h) > content.w) {
             h.stacked = true;
