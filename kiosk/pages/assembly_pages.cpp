@@ -88,7 +88,8 @@ void draw_title_card(const PageContext& ctx, Canvas& canvas, const Rect& c, cons
         pages::balance_lines(canvas, canvas.fit(week_title(st), TextStyle::hero, TextStyle::title, c.w, c.h * 0.4f));
     std::string line = kNoResult;
     if (st.round != nullptr && holders > 0)
-        line = "本周共" + std::to_string(holders) + "个班级获得" + st.competition->name;
+        // The week is in the title above (the round's, which need not be this one).
+        line = "共" + std::to_string(holders) + "个班级获得" + st.competition->name;
     const TextBlock sub = canvas.fit(line, TextStyle::title, TextStyle::subtitle, c.w, c.h * 0.15f);
     const float gap = 3 * u;
     const float text_h = school.height + gap + title.height + gap + sub.height;

@@ -59,9 +59,10 @@ std::string movement_text(const ClassStanding& s) {
     return "与上周名次相同";
 }
 
-std::string flag_text(const Competition& c, const ClassStanding& s) {
+// The round's week, not "本周": the round shown may be last week's.
+std::string flag_text(const Competition& c, const Round& round, const ClassStanding& s) {
     if (s.streak >= 2) return "连续" + std::to_string(s.streak) + "周获得" + c.name;
-    return "本周获得" + c.name;
+    return "第" + std::to_string(round.week) + "周获得" + c.name;
 }
 
 // Points between this class and the flag: the lowest holder's total in its
@@ -81,11 +82,15 @@ std::optional<double> points_to_flag(const CompetitionStandings& st, const Class
 
 // ---- [panel] ---------------------------------------------------------------
 
-// Type sizes for one attempt, largest first.
+// Type sizes for one attempt, largest first. The first two are for a screen
+// with room to spare (one competition, or a portrait screen): the card then
+// uses the height instead of leaving its lower half empty.
 struct Level {
     TextStyle head, rank, text, small;
 };
-constexpr std::array<Level, 4> kLevels = {{
+constexpr std::array<Level, 6> kLevels = {{
+    {TextStyle::title, TextStyle::hero, TextStyle::title, TextStyle::subtitle},
+    {TextStyle::subtitle, TextStyle::display, TextStyle::title, TextStyle::subtitle},
     {TextStyle::subtitle, TextStyle::display, TextStyle::subtitle, TextStyle::body},
     {TextStyle::subtitle, TextStyle::display, TextStyle::body, TextStyle::caption},
     {TextStyle::subtitle, TextStyle::title, TextStyle::body, TextStyle::caption},
@@ -112,6 +117,7 @@ struct Panel {
     TextBlock head;              // 流动红旗 · 第12周
     TextBlock message;           // not started / no score
     TextBlock rank;              // 全校第3名, or 继续努力
+    bool hero_fits = true;       // the flag and the rank on one line in their column
     bool flag = false;
     std::vector<StatusLine> status;
     TextBlock total;             // 总分 96.5 / 100
@@ -164,10 +170,13 @@ Panel measure_panel(Canvas& canvas, const PageContext& ctx, const Competition& c
     const auto shown = p.st.displayed();
     const bool rank_public = std::find(shown.begin(), shown.end(), s) != shown.end();
     p.rank = canvas.layout(rank_public ? rank_text(p.st, *s) : kKeepGoing, level.rank, inner);
+    // place_hero() sets the flag (1.7 × the rank's height) and a gap before it.
+    const float flag_w = p.flag ? p.rank.height * 1.7f + 1.5f * u : 0;
+    p.hero_fits = p.rank.lines.size() <= 1 && flag_w + p.rank.width <= inner + 0.5f;
 
     if (s->flag)
         p.status.push_back(
-            {canvas.layout(flag_text(competition, *s), level.text, inner), theme::flag_red_dark, std::nullopt, false});
+            {canvas.layout(flag_text(competition, *p.st.round, *s), level.text, inner), theme::flag_red_dark, std::nullopt, false});
     if (const auto gap = points_to_flag(p.st, *s))
         p.status.push_back({canvas.layout("离" + competition.name + "还差" + pages::format_number(*gap) + "分",
                                           level.text, inner),
@@ -181,8 +190,11 @@ Panel measure_panel(Canvas& canvas, const PageContext& ctx, const Competition& c
 
     double max_total = 0;
     for (const Criterion& c : competition.criteria) max_total += c.max * c.weight;
+    // Beside the scores (a wide panel) the left column has the height of
+    // five criteria: the total, read second after the rank, takes a larger size.
+    const TextStyle total_style = wide && level.text < TextStyle::title ? TextStyle::title : level.text;
     p.total = canvas.layout(kTotal + pages::format_number(s->total) + " / " + pages::format_number(max_total),
-                            level.text, inner);
+                            total_style, inner);
     const bool any_short = [&] {
         for (std::size_t k = 0; k < competition.criteria.size() && k < s->values.size(); ++k)
             if (s->values[k] < competition.criteria[k].max) return true;
@@ -263,7 +275,9 @@ float place_hero(Canvas& canvas, const Panel& p, float left, float y, float inne
 }
 
 // One row per criterion: name, bar, score; the weakest on a warm band.
-float place_criteria(Canvas& canvas, const Panel& p, float left, float y, float inner, bool draw) {
+// `row_extra` is added to each row's height (a card stretched to its screen).
+float place_criteria(Canvas& canvas, const Panel& p, float left, float y, float inner, bool draw,
+                     float row_extra = 0) {
     const float u = canvas.metrics().unit();
     float name_w = 0, value_w = 0;
     for (const CriterionRow& row : p.rows) {
@@ -274,10 +288,11 @@ float place_criteria(Canvas& canvas, const Panel& p, float left, float y, float 
     const float bar_w = inner - name_w - value_w - 2 * col_gap - 2 * 0.8f * u;
     float cy = y;
     for (const CriterionRow& row : p.rows) {
-        const float h = std::max(row.name.height, row.value.height) + 0.6f * u;
+        const float text_h = std::max(row.name.height, row.value.height);
+        const float h = text_h + 0.6f * u + row_extra;
         if (draw) {
             if (row.weakest) canvas.fill(Rect{left, cy, inner, h}, theme::own_row, 0.5f * u);
-            const float ty = cy + 0.3f * u;
+            const float ty = cy + (h - text_h) / 2;
             canvas.draw(row.name, {left + 0.8f * u, ty}, row.weakest ? theme::status_warn : theme::ink);
             if (bar_w >= 4 * u) {
                 const float bar_h = std::max(4.0f, 0.9f * u);
@@ -307,7 +322,10 @@ float place_cheer(Canvas& canvas, const Panel& p, float left, float y, float inn
 }
 
 // Places the whole panel with its top-left at (x, y), `width` wide.
-float place_panel(Canvas& canvas, const Panel& p, float x, float y, float width, bool draw) {
+// `stretch` is height to spend beyond what the panel needs, when its screen
+// has room: the criteria rows grow and the gaps open, so the card fills the
+// screen instead of leaving its lower part empty (0 when measuring).
+float place_panel(Canvas& canvas, const Panel& p, float x, float y, float width, bool draw, float stretch = 0) {
     const float u = canvas.metrics().unit();
     const float pad = panel_pad(canvas);
     const float inner = std::max(1.0f, width - 2 * pad);
@@ -324,18 +342,30 @@ float place_panel(Canvas& canvas, const Panel& p, float x, float y, float width,
         return cy + p.message.height + pad - y;
     }
 
+    const float row_count = std::max(1.0f, static_cast<float>(p.rows.size()));
     if (is_wide(canvas, width)) {
         // Hero, total and encouragement on the left; the scores on the right.
+        // Both columns end together: the encouragement sits at the foot of
+        // the left one, level with the last criterion, and when the card is
+        // stretched the right one's rows grow.
         const float left_w = hero_column(canvas, inner);
         const float right_w = scores_column(canvas, inner);
+        const float hero_h = place_hero(canvas, p, left, 0, left_w, false);
+        const float cheer_h = place_cheer(canvas, p, left, 0, left_w, false);
+        const float left_h = hero_h + 2.5f * u + p.total.height + 2.0f * u + cheer_h;
+        const float note_h = p.note.text.empty() ? 0 : 1.2f * u + p.note.height;
+        const float right_h = place_criteria(canvas, p, 0, 0, right_w, false) + note_h;
+        const float column_h = std::max(left_h, right_h) + stretch;
+        const float left_open = column_h - left_h;
+        const float row_extra = (column_h - right_h) / row_count;
         float ly = cy;
         ly += place_hero(canvas, p, left, ly, left_w, draw) + 2.5f * u;
         if (draw) canvas.draw(p.total, {left, ly}, theme::ink);
-        ly += p.total.height + 2.0f * u;
+        ly += p.total.height + 2.0f * u + left_open;
         ly += place_cheer(canvas, p, left, ly, left_w, draw);
         const float rx = left + inner - right_w;
-        if (draw) canvas.fill(Rect{rx - 1.5f * u, cy, std::max(1.0f, 0.15f * u), ly - cy}, theme::panel_border);
-        float ry = cy + place_criteria(canvas, p, rx, cy, right_w, draw);
+        if (draw) canvas.fill(Rect{rx - 1.5f * u, cy, std::max(1.0f, 0.15f * u), column_h}, theme::panel_border);
+        float ry = cy + place_criteria(canvas, p, rx, cy, right_w, draw, row_extra);
         if (!p.note.text.empty()) {
             ry += 1.2f * u;
             if (draw) canvas.draw(p.note, {rx, ry}, theme::ink_secondary);
@@ -344,10 +374,12 @@ float place_panel(Canvas& canvas, const Panel& p, float x, float y, float width,
         return std::max(ly, ry) + pad - y;
     }
 
-    cy += place_hero(canvas, p, left, cy, inner, draw) + 2.0f * u;
+    // Stretched: half the room to the criteria rows, half to the three gaps.
+    const float gap_open = stretch / 2 / 3;
+    cy += place_hero(canvas, p, left, cy, inner, draw) + 2.0f * u + gap_open;
     if (draw) canvas.draw(p.total, {left, cy}, theme::ink);
-    cy += p.total.height + 1.0f * u;
-    cy += place_criteria(canvas, p, left, cy, inner, draw) + 1.5f * u;
+    cy += p.total.height + 1.0f * u + gap_open;
+    cy += place_criteria(canvas, p, left, cy, inner, draw, stretch / 2 / row_count) + 1.5f * u + gap_open;
     cy += place_cheer(canvas, p, left, cy, inner, draw);
     if (!p.note.text.empty()) {
         cy += 1.2f * u;
@@ -396,9 +428,11 @@ Plan plan_at(Canvas& canvas, const PageContext& ctx, const Rect& content, const 
     return plan;
 }
 
+// Every panel whole, and its rank on one line beside the flag: a rank
+// broken over two lines ("全校第1 / 名") is no hero.
 bool fits(const Plan& plan) {
     for (const Panel& p : plan.panels)
-        if (p.height > plan.content.h + 0.5f) return false;
+        if (p.height > plan.content.h + 0.5f || !p.hero_fits) return false;
     return true;
 }
 
@@ -491,38 +525,55 @@ public:
     }
 
 private:
+    // A card grows into the room its screen leaves, by at most this share of
+    // its own height: beyond that its rows would read as gaps.
+    static constexpr float kMostStretch = 0.6f;
+
     static void draw_screen(Canvas& canvas, const Plan& plan, std::pair<std::size_t, std::size_t> screen) {
         const float u = canvas.metrics().unit();
         const Rect& c = plan.content;
         if (plan.columns > 1) {
-            // Side by side, the same height, so the panels read as a set.
+            // Side by side, the same height, so the panels read as a set;
+            // as tall as the screen allows.
             float tallest = 0;
             for (std::size_t i = screen.first; i < screen.second; ++i)
                 tallest = std::max(tallest, plan.panels[i].height);
+            const float box_h = std::max(tallest, std::min(c.h, tallest * (1 + kMostStretch)));
             const auto n = static_cast<float>(screen.second - screen.first);
             const float used = n * plan.panel_w + (n - 1) * plan.gap;
             float x = c.x + std::max(0.0f, (c.w - used) / 2);
             for (std::size_t i = screen.first; i < screen.second; ++i) {
-                const Rect box{x, c.y, plan.panel_w, tallest};
-                draw_box(canvas, plan.panels[i], box, u);
+                const Panel& p = plan.panels[i];
+                const Rect box{x, c.y, plan.panel_w, box_h};
+                draw_box(canvas, p, box, u, p.has_score ? box_h - p.height : 0);
                 x += plan.panel_w + plan.gap;
             }
             return;
         }
+        // Stacked: the room below the last card is shared by the cards with scores.
+        float used = 0;
+        int scored = 0;
+        for (std::size_t i = screen.first; i < screen.second; ++i) {
+            used += (i == screen.first ? 0 : plan.gap) + plan.panels[i].height;
+            scored += plan.panels[i].has_score ? 1 : 0;
+        }
+        const float share = scored > 0 ? std::max(0.0f, c.h - used) / float(scored) : 0;
         float y = c.y;
         for (std::size_t i = screen.first; i < screen.second; ++i) {
-            const Rect box{c.x, y, plan.panel_w, plan.panels[i].height};
-            draw_box(canvas, plan.panels[i], box, u);
+            const Panel& p = plan.panels[i];
+            const float stretch = p.has_score ? std::min(share, p.height * kMostStretch) : 0;
+            const Rect box{c.x, y, plan.panel_w, p.height + stretch};
+            draw_box(canvas, p, box, u, stretch);
             y += box.h + plan.gap;
         }
     }
 
-    static void draw_box(Canvas& canvas, const Panel& p, const Rect& box, float u) {
+    static void draw_box(Canvas& canvas, const Panel& p, const Rect& box, float u, float stretch) {
         canvas.fill(box, theme::panel, 0.8f * u);
         // A holder's panel has the flag's red edge; the others a quiet one.
         canvas.outline(box, p.flag ? theme::flag_red : theme::panel_border, std::max(1.0f, (p.flag ? 0.3f : 0.15f) * u),
                        0.8f * u);
-        place_panel(canvas, p, box.x, box.y, box.w, true);
+        place_panel(canvas, p, box.x, box.y, box.w, true, stretch);
     }
 
     PageContext with_class(const PageContext& ctx) {

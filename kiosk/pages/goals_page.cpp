@@ -153,7 +153,8 @@ Plan plan_at(Canvas& canvas, const Feed& feed, const Rect& content, int columns,
             plan.items.push_back(std::move(item));
         }
     }
-    plan.pages = pages::flow_balanced(flow, content.h, plan.item_gap, columns);
+    // Spread over the pages needed, so a continued page is as full as the first.
+    plan.pages = pages::flow_even(flow, content.h, plan.item_gap, columns);
     return plan;
 }
 

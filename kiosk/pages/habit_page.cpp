@@ -28,8 +28,8 @@ struct Plan {
     const Habit* habit = nullptr;
     Rect content;
     float width = 0;        // the column the text is set in, centred
-    TextBlock month;        // 十一月
-    TextBlock label;        // 2026年11月 · 本月习惯养成重点
+    TextBlock month;        // 十一月 (2027年1月 in another year)
+    TextBlock label;        // 本月习惯养成重点
     TextBlock tag;          // 下月预告 (upcoming only)
     TextBlock title;        // the habit
     TextBlock detail;
@@ -60,11 +60,15 @@ Plan plan_at(Canvas& canvas, const PageContext& ctx, const HabitOfMonth& hm, con
     // screen the column is narrower than the screen.
     plan.width = std::min(content.w, std::max(content.w * 0.7f, canvas.px(TextStyle::display) * 10));
 
-    plan.month = canvas.layout(pages::month_name(habit.month.month), TextStyle::title, plan.width);
-    std::string label = pages::year_month_text(habit.month.year, habit.month.month) + " · ";
-    label += hm.upcoming ? kFocus : kThisMonth;
+    // The month is said once, in red: "十一月"; as "2027年1月" when it is not
+    // this year's (a preview in December of January's habit).
+    const Date today = ctx.day.local.date;
+    const std::string month = habit.month.year == today.year
+                                  ? pages::month_name(habit.month.month)
+                                  : pages::year_month_text(habit.month.year, habit.month.month);
+    plan.month = canvas.layout(month, TextStyle::title, plan.width);
+    const std::string label = hm.upcoming ? kFocus : kThisMonth;
     if (hm.upcoming) {
-        const Date today = ctx.day.local.date;
         const bool next = (habit.month.year * 12 + habit.month.month) == (today.year * 12 + today.month + 1);
         plan.tag = canvas.layout(next ? kNextMonth : kLater, TextStyle::subtitle, plan.width);
     }

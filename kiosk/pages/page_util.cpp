@@ -146,6 +146,27 @@ std::vector<FlowPage> flow_balanced(const std::vector<FlowItem>& items, float co
     return pages;
 }
 
+std::vector<FlowPage> flow_even(const std::vector<FlowItem>& items, float column_height, float gap,
+                                int columns_per_page) {
+    std::vector<FlowPage> pages = flow_into_pages(items, column_height, gap, columns_per_page);
+    if (pages.size() <= 1) return flow_balanced(items, column_height, gap, columns_per_page);
+    // Fewer items a column means more columns, never fewer: search the
+    // shortest column that keeps the page count, to a pixel. The greedy fill
+    // is monotone in the height for all practical inputs; the search keeps
+    // only heights it has seen work, so it never returns more pages.
+    float tallest = 0;
+    for (const FlowItem& item : items) tallest = std::max(tallest, item.height + item.continuation);
+    float lo = std::min(tallest, column_height), hi = column_height;
+    for (int step = 0; step < 24 && hi - lo > 1.0f; ++step) {
+        const float mid = (lo + hi) / 2;
+        if (flow_into_pages(items, mid, gap, columns_per_page).size() <= pages.size())
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return flow_into_pages(items, hi, gap, columns_per_page);
+}
+
 // ---- [title bar] -----------------------------------------------------------
 
 Rect content_area(const Canvas& canvas, const Rect& area) {

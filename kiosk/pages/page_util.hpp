@@ -82,6 +82,13 @@ std::vector<FlowPage> flow_into_pages(const std::vector<FlowItem>& items, float 
 std::vector<FlowPage> flow_balanced(const std::vector<FlowItem>& items, float column_height, float gap,
                                     int columns_per_page);
 
+// The same, but the items are spread evenly over the pages the full height
+// needs: the shortest column height that needs no more pages, so a continued
+// page is no stub (9 + 9 goals, not 16 + 2) and its second column is not left
+// empty. On a single page the columns are evened out as flow_balanced() does.
+std::vector<FlowPage> flow_even(const std::vector<FlowItem>& items, float column_height, float gap,
+                                int columns_per_page);
+
 // ---- [title bar] -----------------------------------------------------------
 
 // The page's margins inside the area the app gives it (below its header).

@@ -218,11 +218,17 @@ Plan make_plan(Canvas& canvas, const PageContext& ctx, const Competition& compet
     plan.standings = standings_of(ctx, competition);
     plan.title = competition.name;
     if (plan.standings.round != nullptr) {
-        plan.title += " · 第" + std::to_string(plan.standings.round->week) + "周";
+        const std::string week = "第" + std::to_string(plan.standings.round->week) + "周";
         int holders = 0;
         for (const ClassStanding& s : plan.standings.standings) holders += s.flag ? 1 : 0;
+        // The round's own week, never "本周": on Monday the header already
+        // says 第4周 while last week's round is still the one shown. Said
+        // once: in the holders' line when there is one, else in the title.
         // Named after the competition: a hygiene flag's holders hold 卫生流动红旗.
-        if (holders > 0) plan.subtitle = "本周" + std::to_string(holders) + "个班级获得" + competition.name;
+        if (holders > 0)
+            plan.subtitle = week + " " + std::to_string(holders) + "个班级获得" + competition.name;
+        else
+            plan.title += " · " + week;
     }
     const Rect inner = pages::content_area(canvas, area);
     plan.content = pages::title_bar(canvas, inner, plan.title, plan.subtitle, 0, 1, /*measure_only=*/true);

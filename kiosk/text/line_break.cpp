@@ -3,6 +3,7 @@
 // [SECTION] Character classes
 // [SECTION] clreq rules shared by the tailoring and the last-resort cut
 // [SECTION] find_line_breaks
+// [SECTION] Orphans
 //
 // Where Debian's libunibreak 1.1 (UAX #14 data of its time, language "zh")
 // fell short of clreq, found by probing it with the school plans' text:
@@ -204,6 +205,42 @@ std::vector<BreakChar> find_line_breaks(std::string_view text) {
         else if (is_fullwidth_alnum(before) && is_fullwidth_alnum(after)) rule = LineBreak::prohibited;
     }
     return chars;
+}
+
+// [SECTION] Orphans
+
+namespace {
+
+// A character the reader counts: not punctuation that leans on its
+// neighbour, not a space, not a mark that extends the one before it.
+bool counts_as_character(char32_t c) {
+    return !is_closing_punctuation(c) && !is_opening_punctuation(c) && !is_line_end_space(c) && !extends_cluster(c) &&
+           c != 0x200D;
+}
+
+std::size_t characters_in(std::span<const BreakChar> chars, std::size_t first, std::size_t end) {
+    std::size_t n = 0;
+    for (std::size_t i = first; i < end && i < chars.size(); ++i) n += counts_as_character(chars[i].codepoint) ? 1 : 0;
+    return n;
+}
+
+}  // namespace
+
+std::size_t orphan_free_start(std::span<const BreakChar> chars, std::size_t prev_first, std::size_t last_first,
+                              std::size_t last_end) {
+    if (prev_first >= last_first || last_first >= last_end || last_end > chars.size()) return last_first;
+    if (characters_in(chars, last_first, last_end) != 1) return last_first;
+    // A break at a space separates words (Latin text): moving a word is not
+    // moving a character, and the space would start the line.
+    if (is_line_end_space(chars[last_first - 1].codepoint)) return last_first;
+    // The piece to move: back from the break to the nearest allowed one, so
+    // a character keeps the punctuation that may not start a line ("草，").
+    std::size_t k = last_first - 1;
+    while (k > prev_first && chars[k - 1].after != LineBreak::allowed) --k;
+    if (k <= prev_first || characters_in(chars, k, last_first) != 1) return last_first;
+    // The line before keeps two characters, or the orphan only moves up.
+    if (characters_in(chars, prev_first, k) < 2) return last_first;
+    return k;
 }
 
 }  // namespace campus::kiosk::text

@@ -10,7 +10,9 @@
 //   - never split "——" or "……" (nor a number range such as 2023—2024 or 3～5);
 //   - never break before a space (spaces hang at the end of the line and are trimmed);
 //   - always allow a break between two Han characters;
-//   - never break inside a run of full-width digits or letters (９０％).
+//   - never break inside a run of full-width digits or letters (９０％);
+//   - no orphan: a paragraph's last line holds two characters, not one
+//     (orphan_free_start(), applied by the wrapper).
 // What libunibreak 1.1 needed these for is listed in line_break.cpp.
 //
 // Thread safety: any thread; libunibreak is initialised once behind std::call_once.
@@ -49,6 +51,21 @@ std::vector<BreakChar> find_line_breaks(std::string_view text);
 // then: before closing punctuation or whitespace, after opening punctuation,
 // inside "——"/"……" or a number range. False for index 0 and index >= size.
 bool may_cut_before(std::span<const BreakChar> chars, std::size_t index);
+
+// clreq's rule against an orphan (孤字): a paragraph's last line should not
+// hold one character alone, with or without the punctuation after it ("木。"
+// under "……爱护学校的一草一"). When the line before can give one character
+// (with the closing punctuation that must follow it), that character moves
+// down, so the last line holds at least two characters plus punctuation
+// ("一草" / "一木。"). `prev_first` and `last_first` index the first
+// characters of the paragraph's last two lines, `last_end` the end of the
+// last line's content. Returns where the last line should begin:
+// `last_first` when it is no orphan or nothing may move (the break before
+// the moved piece must be allowed, the piece must be one character, the
+// line before must keep two). The caller checks that the longer last line
+// still fits its width.
+std::size_t orphan_free_start(std::span<const BreakChar> chars, std::size_t prev_first, std::size_t last_first,
+                              std::size_t last_end);
 
 // The classes the rules above use, exposed for tests and for the screen.
 bool is_han(char32_t c);

@@ -7,6 +7,7 @@
 #include "kiosk/text/text_layout.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "kiosk/text/line_break.hpp"
 
@@ -66,6 +67,27 @@ private:
 
     void emit(std::size_t end, float width) {
         lines_.push_back(LineRange{byte_at(line_first_), byte_at(end), width});
+        line_chars_.emplace_back(line_first_, end);
+    }
+
+    // The paragraph just ended: no orphan on its last line when the line
+    // before can give a character (orphan_free_start) and the last line,
+    // one character longer, still fits.
+    void mend_orphan() {
+        const std::size_t n = lines_.size();
+        if (n < paragraph_first_line_ + 2) return;
+        auto& [prev_first, prev_end] = line_chars_[n - 2];
+        auto& [last_first, last_end] = line_chars_[n - 1];
+        const std::size_t start = orphan_free_start(chars_, prev_first, last_first, last_end);
+        if (start == last_first) return;
+        const float last_width = width_of(start, last_end);
+        if (wider_than(last_width, max_width_)) return;
+        std::size_t new_prev_end = start;
+        while (new_prev_end > prev_first && is_line_end_space(chars_[new_prev_end - 1].codepoint)) --new_prev_end;
+        prev_end = new_prev_end;
+        last_first = start;
+        lines_[n - 2] = LineRange{byte_at(prev_first), byte_at(prev_end), width_of(prev_first, prev_end)};
+        lines_[n - 1] = LineRange{byte_at(start), byte_at(last_end), last_width};
     }
     void start_line(std::size_t first) {
         line_first_ = first;
@@ -93,6 +115,8 @@ private:
 
         if (segment.hard) {
             emit(has_content_ ? content_end_ : line_first_, has_content_ ? content_width_ : 0.0f);
+            mend_orphan();
+            paragraph_first_line_ = lines_.size();
             start_line(segment.end);
         }
     }
@@ -154,6 +178,8 @@ private:
     float max_width_;
     const MeasureFn& measure_;
     std::vector<LineRange> lines_;
+    std::vector<std::pair<std::size_t, std::size_t>> line_chars_;  // each line's [first, end) characters
+    std::size_t paragraph_first_line_ = 0;                          // the current paragraph's first line
 
     std::size_t line_first_ = 0;   // first character of the current line
     std::size_t content_end_ = 0;  // end of its last non-space character

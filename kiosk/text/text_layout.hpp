@@ -48,6 +48,9 @@ struct LineRange {
 //     lets a line overflow, so the comma is never squeezed in). Only when no
 //     allowed cut exists at all (`max_width` narrower than "中，") does a line
 //     exceed `max_width`; fit_text() reports that as not fitting.
+//   - no orphan: a paragraph's last line that would hold one character
+//     alone ("木。") takes one more from the line before, when that is allowed
+//     (orphan_free_start() in line_break.hpp) and still fits;
 //   - the spaces (and U+3000, tabs) where a line ends are trimmed; leading
 //     spaces of a paragraph are kept. Apart from those and the newlines, the
 //     lines concatenate back to the text.

@@ -9,7 +9,9 @@ Layout reports (DIR/NN-<page>.json, see kiosk/layout_report.hpp):
   - every flag holder's class name is on its competition's standings pages
     (holders from `kiosk-feed standings FILE --at TIME`, the office's tool);
   - nothing clipped; no text below 2.2 % of the short side;
-  - no wrapped line but a block's first starts with closing punctuation.
+  - no wrapped line but a block's first starts with closing punctuation;
+  - no block ends on an orphan: one character alone on its last line ("木。")
+    under a line of three or more that could have given it one (clreq).
 PNGs: exact size from IHDR; decoded (zlib + PNG filters) and not blank:
 several distinct colours and not all one background colour.
 
@@ -29,6 +31,8 @@ import tempfile
 import zlib
 
 CLOSING = set("，。、；：？！）」』》”")
+# What does not count as a character of its own when looking for an orphan.
+LEANING = set("，。、；：？！）」』》”,.;:?!)%（「『《“([")
 FLOOR = 0.022
 
 
@@ -213,6 +217,13 @@ def main():
             for line in t.get("lines", [])[1:]:
                 if line[:1] in CLOSING:
                     fail(f"{where}: a line starts with closing punctuation: {line[:20]!r}")
+            lines = t.get("lines", [])
+            if len(lines) >= 2:
+                last = [c for c in lines[-1] if c not in LEANING and not c.isspace()]
+                before = [c for c in lines[-2] if c not in LEANING and not c.isspace()]
+                # After a space or a Latin word the unit is a word, not a character.
+                if len(last) == 1 and len(before) >= 3 and not lines[-2][-1:].isascii():
+                    fail(f"{where}: ends on an orphan: {lines[-2][-12:]!r} / {lines[-1]!r}")
             if t.get("lines") and "".join(t["lines"]).replace(" ", "") != t["text"].replace(" ", "").replace("\n", ""):
                 fail(f"{where}: its lines do not add up to the whole text")
         png = os.path.join(out, name[:-5] + ".png")

@@ -252,6 +252,31 @@ TEST(LineBreak, MayCutBeforeRejectsTheEnds) {
     EXPECT_FALSE(may_cut_before({}, 0));
 }
 
+// Where the last line should start, for lines given as character counts.
+std::size_t orphan_start(std::string_view text, std::size_t prev_first, std::size_t last_first) {
+    const std::vector<BreakChar> chars = find_line_breaks(text);
+    return orphan_free_start(chars, prev_first, last_first, chars.size());
+}
+
+TEST(LineBreak, OrphanTakesOneCharacterFromTheLineBefore) {
+    // "爱护学校的一草一" / "木。" → the last line starts at the second 一 (index 7).
+    EXPECT_EQ(orphan_start("爱护学校的一草一木。", 0, 8), 7u);
+    // "一二三四五六七，" / "八。" → "七，" moves as one (index 6).
+    EXPECT_EQ(orphan_start("一二三四五六七，八。", 0, 8), 6u);
+    // "……的一" / "（木）" : the opening bracket belongs to the last line already.
+    EXPECT_EQ(orphan_start("爱护学校的一（木）", 0, 6), 5u);
+}
+
+TEST(LineBreak, NoOrphanNothingMoves) {
+    EXPECT_EQ(orphan_start("一二三四五六七八九", 0, 7), 7u) << "two characters on the last line";
+    EXPECT_EQ(orphan_start("一二木。", 0, 2), 2u) << "the line before would keep one";
+    EXPECT_EQ(orphan_start("一二三四 五", 0, 5), 5u) << "a break at a space: words, not characters";
+    EXPECT_EQ(orphan_start("一二abcd", 0, 5), 5u) << "the piece before is a word (cut as a last resort)";
+    EXPECT_EQ(orphan_start("一二三四五", 0, 0), 0u);
+    EXPECT_EQ(orphan_start("一二三四五", 3, 2), 2u) << "lines out of order";
+    EXPECT_EQ(orphan_start("一二三四五", 0, 5), 5u) << "an empty last line";
+}
+
 TEST(LineBreak, CharacterClasses) {
     for (char32_t c : {U'，', U'。', U'、', U'；', U'：', U'？', U'！', U'）', U'」', U'』', U'》', U'”', U',', U'.', U';',
                        U':', U'?', U'!', U')', U']', U'}'})

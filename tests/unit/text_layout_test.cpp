@@ -59,14 +59,15 @@ TEST(TextLayout, OpeningTitleMarkNeverEndsALine) {
 }
 
 TEST(TextLayout, NumbersAndRangesAreNotSplit) {
-    EXPECT_EQ(wrap("2023—2024学年", 6), (Lines{"2023—2024学", "年"}));
+    // (Greedily "2023—2024学" / "年"; 学 goes down so 年 is no orphan.)
+    EXPECT_EQ(wrap("2023—2024学年", 6), (Lines{"2023—2024", "学年"}));
     EXPECT_EQ(wrap("2023—2024学年", 5.5f), (Lines{"2023—2024", "学年"}));
     EXPECT_EQ(wrap("公开课覆盖100%", 4), (Lines{"公开课覆", "盖100%"}));
     EXPECT_EQ(wrap("三年级3-2班", 3), (Lines{"三年级", "3-2班"}));
 }
 
 TEST(TextLayout, MixedLatinAndHan) {
-    EXPECT_EQ(wrap("Python编程社团活动", 4), (Lines{"Python编", "程社团活", "动"}));
+    EXPECT_EQ(wrap("Python编程社团活动", 4), (Lines{"Python编", "程社团", "活动"}));  // no orphan 动
     EXPECT_EQ(wrap("Python编程社团活动", 3), (Lines{"Python", "编程社", "团活动"}));
     // Narrower than the word: cut as a last resort, the rest runs on with the Han.
     EXPECT_EQ(wrap("Python编程社团活动", 2.5f), (Lines{"Pytho", "n编程", "社团", "活动"}));
@@ -81,7 +82,7 @@ TEST(TextLayout, SpacesAtABreakAreTrimmedAndParagraphIndentKept) {
 
 TEST(TextLayout, HardNewlinesAreHonoured) {
     EXPECT_EQ(wrap("第一行\n\n第三行\n", 10), (Lines{"第一行", "", "第三行"}));
-    EXPECT_EQ(wrap("一二\r\n三四五六", 3), (Lines{"一二", "三四五", "六"}));
+    EXPECT_EQ(wrap("一二\r\n三四五六", 3), (Lines{"一二", "三四", "五六"}));  // no orphan 六
 }
 
 TEST(TextLayout, LongLatinIsCutAsALastResortNeverBeforePunctuation) {
@@ -152,6 +153,55 @@ TEST(TextLayout, MeasuresEachPieceOnceNotTheGrowingLine) {
     EXPECT_GT(ranges.size(), 100u);
     EXPECT_LE(bytes, 2 * text.size()) << "the text was measured more than twice over";
     EXPECT_LE(calls, count_codepoints(text));
+}
+
+// ---- No orphan on a paragraph's last line (clreq) -------------------------------
+
+TEST(TextLayout, NoOrphanOneCharacterMovesDownToJoinTheLastOne) {
+    // Greedy gives "爱护学校的一草一" / "木。", splitting 一草一木 and leaving 木 alone.
+    EXPECT_EQ(wrap("爱护学校的一草一木。", 9), (Lines{"爱护学校的一草", "一木。"}));
+    // Without punctuation after it, a lone character is an orphan too.
+    EXPECT_EQ(wrap("一二三四五六七八九", 8), (Lines{"一二三四五六七", "八九"}));
+}
+
+TEST(TextLayout, NoOrphanTheMovedCharacterKeepsThePunctuationAfterIt) {
+    // "，" may not start the last line, so "七，" moves as one.
+    EXPECT_EQ(wrap("一二三四五六七，八。", 8), (Lines{"一二三四五六", "七，八。"}));
+}
+
+TEST(TextLayout, NoOrphanInEveryParagraph) {
+    EXPECT_EQ(wrap("爱护学校的一草一木。\n爱护学校的一草一木。", 9),
+              (Lines{"爱护学校的一草", "一木。", "爱护学校的一草", "一木。"}));
+}
+
+TEST(TextLayout, NoOrphanLeavesWhatCannotMove) {
+    // The line before has only two characters: taking one would orphan it.
+    EXPECT_EQ(wrap("学习“两个教育者”", 3), (Lines{"学习", "“两个", "教育", "者”"}));
+    // A word after a space is not a character to pull.
+    EXPECT_EQ(wrap("一二三四 五", 4.5f), (Lines{"一二三四", "五"}));
+    // A last line of two characters is no orphan.
+    EXPECT_EQ(wrap("一二三四五六七八", 6), (Lines{"一二三四五六", "七八"}));
+    // A single line is no orphan.
+    EXPECT_EQ(wrap("木。", 9), (Lines{"木。"}));
+}
+
+TEST(TextLayout, NoOrphanOnlyWhenTheLongerLastLineStillFits) {
+    // 宽 is 3.4 wide: "四宽" would be 4.4 in a line of 4.
+    const MeasureFn wide = [](std::string_view run) {
+        float w = 0;
+        for (const Utf8Char& c : utf8_chars(run)) w += c.codepoint == U'宽' ? 3.4f : fake_width(run.substr(c.offset, c.length));
+        return w;
+    };
+    EXPECT_EQ(wrap_lines("一二三四宽", 4, wide), (Lines{"一二三四", "宽"}));
+    EXPECT_EQ(wrap_lines("一二三四宽", 4.4f, wide), (Lines{"一二三", "四宽"}));
+}
+
+TEST(TextLayout, NoOrphanRangesCarryTheNewWidths) {
+    const std::string text = "爱护学校的一草一木。";
+    const std::vector<LineRange> ranges = wrap_line_ranges(text, 9, kFakeMeasure);
+    ASSERT_EQ(ranges.size(), 2u);
+    EXPECT_FLOAT_EQ(ranges[0].width, 7.0f);
+    EXPECT_FLOAT_EQ(ranges[1].width, 3.0f);
 }
 
 // ---- The properties, over random strings ------------------------------------------
