@@ -68,7 +68,9 @@ std::unique_ptr<Page> make_class_card_page(std::string class_id = {});
 // has left the feed or its window.
 std::unique_ptr<Page> make_announcement_page(std::string announcement_id);
 // The emergency alert, "emergency": drawn over the whole screen instead of the
-// header and page. 0 pages once it has left the feed or its window.
+// header and page. 0 pages once it has left the feed or its window. Several
+// alerts at once share one takeover: make_emergency_takeover() in
+// kiosk/pages/emergency_page.hpp, which the app uses.
 std::unique_ptr<Page> make_emergency_page(std::string announcement_id);
 // The assembly's sequence for one competition, "assembly-<id>": one page per
 // step (title card, each flag holder, all holders).

@@ -156,12 +156,16 @@ void Rotation::go_to(std::size_t position) {
     if (!entries_.empty()) position_ = position % entries_.size();
 }
 
-std::string dump_stem(std::size_t n, const RotationEntry& entry) {
-    char number[16];
-    std::snprintf(number, sizeof number, "%02zu", n + 1);
+std::string dump_stem(std::size_t n, std::string_view name) {
+    // Three digits: a listing sorts in rotation order up to 999 pages (80
+    // classes over several standings pages and a dozen notices pass 99).
+    char number[24];
+    std::snprintf(number, sizeof number, "%03zu", n + 1);
     std::string stem(number);
-    stem.append("-").append(entry.name());
+    stem.append("-").append(name);
     return stem;
 }
+
+std::string dump_stem(std::size_t n, const RotationEntry& entry) { return dump_stem(n, entry.name()); }
 
 }  // namespace campus::kiosk

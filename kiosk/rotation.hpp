@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kiosk/page.hpp"
@@ -97,7 +98,9 @@ private:
     std::size_t position_ = 0;
 };
 
-// File stem of the n-th (0-based) entry in a dump: "01-goals-1".
+// File stem of the n-th (0-based) entry in a dump: "001-goals-1", padded so
+// that a listing sorts in the rotation's order.
+std::string dump_stem(std::size_t n, std::string_view name);
 std::string dump_stem(std::size_t n, const RotationEntry& entry);
 
 }  // namespace campus::kiosk
