@@ -302,7 +302,7 @@ struct App::Impl {
                 const Rect footer{below_header.x, area.bottom(), below_header.w, footer_h};
                 // Only the page moves in a transition: the header's clock and the footer stay put.
                 if (motion) motion->set_page_area(motion::ScreenRect{area.x, area.y, area.right(), area.bottom()});
-                rotation.set_pages(m.pages);
+                rotation.set_pages(m.pages, m.fallback);
                 where = "the rotation";
                 rotation.expand(*ctx, canvas, area);
                 if (position) rotation.go_to(*position);

@@ -58,6 +58,10 @@ std::unique_ptr<Page> make_goals_page();
 std::unique_ptr<Page> make_habit_page();
 std::unique_ptr<Page> make_standings_page(std::string competition_id);
 std::unique_ptr<Page> make_events_page();
+// The term, "term": its name, theme, dates and school week. Only a fallback
+// (rotation.hpp's fallback_pages), for a screen whose pages have nothing to
+// show: a feed always has a term, so it is always 1 page.
+std::unique_ptr<Page> make_term_page();
 
 // The pages of the roles, the announcements and the assembly;
 // kiosk/pages/README.md says what each expects and where the app puts it.

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -148,6 +149,33 @@ TEST(ScreenModel, AnOlderAlertEndingIsAChangeOnScreen) {
     b.state.emergencies.pop_back();  // as if typhoon, the oldest, had gone: the newest is unchanged
     EXPECT_EQ(a.state.emergency, b.state.emergency);
     EXPECT_TRUE(shows_differently(a, b));
+}
+
+TEST(ScreenModel, APageListHasTheRoleTheLobbyAndTheTermToFallBackOn) {
+    Options o = lobby();
+    o.pages = {"events"};  // nothing coming in a feed without events: the rotation falls back
+    const Screen screen(o);
+    const ScreenModel m = screen.derive(sample(), at("2026-11-18T10:00:00+08:00"));
+    EXPECT_EQ(m.pages, (std::vector<PageSpec>{{"events", {}}}));
+    ASSERT_FALSE(m.fallback.empty());
+    EXPECT_EQ(m.fallback.front(), (PageSpec{"goals", {}}));
+    EXPECT_EQ(m.fallback.back(), (PageSpec{"term", {}}));
+    EXPECT_NE(std::find(m.fallback.begin(), m.fallback.end(), PageSpec{"standings", "red-flag"}), m.fallback.end());
+    // An assembly without competitions has no page of its own: the lobby's, then the term.
+    Options a;
+    a.role = Role::assembly;
+    const Screen hall(a);
+    auto no_competitions = std::make_shared<Feed>(*sample()->feed);
+    no_competitions->competitions.clear();
+    auto snap = std::make_shared<FeedSnapshot>();
+    snap->feed = no_competitions;
+    const ScreenModel empty_hall = hall.derive(snap, at("2026-11-18T10:00:00+08:00"));
+    EXPECT_TRUE(empty_hall.pages.empty());
+    EXPECT_EQ(empty_hall.fallback.front(), (PageSpec{"goals", {}}));
+    EXPECT_EQ(empty_hall.fallback.back(), (PageSpec{"term", {}}));
+    // Each spec once.
+    for (std::size_t i = 0; i < m.fallback.size(); ++i)
+        for (std::size_t j = i + 1; j < m.fallback.size(); ++j) EXPECT_FALSE(m.fallback[i] == m.fallback[j]);
 }
 
 TEST(ScreenModel, DarkOutsideTheHoursAndNoFeedMeansWaiting) {
