@@ -704,6 +704,7 @@ int App::run() {
     loop.next_page_at = SteadyClock::now() + page_turn();
     std::shared_ptr<const ScreenModel> drawn_model;  // what the page layer (or the last frame) shows
     bool clock_only = false;  // the pending redraw is the clock's alone
+    std::vector<std::string> timed_emergencies;  // the takeover whose part the page timer is timing
 
     while (!app.platform->should_close() && !signals.stop_requested()) {
         // -- between frames: everything that may change what is on screen --
@@ -820,6 +821,12 @@ int App::run() {
             loop.page_dirty = false;
             clock_only = false;
             drawn_model = model;
+            // An alert came or went: the takeover starts again with the newest,
+            // whose part gets its whole time from now.
+            if (app.emergency_ids != timed_emergencies) {
+                timed_emergencies = app.emergency_ids;
+                if (!timed_emergencies.empty()) loop.next_page_at = SteadyClock::now() + page_turn();
+            }
             app.write_state_file();
         }
         // The page cache's frame: a redrawn page, or what moves, due at the
