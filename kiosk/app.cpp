@@ -39,6 +39,7 @@
 #include "kiosk/layout_report.hpp"
 #include "kiosk/motion/motion_layer.hpp"
 #include "kiosk/platform_glfw.hpp"
+#include "kiosk/pages/emergency_page.hpp"
 #include "kiosk/pages/events_line.hpp"
 #include "kiosk/pages/urgent_banner.hpp"
 #include "kiosk/rotation.hpp"
@@ -181,9 +182,9 @@ struct App::Impl {
     // What the rotation is subject to: display hours, announcements, burn-in.
     ScreenSchedule schedule;
     ScreenSetup setup;
-    std::unique_ptr<Page> emergency_page;         // while an emergency is on
-    std::string emergency_id;                     // the one emergency_page shows
-    int emergency_index = 0;                      // its sub-page (a long body)
+    std::unique_ptr<EmergencyTakeover> emergency_page;  // while an emergency is on
+    std::vector<std::string> emergency_ids;       // the alerts emergency_page shows, newest first
+    int emergency_index = 0;                      // its part: an alert's body, or a part of a long one
     int emergency_count = 0;
     ScreenState state;                            // as of the last composed frame
     Showing shown = Showing::waiting;             // what the last frame showed, for --state-file
@@ -281,6 +282,7 @@ struct App::Impl {
             // The header is drawn before we know the page's name; its texts go
             // to a report of their own and are copied into the page's below.
             LayoutReport header_report;
+            header_report.set_part("header");  // the urgent banner too: it belongs to every page alike
             Canvas header_canvas(metrics, *fonts, report && !covered ? &header_report : nullptr);
             header_canvas.set_clip(screen);
             Rect below_header = draw_header(header_canvas, m.header, safe, 2 * inset, &header_band);
@@ -311,13 +313,16 @@ struct App::Impl {
                 const Rect footer{below_header.x, area.bottom(), below_header.w, footer_h};
                 // Only the page moves in a transition: the header's clock and the footer stay put.
                 if (motion) motion->set_page_area(motion::ScreenRect{area.x, area.y, area.right(), area.bottom()});
-                rotation.set_pages(m.pages);
+                rotation.set_pages(m.pages, m.fallback);
                 where = "the rotation";
                 rotation.expand(*ctx, canvas, area);
                 if (position) rotation.go_to(*position);
                 const RotationEntry* entry = rotation.current();
                 if (entry != nullptr) page_name = entry->name();
-                if (report) report->reset(page_name, size.width, size.height);
+                if (report) {
+                    report->reset(page_name, size.width, size.height);
+                    report->set_page_area(area);
+                }
                 if (entry != nullptr && !covered) {
                     where = "page " + page_name;
                     canvas.set_clip(area);
@@ -326,6 +331,7 @@ struct App::Impl {
                     ImGui::PopClipRect();
                 }
                 canvas.set_clip(screen);
+                if (report) report->set_part("footer");
                 if (!covered) {
                     // The assembly's presenter moves by hand: no dots counting down its steps.
                     const bool dots = options.role != Role::assembly;
@@ -343,9 +349,12 @@ struct App::Impl {
                 shown = Showing::dark;
             } else if (state.emergency != nullptr && ctx) {
                 where = "the emergency " + state.emergency->id;
-                if (state.emergency->id != emergency_id || !emergency_page) {
-                    emergency_page = make_emergency_page(state.emergency->id);
-                    emergency_id = state.emergency->id;
+                std::vector<std::string> ids;
+                for (const Announcement* a : state.emergencies) ids.push_back(a->id);
+                if (ids != emergency_ids || !emergency_page) {
+                    // Another alert came or went: start again with the newest.
+                    emergency_page = make_emergency_takeover(ids);
+                    emergency_ids = std::move(ids);
                     emergency_index = 0;
                 }
                 // Its own margins are far wider than the shift: its red covers
@@ -353,6 +362,13 @@ struct App::Impl {
                 const Rect whole{static_cast<float>(state.shift.dx) - inset, static_cast<float>(state.shift.dy) - inset,
                                  screen.w + 2 * inset, screen.h + 2 * inset};
                 emergency_count = emergency_page->page_count(*ctx, cover, whole);
+                if (report) {
+                    // What the screen shows is the takeover, not the page beneath it.
+                    report->reset(emergency_count > 1 ? "emergency-" + std::to_string(emergency_index % emergency_count + 1)
+                                                      : std::string("emergency"),
+                                  size.width, size.height);
+                    report->set_page_area(whole);
+                }
                 if (emergency_count > 0) {
                     ImGui::PushClipRect(screen.min(), screen.max(), false);
                     emergency_page->draw(*ctx, cover, whole, emergency_index % emergency_count);
@@ -362,7 +378,7 @@ struct App::Impl {
                 shown = Showing::emergency;
             } else {
                 emergency_page.reset();
-                emergency_id.clear();
+                emergency_ids.clear();
                 emergency_count = 0;
             }
             if (report) {
@@ -394,6 +410,7 @@ struct App::Impl {
             {"count", rotation.entries().size()},
             {"role", role_name(options.role)},
             {"emergency", state.emergency != nullptr ? state.emergency->id : std::string()},
+            {"emergencies", emergency_ids},  // every alert sharing the takeover, newest first
             {"screen_on", state.on},
         };
         if (const RotationEntry* entry = rotation.current()) state_json["page"] = entry->name();
@@ -718,12 +735,17 @@ int App::run() {
     app.motion->page_arrived(app.motion_time(SteadyClock::now()));
 
     // How long the entry now on screen stays: its kind's time (config
-    // "page_seconds"), a long body of an emergency the default's; the
-    // assembly's presenter moves by hand, so its pages never time out.
+    // "page_seconds"); a part of the emergency takeover the default's, or
+    // longer when it says more than that lets anyone read; the assembly's
+    // presenter moves by hand, so its pages never time out.
     const auto page_turn = [&app, &options]() -> SteadyClock::duration {
         const RotationEntry* entry = app.rotation.current();
         double seconds = options.page_seconds;
-        if (app.state.emergency == nullptr) {
+        if (app.state.emergency != nullptr) {
+            if (app.emergency_page && app.emergency_count > 0)
+                seconds = runner::emergency_part_seconds(
+                    options.page_seconds, app.emergency_page->part_characters(app.emergency_index % app.emergency_count));
+        } else {
             if (options.role == Role::assembly) return std::chrono::hours(24);
             if (entry != nullptr) seconds = options.seconds_for(config_kind(entry->kind));
         }
@@ -739,6 +761,7 @@ int App::run() {
     const std::optional<double> hang_after = test_hang_after_seconds();
     std::shared_ptr<const ScreenModel> drawn_model;  // what the page layer (or the last frame) shows
     bool clock_only = false;  // the pending redraw is the clock's alone
+    std::vector<std::string> timed_emergencies;  // the takeover whose part the page timer is timing
 
     while (!app.platform->should_close() && !signals.stop_requested()) {
         if (hang_after && std::chrono::duration<double>(SteadyClock::now() - loop_started).count() >= *hang_after) {
@@ -870,6 +893,12 @@ int App::run() {
             loop.page_dirty = false;
             clock_only = false;
             drawn_model = model;
+            // An alert came or went: the takeover starts again with the newest,
+            // whose part gets its whole time from now.
+            if (app.emergency_ids != timed_emergencies) {
+                timed_emergencies = app.emergency_ids;
+                if (!timed_emergencies.empty()) loop.next_page_at = SteadyClock::now() + page_turn();
+            }
             app.write_state_file();
         }
         // The page cache's frame: a redrawn page, or what moves, due at the
@@ -963,13 +992,23 @@ int App::dump() {
 
     // A first frame expands the rotation at this size.
     if (!app.compose(size, snap, now, nullptr, 0)) throw std::runtime_error("--dump: the first frame failed (see above)");
-    const std::size_t count = snap->feed ? app.rotation.entries().size() : 1;
+    // An emergency covers the rotation: what the screen shows, in turn, are
+    // the takeover's parts, one file each.
+    const bool takeover = app.state.on && app.state.emergency != nullptr && app.emergency_count > 0;
+    const std::size_t count = takeover ? static_cast<std::size_t>(app.emergency_count)
+                              : snap->feed ? app.rotation.entries().size() : 1;
+    if (count == 0) throw std::runtime_error("--dump: the screen has no page to show (see the log)");
     int failures = 0;
     for (std::size_t i = 0; i < count; ++i) {
         LayoutReport report;
-        const bool ok = app.cached() ? app.redraw_page(size, snap, now, &report, i) : app.compose(size, snap, now, &report, i);
+        const std::size_t position = takeover ? 0 : i;
+        if (takeover) app.emergency_index = static_cast<int>(i);
+        const bool ok = app.cached() ? app.redraw_page(size, snap, now, &report, position)
+                                     : app.compose(size, snap, now, &report, position);
         const RotationEntry* entry = app.rotation.current();
-        const std::string stem = entry ? dump_stem(i, *entry) : std::string("01-waiting");
+        const std::string stem = takeover ? dump_stem(i, report.page())
+                                 : entry  ? dump_stem(i, *entry)
+                                          : dump_stem(0, "waiting");
         if (!ok) {
             spdlog::error("--dump: {} failed; no files written for it", stem);
             ++failures;

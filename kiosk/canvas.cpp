@@ -177,7 +177,7 @@ Rect Canvas::draw(const TextBlock& block, ImVec2 pos, ImU32 color, Align align, 
         const float cx1 = std::min(clip_.right(), sw), cy1 = std::min(clip_.bottom(), sh);
         const bool clipped = covered.x < cx0 - kClipTolerance || covered.y < cy0 - kClipTolerance ||
                              covered.right() > cx1 + kClipTolerance || covered.bottom() > cy1 + kClipTolerance;
-        report_->add(LayoutEntry{block.text, block.lines, covered, size, clipped});
+        report_->add(LayoutEntry{block.text, block.lines, covered, size, clipped, {}});
     }
     return covered;
 }

@@ -14,6 +14,8 @@ void LayoutReport::reset(std::string page, int width, int height) {
     page_ = std::move(page);
     width_ = width;
     height_ = height;
+    part_ = "page";
+    has_page_area_ = false;
     entries_.clear();
 }
 
@@ -26,9 +28,12 @@ nlohmann::json LayoutReport::to_json() const {
             {"rect", {e.rect.x, e.rect.y, e.rect.w, e.rect.h}},
             {"px", e.px},
             {"clipped", e.clipped},
+            {"part", e.part},
         });
     }
-    return {{"page", page_}, {"size", {width_, height_}}, {"texts", std::move(texts)}};
+    nlohmann::json area = nullptr;
+    if (has_page_area_) area = {page_area_.x, page_area_.y, page_area_.w, page_area_.h};
+    return {{"page", page_}, {"size", {width_, height_}}, {"page_area", std::move(area)}, {"texts", std::move(texts)}};
 }
 
 void LayoutReport::write(const std::filesystem::path& path) const {

@@ -1,10 +1,13 @@
 // LayoutReport: every piece of text a page drew, for `--dump` and the render
 // tests. The Canvas records each drawn block with its whole string (even when
 // it wrapped over several lines), the lines as drawn, the rectangle it covers,
-// its font size and whether it left the page's clip rectangle or the screen.
+// its font size and whether it left the page's clip rectangle or the screen;
+// which part of the screen drew it (the header with its urgent banner, the
+// page, the footer), and the rectangle the page was given, so a test can see
+// a table run under the footer or off the edge.
 //
-// JSON: { "page": "...", "size": [w, h],
-//         "texts": [ { "text", "lines", "rect": [x, y, w, h], "px", "clipped" } ] }
+// JSON: { "page": "...", "size": [w, h], "page_area": [x, y, w, h] or null,
+//         "texts": [ { "text", "lines", "rect": [x, y, w, h], "px", "clipped", "part" } ] }
 //
 // Thread safety: one thread at a time (the render thread).
 #pragma once
@@ -25,6 +28,7 @@ struct LayoutEntry {
     Rect rect;
     float px = 0;
     bool clipped = false;
+    std::string part;  // "header", "page" or "footer"; empty: the report's current part
 };
 
 class LayoutReport {
@@ -32,9 +36,16 @@ public:
     LayoutReport() = default;
     LayoutReport(std::string page, int width, int height) : page_(std::move(page)), width_(width), height_(height) {}
 
-    // Starts a new page: forgets the entries recorded so far.
+    // Starts a new page: forgets the entries recorded so far and the page's
+    // area; the part is "page" again.
     void reset(std::string page, int width, int height);
-    void add(LayoutEntry entry) { entries_.push_back(std::move(entry)); }
+    // Entries added without a part of their own get this one.
+    void set_part(std::string part) { part_ = std::move(part); }
+    void set_page_area(const Rect& area) { page_area_ = area; has_page_area_ = true; }
+    void add(LayoutEntry entry) {
+        if (entry.part.empty()) entry.part = part_;
+        entries_.push_back(std::move(entry));
+    }
 
     const std::string& page() const { return page_; }
     int width() const { return width_; }
@@ -50,6 +61,9 @@ private:
     std::string page_;
     int width_ = 0;
     int height_ = 0;
+    std::string part_ = "page";
+    Rect page_area_;
+    bool has_page_area_ = false;
     std::vector<LayoutEntry> entries_;
 };
 

@@ -61,8 +61,9 @@ struct Options {
     std::string metrics_file;               // "" = none (sync/metrics_file.hpp)
     // Rewritten (atomically: a temporary file renamed over it) whenever what
     // the screen shows changes: one JSON object {"page": "standings-red-flag",
-    // "position": 2, "count": 7, "role": "lobby", "emergency": "" or its id,
-    // "screen_on": true}. For the window tests and monitoring; "" = none.
+    // "position": 2, "count": 7, "role": "lobby", "emergency": "" or the
+    // newest alert's id, "emergencies": [every alert on screen, newest
+    // first], "screen_on": true}. For the window tests and monitoring; "" = none.
     std::string state_file;
 
     // Seconds for a page of this kind (config_file.hpp's kinds: "class",

@@ -58,6 +58,10 @@ std::unique_ptr<Page> make_goals_page();
 std::unique_ptr<Page> make_habit_page();
 std::unique_ptr<Page> make_standings_page(std::string competition_id);
 std::unique_ptr<Page> make_events_page();
+// The term, "term": its name, theme, dates and school week. Only a fallback
+// (rotation.hpp's fallback_pages), for a screen whose pages have nothing to
+// show: a feed always has a term, so it is always 1 page.
+std::unique_ptr<Page> make_term_page();
 
 // The pages of the roles, the announcements and the assembly;
 // kiosk/pages/README.md says what each expects and where the app puts it.
@@ -68,7 +72,9 @@ std::unique_ptr<Page> make_class_card_page(std::string class_id = {});
 // has left the feed or its window.
 std::unique_ptr<Page> make_announcement_page(std::string announcement_id);
 // The emergency alert, "emergency": drawn over the whole screen instead of the
-// header and page. 0 pages once it has left the feed or its window.
+// header and page. 0 pages once it has left the feed or its window. Several
+// alerts at once share one takeover: make_emergency_takeover() in
+// kiosk/pages/emergency_page.hpp, which the app uses.
 std::unique_ptr<Page> make_emergency_page(std::string announcement_id);
 // The assembly's sequence for one competition, "assembly-<id>": one page per
 // step (title card, each flag holder, all holders).

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "sync/announcements.hpp"
 
@@ -55,6 +56,26 @@ std::vector<PageSpec> pages_for_role(const Feed& feed, const ScreenSetup& screen
     return specs;
 }
 
+std::vector<PageSpec> fallback_pages(const Feed& feed, const ScreenSetup& screen,
+                                     const std::vector<const Announcement*>& active_info) {
+    std::vector<PageSpec> specs;
+    const auto add = [&](const std::vector<PageSpec>& more) {
+        for (const PageSpec& spec : more)
+            if (std::find(specs.begin(), specs.end(), spec) == specs.end()) specs.push_back(spec);
+    };
+    ScreenSetup unfiltered = screen;
+    unfiltered.enabled.clear();
+    add(pages_for_role(feed, unfiltered, active_info));
+    if (screen.role != Role::lobby) {
+        ScreenSetup lobby = unfiltered;
+        lobby.role = Role::lobby;
+        add(pages_for_role(feed, lobby, active_info));
+    }
+    // The term itself: a feed always has one (its name, dates, the school week).
+    specs.push_back({"term", {}});
+    return specs;
+}
+
 std::unique_ptr<Page> make_page(const PageSpec& spec) {
     if (spec.kind == "class") return make_class_card_page(spec.id);
     if (spec.kind == "goals") return make_goals_page();
@@ -63,6 +84,7 @@ std::unique_ptr<Page> make_page(const PageSpec& spec) {
     if (spec.kind == "events") return make_events_page();
     if (spec.kind == "announcement") return make_announcement_page(spec.id);
     if (spec.kind == "assembly") return make_assembly_sequence(spec.id);
+    if (spec.kind == "term") return make_term_page();
     return nullptr;
 }
 
@@ -73,26 +95,39 @@ std::string RotationEntry::name() const {
     return base;
 }
 
-void Rotation::set_pages(const std::vector<PageSpec>& specs) {
-    if (specs == specs_ && pages_.size() == kinds_.size() && !pages_.empty()) return;
-    if (specs == specs_ && specs.empty()) return;
+namespace {
+
+void build(Rotation::PageSet& set, const std::vector<PageSpec>& specs) {
+    set.pages.clear();
+    set.kinds.clear();
+    for (const auto& spec : specs) {
+        if (auto page = make_page(spec)) {
+            set.pages.push_back(std::move(page));
+            set.kinds.push_back(spec.kind);
+        }
+    }
+}
+
+}  // namespace
+
+void Rotation::set_pages(const std::vector<PageSpec>& specs, const std::vector<PageSpec>& fallback) {
+    if (initialised_ && specs == specs_ && fallback == fallback_specs_) return;
+    initialised_ = true;
     const RotationEntry* was = current();
     const std::string was_name = was != nullptr ? was->page->name() : std::string();
     const int was_index = was != nullptr ? was->index : 0;
     specs_ = specs;
-    pages_.clear();
-    kinds_.clear();
+    fallback_specs_ = fallback;
+    build(primary_, specs_);
+    fallback_.pages.clear();  // made again when first needed
+    fallback_.kinds.clear();
+    fallback_built_ = false;
     entries_.clear();
-    for (const auto& spec : specs_) {
-        if (auto page = make_page(spec)) {
-            pages_.push_back(std::move(page));
-            kinds_.push_back(spec.kind);
-        }
-    }
     // Until the next expand(), one entry per page, so current() is meaningful;
     // the sub-page is kept so expand() can find it again.
     position_ = 0;
-    for (std::size_t i = 0; i < pages_.size(); ++i) entries_.push_back({pages_[i].get(), 0, 1, kinds_[i]});
+    for (std::size_t i = 0; i < primary_.pages.size(); ++i)
+        entries_.push_back({primary_.pages[i].get(), 0, 1, primary_.kinds[i]});
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         if (entries_[i].page->name() == was_name) {
             position_ = i;
@@ -106,29 +141,56 @@ void Rotation::expand(const PageContext& ctx, Canvas& canvas, const Rect& area) 
     // Where we are now, as (page, sub-page), to find it again afterwards.
     Page* was_page = nullptr;
     int was_index = 0;
-    std::size_t was_page_order = 0;
     if (const RotationEntry* entry = current()) {
         was_page = entry->page;
         was_index = entry->index;
-        for (std::size_t i = 0; i < pages_.size(); ++i)
-            if (pages_[i].get() == was_page) was_page_order = i;
     }
-
-    std::vector<RotationEntry> expanded;
+    const auto expand_set = [&](const PageSet& set, std::size_t& new_position, bool& found) {
+        std::size_t was_page_order = 0;
+        for (std::size_t i = 0; i < set.pages.size(); ++i)
+            if (set.pages[i].get() == was_page) was_page_order = i;
+        std::vector<RotationEntry> expanded;
+        for (std::size_t p = 0; p < set.pages.size(); ++p) {
+            Page* page = set.pages[p].get();
+            const int count = page->page_count(ctx, canvas, area);
+            if (!found && p >= was_page_order && count > 0 && was_page != nullptr) {
+                // The same page, the same sub-page (or its last, if it shrank);
+                // else the first page after the one that vanished.
+                new_position =
+                    expanded.size() + (page == was_page ? static_cast<std::size_t>(std::min(was_index, count - 1)) : 0);
+                found = true;
+            }
+            for (int i = 0; i < count; ++i) expanded.push_back({page, i, count, set.kinds[p]});
+        }
+        return expanded;
+    };
     std::size_t new_position = 0;
     bool found = false;
-    for (std::size_t p = 0; p < pages_.size(); ++p) {
-        Page* page = pages_[p].get();
-        const int count = page->page_count(ctx, canvas, area);
-        if (!found && p >= was_page_order && count > 0 && was_page != nullptr) {
-            // The same page, the same sub-page (or its last, if it shrank);
-            // else the first page after the one that vanished.
-            new_position = expanded.size() + (page == was_page ? static_cast<std::size_t>(std::min(was_index, count - 1)) : 0);
-            found = true;
+    entries_ = expand_set(primary_, new_position, found);
+    on_fallback_ = false;
+    if (entries_.empty() && !fallback_specs_.empty()) {
+        // Nothing of the list has anything to show now: the pages that do,
+        // rather than a header over an empty page.
+        if (!fallback_built_) {
+            build(fallback_, fallback_specs_);
+            fallback_built_ = true;
         }
-        for (int i = 0; i < count; ++i) expanded.push_back({page, i, count, kinds_[p]});
+        found = false;
+        entries_ = expand_set(fallback_, new_position, found);
+        // The term page is the last resort: only when nothing else has anything.
+        const auto is_term = [](const RotationEntry& e) { return e.kind == "term"; };
+        if (std::any_of(entries_.begin(), entries_.end(), [&](const RotationEntry& e) { return !is_term(e); })) {
+            const std::optional<RotationEntry> at =
+                found && new_position < entries_.size() ? std::optional(entries_[new_position]) : std::nullopt;
+            std::erase_if(entries_, is_term);
+            const auto same = std::find_if(entries_.begin(), entries_.end(), [&](const RotationEntry& e) {
+                return at && e.page == at->page && e.index == at->index;
+            });
+            found = same != entries_.end();
+            new_position = found ? static_cast<std::size_t>(same - entries_.begin()) : 0;
+        }
+        on_fallback_ = !entries_.empty();
     }
-    entries_ = std::move(expanded);
     position_ = found ? new_position : 0;
 }
 
@@ -156,12 +218,16 @@ void Rotation::go_to(std::size_t position) {
     if (!entries_.empty()) position_ = position % entries_.size();
 }
 
-std::string dump_stem(std::size_t n, const RotationEntry& entry) {
-    char number[16];
-    std::snprintf(number, sizeof number, "%02zu", n + 1);
+std::string dump_stem(std::size_t n, std::string_view name) {
+    // Three digits: a listing sorts in rotation order up to 999 pages (80
+    // classes over several standings pages and a dozen notices pass 99).
+    char number[24];
+    std::snprintf(number, sizeof number, "%03zu", n + 1);
     std::string stem(number);
-    stem.append("-").append(entry.name());
+    stem.append("-").append(name);
     return stem;
 }
+
+std::string dump_stem(std::size_t n, const RotationEntry& entry) { return dump_stem(n, entry.name()); }
 
 }  // namespace campus::kiosk

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kiosk/page.hpp"
@@ -32,7 +33,7 @@
 namespace campus::kiosk {
 
 // What the role shows, before the pages exist: kind = class | goals | habit |
-// standings | events | announcement | assembly; id = the competition
+// standings | events | announcement | assembly | term (a fallback only); id = the competition
 // (standings, assembly), the announcement (announcement) or the class (class).
 struct PageSpec {
     std::string kind;
@@ -53,6 +54,14 @@ std::vector<PageSpec> pages_for_role(const Feed& feed, const ScreenSetup& screen
 // (ScreenModel derives them once: active_announcements(...).info).
 std::vector<PageSpec> pages_for_role(const Feed& feed, const ScreenSetup& screen,
                                      const std::vector<const Announcement*>& active_info);
+// What the screen shows when its own list has nothing to show at this moment
+// (a "pages" list of kinds that are all empty today, a classroom whose class
+// is not in the feed yet, an assembly without a competition): every kind of
+// its role, then the lobby's, then the term page, which always has something
+// (the rotation shows it only when the others have nothing either).
+// Never a header over an empty page, never a dump of nothing.
+std::vector<PageSpec> fallback_pages(const Feed& feed, const ScreenSetup& screen,
+                                     const std::vector<const Announcement*>& active_info);
 std::unique_ptr<Page> make_page(const PageSpec& spec);
 // The config's name for a spec's kind ("announcement" → "announcements"), for
 // "pages" and "page_seconds".
@@ -72,11 +81,18 @@ public:
     // Replaces the pages when the role's list changed (a new feed may add a
     // competition, an announcement's window opens); keeps them, and their
     // state, otherwise, and stays on the same page when it is still there.
-    void set_pages(const std::vector<PageSpec>& specs);
+    // `fallback` (fallback_pages()) is shown instead when none of `specs` has
+    // anything to show.
+    void set_pages(const std::vector<PageSpec>& specs, const std::vector<PageSpec>& fallback = {});
     // Recomputes every page's sub-page count. Pages with nothing to show (0)
-    // are skipped. The current entry stays the same page and sub-page when it
-    // still exists, else the nearest one after it.
+    // are skipped; when that leaves nothing, the fallback's pages are
+    // expanded instead (and the list's are tried again at every expand, so
+    // the screen returns to them once they have something). The current
+    // entry stays the same page and sub-page when it still exists, else the
+    // nearest one after it.
     void expand(const PageContext& ctx, Canvas& canvas, const Rect& area);
+    // True while the entries are the fallback's.
+    bool on_fallback() const { return on_fallback_; }
 
     const std::vector<RotationEntry>& entries() const { return entries_; }
     bool empty() const { return entries_.empty(); }
@@ -89,15 +105,27 @@ public:
     bool back(bool wrap = true);
     void go_to(std::size_t position);
 
+    // Pages made from a list of specs, with each one's kind.
+    struct PageSet {
+        std::vector<std::unique_ptr<Page>> pages;
+        std::vector<std::string> kinds;  // one per page
+    };
+
 private:
     std::vector<PageSpec> specs_;
-    std::vector<std::unique_ptr<Page>> pages_;
-    std::vector<std::string> kinds_;  // one per page
+    std::vector<PageSpec> fallback_specs_;
+    PageSet primary_;
+    PageSet fallback_;  // made when first needed
+    bool fallback_built_ = false;
+    bool on_fallback_ = false;
+    bool initialised_ = false;
     std::vector<RotationEntry> entries_;
     std::size_t position_ = 0;
 };
 
-// File stem of the n-th (0-based) entry in a dump: "01-goals-1".
+// File stem of the n-th (0-based) entry in a dump: "001-goals-1", padded so
+// that a listing sorts in the rotation's order.
+std::string dump_stem(std::size_t n, std::string_view name);
 std::string dump_stem(std::size_t n, const RotationEntry& entry);
 
 }  // namespace campus::kiosk

@@ -29,6 +29,12 @@ Redraws due_redraws(const ScreenModel* drawn, const ScreenModel& current, bool f
     return r;
 }
 
+double emergency_part_seconds(double page_seconds, std::size_t characters) {
+    // Two seconds to find where the text starts, then its characters.
+    const double reading = 2.0 + static_cast<double>(characters) / kReadingCharactersPerSecond;
+    return std::max(page_seconds, std::min(reading, kLongestEmergencyPart));
+}
+
 bool motion_due(const Observed& seen) {
     const bool page_visible = seen.screen_on && !seen.emergency;
     return page_visible && seen.motion_animating && seen.motion_now >= seen.motion_next_due;

@@ -74,6 +74,14 @@ struct Redraws {
 };
 Redraws due_redraws(const ScreenModel* drawn, const ScreenModel& current, bool fonts_swapped, bool exposed);
 
+// How long one part of the emergency takeover stays (an alert's body, or a
+// part of a long one) that puts `characters` before the reader: the page
+// time, or as long as a reader standing back needs for that many characters
+// (kReadingCharactersPerSecond), at most kLongestEmergencyPart.
+inline constexpr double kReadingCharactersPerSecond = 5.0;
+inline constexpr double kLongestEmergencyPart = 120.0;
+double emergency_part_seconds(double page_seconds, std::size_t characters);
+
 // Something moves on a visible page and its next frame is due.
 bool motion_due(const Observed& seen);
 

@@ -36,6 +36,7 @@ ScreenModel derive(std::shared_ptr<const FeedSnapshot> snapshot, Instant now, co
         for (const auto& competition : feed->competitions)
             model.standings.push_back(compute_standings(*feed, competition, model.day->local.date));
         model.pages = pages_for_role(*feed, setup, model.info);
+        model.fallback = fallback_pages(*feed, setup, model.info);
         // A classroom takes its grade from its class in the feed (sync/announcements.hpp).
         if (setup.role == Role::classroom) model.grade = screen_grade(schedule.identity(), *feed);
     }
@@ -66,7 +67,7 @@ bool shows_differently(const ScreenModel& before, const ScreenModel& after) {
     if (after.state.on && std::chrono::floor<std::chrono::minutes>(before.now) !=
                               std::chrono::floor<std::chrono::minutes>(after.now))
         return true;
-    return before.pages != after.pages;
+    return before.pages != after.pages || before.fallback != after.fallback;
 }
 
 bool only_the_clock_differs(const ScreenModel& before, const ScreenModel& after) {

@@ -13,7 +13,7 @@
 //   state      on/dark, the emergency, the urgent banner, the burn-in shift   (app: covers, banner)
 //   day        the school day (date, week, term phase)                       (pages via PageContext)
 //   info       the info notices active for this screen                       (pages list)
-//   pages      the role's page list                                          (rotation)
+//   pages      the role's page list, and its fallback                        (rotation)
 //   header     the header's words                                            (draw_header)
 //   standings  every competition's standings, feed order                     (header, pages: standings_of)
 //   grade      the grade the screen favours (a classroom's from its class)
@@ -53,6 +53,7 @@ struct ScreenModel {
     std::optional<SchoolDay> day;               // with a feed
     std::vector<const Announcement*> info;      // active info notices for this screen, feed order
     std::vector<PageSpec> pages;                // the role's page list (empty without a feed)
+    std::vector<PageSpec> fallback;             // shown when none of `pages` has anything (rotation.hpp)
     HeaderModel header;
     std::vector<CompetitionStandings> standings;  // one per competition, feed order
     int grade = 0;

@@ -19,7 +19,7 @@ ScreenIdentity identity_of(const Options& options) {
 
 std::string state_signature(const ScreenState& state) {
     std::string s = state.on ? "on" : "dark";
-    if (state.emergency != nullptr) s += " emergency:" + state.emergency->id;
+    for (const Announcement* a : state.emergencies) s += " emergency:" + a->id;
     for (const Announcement* a : state.urgent) s += " urgent:" + a->id;
     s += " shift:" + std::to_string(state.shift.dx) + "," + std::to_string(state.shift.dy);
     return s;
@@ -59,6 +59,11 @@ ScreenState ScreenSchedule::state_from(const Feed* feed, const ActiveAnnouncemen
     ScreenState state;
     if (active != nullptr) {
         state.emergency = active->emergency;
+        if (active->emergency != nullptr) {
+            state.emergencies.push_back(active->emergency);
+            state.emergencies.insert(state.emergencies.end(), active->other_emergencies.begin(),
+                                     active->other_emergencies.end());
+        }
         state.urgent = active->urgent;
     }
     // An emergency wakes a dark screen: a storm warning at 06:30 is for the

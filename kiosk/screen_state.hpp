@@ -1,6 +1,6 @@
 // What a screen shows around and over its rotation at one instant, and when
-// that next changes: the display hours (dark outside them), the emergency
-// that takes the whole screen, the urgent notices' banner, the burn-in shift.
+// that next changes: the display hours (dark outside them), the emergencies
+// that take the whole screen (every active one for this screen, together), the urgent notices' banner, the burn-in shift.
 //
 // The loop asks state_at() every frame and next_change() for how long it may
 // sleep, so a screen wakes exactly when an emergency starts or ends, when its
@@ -25,7 +25,11 @@ ScreenIdentity identity_of(const Options& options);
 
 struct ScreenState {
     bool on = true;                           // inside the display hours (or an emergency wakes it)
-    const Announcement* emergency = nullptr;  // takes over the whole screen; points into the feed
+    const Announcement* emergency = nullptr;  // the newest emergency (emergencies.front()); points into the feed
+    // Every active emergency for this screen, newest first: they share the
+    // takeover (a fire alarm must not hide a typhoon dismissal). Empty when
+    // there is none; `emergency` is its first element.
+    std::vector<const Announcement*> emergencies;
     std::vector<const Announcement*> urgent;  // the banner's notices, feed order
     Shift shift;                              // burn-in offset of everything drawn
     int max_shift = 0;                        // the safe area's inset on every side

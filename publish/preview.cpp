@@ -2,6 +2,7 @@
 #include "publish/preview.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -185,10 +186,18 @@ PreviewOutcome run_preview(const PreviewRequest& request, const FeedBuilder& bui
                                           : error);
         return out;
     }
+    // The dump's pages are NNN-<page>.png (kiosk/rotation.hpp's dump_stem):
+    // in the order the screen shows them once sorted, and apart from any other
+    // picture in the folder (an older preview's two-digit names included).
+    const auto is_page = [](const std::string& name) {
+        return name.size() > 8 && std::isdigit(static_cast<unsigned char>(name[0])) &&
+               std::isdigit(static_cast<unsigned char>(name[1])) && std::isdigit(static_cast<unsigned char>(name[2])) &&
+               name[3] == '-' && name.ends_with(".png");
+    };
     std::vector<std::string> pngs;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(request.output_dir, ec))
-        if (entry.path().extension() == ".png") pngs.push_back(entry.path().filename().string());
+        if (is_page(entry.path().filename().string())) pngs.push_back(entry.path().filename().string());
     std::sort(pngs.begin(), pngs.end());
     out.lines.push_back(built.file_label + "：" + request.at + " " + role_words(request.role) + "屏幕，共 " +
                         std::to_string(pngs.size()) + " 页，图片在 " + request.output_dir + "：");

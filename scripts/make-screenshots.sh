@@ -19,9 +19,9 @@ dump() {  # dump DIR ARGS...
 }
 for size in 1920x1080 3840x2160 1024x768 1080x1920; do
   dump "$size" --size "$size"
-  cp "$tmp/$size/01-goals-1.png" "$out/$size-goals.png"
-  cp "$tmp/$size/02-goals-2.png" "$out/$size-goals-2.png"
-  cp "$tmp/$size/03-habit.png" "$out/$size-habit.png"
+  cp "$tmp/$size/001-goals-1.png" "$out/$size-goals.png"
+  cp "$tmp/$size/002-goals-2.png" "$out/$size-goals-2.png"
+  cp "$tmp/$size/003-habit.png" "$out/$size-habit.png"
   cp "$(ls "$tmp/$size"/*-standings-red-flag*.png | head -n 1)" "$out/$size-standings.png"
   cp "$(ls "$tmp/$size"/*-events*.png | head -n 1)" "$out/$size-events.png"
 done
@@ -37,11 +37,11 @@ for size in 1920x1080 1080x1920; do
   cp "$(ls "$tmp/one-$size"/*-events*.png | head -n 1)" "$out/$size-events-one.png"
 done
 dump assembly --size 1920x1080 --role assembly
-cp "$tmp/assembly/03-assembly-red-flag-3.png" "$out/1920x1080-assembly.png"
+cp "$tmp/assembly/003-assembly-red-flag-3.png" "$out/1920x1080-assembly.png"
 AT=2026-11-18T13:00:00+08:00 dump classroom --size 1920x1080 --role classroom --class 3-2 --feed tests/fixtures/valid/announcements.json
-cp "$tmp/classroom/01-class-3-2.png" "$out/1920x1080-classroom.png"
+cp "$tmp/classroom/001-class-3-2.png" "$out/1920x1080-classroom.png"
 AT=2026-11-18T13:00:00+08:00 dump classroom-portrait --size 1080x1920 --role classroom --class 3-2 --feed tests/fixtures/valid/announcements.json
-cp "$tmp/classroom-portrait/01-class-3-2.png" "$out/1080x1920-classroom.png"
+cp "$tmp/classroom-portrait/001-class-3-2.png" "$out/1080x1920-classroom.png"
 dump emergency --size 1920x1080 --feed tests/fixtures/valid/announcements.json
-cp "$tmp/emergency/02-habit.png" "$out/1920x1080-emergency.png"
+cp "$(ls "$tmp/emergency"/*-emergency*.png | head -n 1)" "$out/1920x1080-emergency.png"
 echo "wrote $(ls "$out" | wc -l) screenshots to $out" >&2

@@ -55,8 +55,10 @@ struct ActiveAnnouncements {
     // office appends new notices. Null when there is none. When it ends, the
     // next call returns the older one if that is still active.
     const Announcement* emergency = nullptr;
-    // Every other active emergency for this screen, most recent first. Not
-    // drawn while `emergency` is; kept so a screen can say "1 more alert".
+    // Every other active emergency for this screen, most recent first. The
+    // screen shows them with `emergency`, sharing the takeover
+    // (kiosk/pages/emergency_page.cpp): each title always visible, the
+    // bodies in turn.
     std::vector<const Announcement*> other_emergencies;
     // Active urgent and info announcements for this screen, in feed order.
     std::vector<const Announcement*> urgent;

@@ -22,7 +22,7 @@ showing it is the floor of a browser player's cost, not an inflated figure.
       The lobby rotation a browser player would run (bench/run's rotation
       figures): one HTML page per entry of the kiosk's rotation, in its order,
       as `kiosk --dump DIR --feed FEED --at RFC3339 --size WxH` listed them
-      (DIR/NN-<entry>.json, the layout reports). Each page is made from the feed,
+      (DIR/NNN-<entry>.json, the layout reports). Each page is made from the feed,
       the way a web board would be (CSS layout, not a copy of the kiosk's
       pixels): goals, the month's habit, each competition's standings (rank,
       flag, class, criteria, total, movement, streak), the event countdowns, each
@@ -175,12 +175,12 @@ def date_weekday(d):
 def load_dump(directory):
     """The kiosk's rotation: [(entry name, texts)] in its order, from --dump's reports."""
     entries = []
-    for path in sorted(pathlib.Path(directory).glob("[0-9][0-9]-*.json")):
+    for path in sorted(pathlib.Path(directory).glob("[0-9][0-9][0-9]-*.json")):
         with open(path, encoding="utf-8") as f:
             report = json.load(f)
         entries.append((report["page"], report.get("texts", [])))
     if not entries:
-        raise ValueError(f"{directory}: no layout reports (NN-<page>.json): run kiosk --dump first")
+        raise ValueError(f"{directory}: no layout reports (NNN-<page>.json): run kiosk --dump first")
     return entries
 
 

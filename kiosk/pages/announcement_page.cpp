@@ -62,15 +62,14 @@ Plan plan_at(Canvas& canvas, const PageContext& ctx, const Announcement& notice,
     plan.title = pages::balance_lines(canvas, canvas.layout(notice.title, title_style, plan.width));
     plan.head_h = std::max(plan.tag.height, plan.window.height) + g.tag + plan.title.height + g.rule;
 
-    if (notice.body.empty()) {
-        plan.body_pages.push_back(TextBlock{});
-        return plan;
-    }
-    const TextBlock body = canvas.layout(notice.body, body_style, plan.width);
+    // Runs of blank lines read as one paragraph break and never make a page
+    // of their own (notice_util.hpp).
+    const std::string text = pages::body_text(notice.body);
+    const TextBlock body = canvas.layout(text, body_style, plan.width);
     const float line = canvas.line_height(body_style);
     const auto per_page = static_cast<std::size_t>(std::max(1.0f, (content.h - plan.head_h) / line));
-    for (std::size_t first = 0; first < body.lines.size(); first += per_page)
-        plan.body_pages.push_back(pages::slice_lines(canvas, body, first, std::min(body.lines.size(), first + per_page)));
+    plan.body_pages = pages::split_into_screens(canvas, body, per_page);
+    if (plan.body_pages.empty()) plan.body_pages.push_back(TextBlock{});  // no body: the title alone
     return plan;
 }
 

@@ -467,9 +467,16 @@ Plan make_plan(Canvas& canvas, const PageContext& ctx, const Rect& area) {
         columns = std::min({static_cast<int>(n), 3, room});
     }
     // Fewest screens first, then the largest type that needs no more, with
-    // every panel whole.
+    // every panel whole. When no type size keeps every panel whole side by
+    // side (ten or more criteria, a long class name on a small screen), fewer
+    // panels a screen: a wide panel holds its scores beside the rank, and the
+    // other competitions go to the next screen, rather than under the footer.
     std::vector<Plan> plans;
-    for (const Level& level : kLevels) plans.push_back(plan_at(canvas, ctx, content, level, columns));
+    for (int cols = columns; cols >= 1; --cols) {
+        plans.clear();
+        for (const Level& level : kLevels) plans.push_back(plan_at(canvas, ctx, content, level, cols));
+        if (std::any_of(plans.begin(), plans.end(), fits)) break;
+    }
     std::size_t fewest = plans.back().screens.size();
     for (const Plan& p : plans)
         if (fits(p)) fewest = std::min(fewest, p.screens.size());

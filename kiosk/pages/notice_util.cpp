@@ -1,6 +1,8 @@
 // Announcement words: see notice_util.hpp.
 #include "kiosk/pages/notice_util.hpp"
 
+#include <algorithm>
+
 #include "kiosk/pages/page_util.hpp"
 
 namespace campus::kiosk::pages {
@@ -67,6 +69,61 @@ TextBlock balance_lines(const Canvas& canvas, const TextBlock& block) {
         }
     }
     return best;
+}
+
+bool is_blank_line(std::string_view line) {
+    for (std::size_t i = 0; i < line.size();) {
+        const unsigned char c = static_cast<unsigned char>(line[i]);
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+            ++i;
+        } else if (line.compare(i, 3, "\xE3\x80\x80") == 0) {  // U+3000 IDEOGRAPHIC SPACE
+            i += 3;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string body_text(std::string_view body) {
+    std::string out;
+    out.reserve(body.size());
+    bool pending_break = false;  // blank lines seen since the last line of text
+    bool any = false;
+    std::size_t start = 0;
+    while (start <= body.size()) {
+        std::size_t end = body.find('\n', start);
+        if (end == std::string_view::npos) end = body.size();
+        const std::string_view line = body.substr(start, end - start);
+        if (is_blank_line(line)) {
+            pending_break = any;
+        } else {
+            if (any) out += pending_break ? "\n\n" : "\n";
+            out.append(line);
+            any = true;
+            pending_break = false;
+        }
+        if (end == body.size()) break;
+        start = end + 1;
+    }
+    return out;
+}
+
+std::vector<TextBlock> split_into_screens(const Canvas& canvas, const TextBlock& whole, std::size_t lines_per_screen) {
+    lines_per_screen = std::max<std::size_t>(1, lines_per_screen);
+    std::vector<TextBlock> screens;
+    const std::size_t n = whole.lines.size();
+    std::size_t first = 0;
+    while (first < n) {
+        while (first < n && is_blank_line(whole.lines[first])) ++first;  // never open a screen with a gap
+        if (first == n) break;
+        std::size_t last = std::min(n, first + lines_per_screen);
+        std::size_t end = last;
+        while (end > first && is_blank_line(whole.lines[end - 1])) --end;  // nor close one with it
+        screens.push_back(slice_lines(canvas, whole, first, end));
+        first = last;
+    }
+    return screens;
 }
 
 TextBlock slice_lines(const Canvas& canvas, const TextBlock& whole, std::size_t first, std::size_t last) {

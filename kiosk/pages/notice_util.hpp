@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kiosk/canvas.hpp"
 #include "sync/calendar.hpp"
@@ -35,5 +36,20 @@ TextBlock balance_lines(const Canvas& canvas, const TextBlock& block);
 // body shown over several screens, each recorded in the layout report as what
 // that screen drew.
 TextBlock slice_lines(const Canvas& canvas, const TextBlock& whole, std::size_t first, std::size_t last);
+
+// A notice's body as the screen sets it: a run of blank lines (empty, or only
+// spaces, tabs and U+3000) is one paragraph break, and blank lines before the
+// first and after the last line of text are dropped. Offices paste from Word
+// and WeChat, where a dozen empty lines are a habit, not a message; on a
+// screen they would be whole empty pages.
+std::string body_text(std::string_view body);
+// True for a line with nothing to draw (empty, or only spaces).
+bool is_blank_line(std::string_view line);
+
+// `whole`'s lines cut into screens of at most `lines_per_screen` (≥ 1) lines,
+// in order, each a slice_lines() block. A screen never starts or ends with a
+// blank line, and a screen of blank lines only is never made, so a body never
+// paginates into an empty page. A body with no text gives no screens.
+std::vector<TextBlock> split_into_screens(const Canvas& canvas, const TextBlock& whole, std::size_t lines_per_screen);
 
 }  // namespace campus::kiosk::pages

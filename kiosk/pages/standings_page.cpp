@@ -9,6 +9,13 @@
 // below TextStyle::caption. plan() does all of that; page_count() and draw()
 // both read the same plan.
 //
+// A table wider than the page (ten or more criteria, a class named in 32
+// characters, a portrait screen) adapts, in this order, and never runs off
+// the edge or under the footer: the criteria's heads wrap onto two lines;
+// long class names wrap in a narrower name column (their rows grow); the
+// criteria are split into groups, each on screens of its own with the rank,
+// class and total repeated (纪律 … 卫生 | 眼保健操 … 绿植养护).
+//
 // Sections:
 //   [table]  columns, cells and their measured widths
 //   [plan]   choosing the style, flowing rows into columns and pages
@@ -20,6 +27,7 @@
 
 #include "kiosk/page.hpp"
 #include "kiosk/pages/page_util.hpp"
+#include "kiosk/text/utf8.hpp"
 #include "kiosk/theme.hpp"
 
 namespace campus::kiosk {
@@ -37,6 +45,7 @@ constexpr std::size_t kFlagCol = 0, kRankCol = 1, kNameCol = 2, kFirstCriterion 
 
 struct Row {
     const ClassStanding* standing = nullptr;  // null for a grade heading
+    // (a row's height grows when its class name wraps in a narrowed column)
     int grade = 0;
     bool own = false;                 // the classroom's own class, or a corridor's grade
     std::string name;                 // 三年级二班
@@ -49,6 +58,7 @@ struct Row {
 struct Table {
     TextStyle cell = TextStyle::body;
     TextStyle head = TextStyle::caption;
+    std::size_t first_criterion = 0;  // the competition's criteria [first, first + criteria) are this table's
     std::size_t criteria = 0;
     std::vector<TextBlock> heads;     // one per column
     std::vector<float> widths;        // one per column, padding included
@@ -77,25 +87,40 @@ TextStyle smaller(TextStyle style) {
 
 // ---- [plan] ----------------------------------------------------------------
 
+// One group of criteria: its table, its rows (cells measured for it) and
+// the screens its rows flow into.
+struct Group {
+    Table table;
+    std::vector<Row> rows;
+    std::vector<pages::FlowPage> pages;
+    int table_columns = 1;
+};
+
+// One screen of the page: page `page` of group `group`.
+struct Screen {
+    std::size_t group = 0;
+    std::size_t page = 0;
+};
+
 struct Plan {
     CompetitionStandings standings;
     std::string title;
     std::string subtitle;
     Rect content;
-    Table table;
-    std::vector<Row> rows;
-    std::vector<pages::FlowPage> pages;
-    int table_columns = 1;
+    std::vector<Group> groups;
+    std::vector<Screen> screens;
     float table_gap = 0;
 };
 
+// Measures the table of criteria [first, last) at `style`.
 Table measure_table(Canvas& canvas, const Competition& competition, std::vector<Row>& rows, TextStyle style,
-                    float available_w, bool has_previous) {
+                    float available_w, bool has_previous, std::size_t first, std::size_t last) {
     const float u = canvas.metrics().unit();
     Table t;
     t.cell = style;
     t.head = smaller(style);
-    t.criteria = competition.criteria.size();
+    t.first_criterion = first;
+    t.criteria = last - first;
     t.pad = 1.0f * u;
     const float line = canvas.line_height(style);
     t.row_h = line + 1.0f * u;
@@ -106,7 +131,7 @@ Table measure_table(Canvas& canvas, const Competition& competition, std::vector<
     t.heads[kRankCol] = canvas.layout("名次", t.head, unbounded);
     t.heads[kNameCol] = canvas.layout("班级", t.head, unbounded);
     for (std::size_t k = 0; k < t.criteria; ++k)
-        t.heads[kFirstCriterion + k] = canvas.layout(competition.criteria[k].name, t.head, unbounded);
+        t.heads[kFirstCriterion + k] = canvas.layout(competition.criteria[first + k].name, t.head, unbounded);
     t.heads[t.total_col()] = canvas.layout("总分", t.head, unbounded);
     if (has_previous) t.heads[t.move_col()] = canvas.layout("升降", t.head, unbounded);
 
@@ -123,8 +148,8 @@ Table measure_table(Canvas& canvas, const Competition& competition, std::vector<
         row.cells.assign(t.columns(), TextBlock{});
         row.cells[kRankCol] = canvas.layout(std::to_string(s.rank), style, unbounded);
         row.cells[kNameCol] = canvas.layout(row.name, style, unbounded);
-        for (std::size_t k = 0; k < t.criteria && k < s.values.size(); ++k)
-            row.cells[kFirstCriterion + k] = canvas.layout(pages::format_number(s.values[k]), style, unbounded);
+        for (std::size_t k = 0; k < t.criteria && first + k < s.values.size(); ++k)
+            row.cells[kFirstCriterion + k] = canvas.layout(pages::format_number(s.values[first + k]), style, unbounded);
         row.cells[t.total_col()] = canvas.layout(pages::format_number(s.total), style, unbounded);
         if (has_previous) {
             if (!s.movement)
@@ -156,10 +181,36 @@ Table measure_table(Canvas& canvas, const Competition& competition, std::vector<
             float cells_w = 0;
             for (const Row& row : rows)
                 if (row.standing != nullptr) cells_w = std::max(cells_w, row.cells[c].width);
-            const float narrow = std::max(cells_w, 2 * canvas.px(t.head));
-            t.heads[c] = canvas.layout(competition.criteria[k].name, t.head, narrow);
+            // Two even lines ("图书角 / 管理"); a head of three characters or
+            // fewer stays whole (never "课间 / 操").
+            const std::string& name = competition.criteria[first + k].name;
+            if (text::count_codepoints(name) <= 3) continue;
+            std::size_t half = (text::count_codepoints(name) + 1) / 2, cut = name.size();
+            for (const text::Utf8Char ch : text::utf8_chars(name))
+                if (half-- == 0) {
+                    cut = ch.offset;
+                    break;
+                }
+            const float first_line = canvas.layout(std::string_view(name).substr(0, cut), t.head, 1e6f).width;
+            const float narrow = std::max({cells_w, 2 * canvas.px(t.head), first_line + 1.0f});
+            t.heads[c] = canvas.layout(name, t.head, narrow);
             t.widths[c] = std::max(cells_w, t.heads[c].width) + 2 * t.pad;
         }
+        t.width = t.x_of(t.columns());
+    }
+    // Still too wide: long class names wrap in a column narrowed by the
+    // excess (never below six characters), and their rows grow to hold them.
+    if (t.width > available_w) {
+        const float excess = t.width - available_w;
+        const float name_w = std::max(6 * canvas.px(style), t.widths[kNameCol] - 2 * t.pad - excess);
+        float widest = t.heads[kNameCol].width;
+        for (Row& row : rows) {
+            if (row.standing == nullptr) continue;
+            if (row.cells[kNameCol].width > name_w) row.cells[kNameCol] = canvas.layout(row.name, style, name_w);
+            widest = std::max(widest, row.cells[kNameCol].width);
+            row.height = std::max(t.row_h, row.cells[kNameCol].height + 1.0f * u);
+        }
+        t.widths[kNameCol] = widest + 2 * t.pad;
         t.width = t.x_of(t.columns());
     }
     t.head_h = 0;
@@ -169,17 +220,20 @@ Table measure_table(Canvas& canvas, const Competition& competition, std::vector<
 }
 
 struct Attempt {
-    Table table;
-    std::vector<Row> rows;
-    std::vector<pages::FlowPage> pages;
-    int table_columns = 1;
+    std::vector<Group> groups;
+    std::size_t screens() const {
+        std::size_t n = 0;
+        for (const Group& g : groups) n += g.pages.size();
+        return n;
+    }
+    bool fits(float width) const {
+        return std::all_of(groups.begin(), groups.end(), [&](const Group& g) { return g.table.width <= width + 0.5f; });
+    }
 };
 
-Attempt plan_at(Canvas& canvas, const Feed& feed, const CompetitionStandings& st, const PageContext& ctx,
-                const Rect& content, TextStyle style) {
-    const float u = canvas.metrics().unit();
-    const float gap = 3 * u;
-    Attempt a;
+// The rows of the standings as shown (grade headings, the screen's own class or grade marked).
+std::vector<Row> rows_of(const Feed& feed, const CompetitionStandings& st, const PageContext& ctx) {
+    std::vector<Row> rows;
     const bool by_grade = st.competition->scope == CompetitionScope::grade;
     const bool classroom = ctx.role == Role::classroom && !ctx.class_id.empty();
     // A corridor serves one floor: its grade's classes are highlighted, and a
@@ -193,7 +247,7 @@ Attempt plan_at(Canvas& canvas, const Feed& feed, const CompetitionStandings& st
         if (by_grade && s->grade != last_grade) {
             Row heading;
             heading.grade = s->grade;
-            a.rows.push_back(heading);
+            rows.push_back(heading);
             last_grade = s->grade;
         }
         Row row;
@@ -201,15 +255,41 @@ Attempt plan_at(Canvas& canvas, const Feed& feed, const CompetitionStandings& st
         row.grade = s->grade;
         row.own = (classroom && s->class_id == ctx.class_id) || (floor_grade && s->grade == ctx.grade);
         row.name = class_name(feed, s->class_id);
-        a.rows.push_back(std::move(row));
+        rows.push_back(std::move(row));
     }
-    a.table = measure_table(canvas, *st.competition, a.rows, style, content.w, st.previous_round != nullptr);
+    return rows;
+}
 
-    a.table_columns = std::max(1, static_cast<int>((content.w + gap) / (a.table.width + gap)));
+Group group_at(Canvas& canvas, const CompetitionStandings& st, const std::vector<Row>& rows, const Rect& content,
+               TextStyle style, std::size_t first, std::size_t last) {
+    const float gap = 3 * canvas.metrics().unit();
+    Group g;
+    g.rows = rows;
+    g.table = measure_table(canvas, *st.competition, g.rows, style, content.w, st.previous_round != nullptr, first, last);
+    g.table_columns = std::max(1, static_cast<int>((content.w + gap) / (g.table.width + gap)));
     std::vector<pages::FlowItem> items;
-    for (const Row& row : a.rows) items.push_back({row.height, row.standing == nullptr, 0});
-    const float column_h = content.h - a.table.head_h;
-    a.pages = pages::flow_balanced(items, column_h, 0, a.table_columns);
+    for (const Row& row : g.rows) items.push_back({row.height, row.standing == nullptr, 0});
+    const float column_h = content.h - g.table.head_h;
+    g.pages = pages::flow_balanced(items, column_h, 0, g.table_columns);
+    return g;
+}
+
+Attempt plan_at(Canvas& canvas, const Feed& feed, const CompetitionStandings& st, const PageContext& ctx,
+                const Rect& content, TextStyle style) {
+    const std::vector<Row> rows = rows_of(feed, st, ctx);
+    const std::size_t criteria = st.competition->criteria.size();
+    // All the criteria in one table when it fits; else the fewest groups of
+    // criteria whose tables all fit, as even as can be.
+    Attempt a;
+    for (std::size_t groups = 1; groups <= std::max<std::size_t>(1, criteria); ++groups) {
+        a.groups.clear();
+        const std::size_t per = (criteria + groups - 1) / groups;
+        for (std::size_t first = 0; first < criteria || (criteria == 0 && a.groups.empty()); first += per) {
+            a.groups.push_back(group_at(canvas, st, rows, content, style, first, std::min(criteria, first + per)));
+            if (criteria == 0) break;
+        }
+        if (a.fits(content.w)) break;
+    }
     return a;
 }
 
@@ -241,21 +321,17 @@ Plan make_plan(Canvas& canvas, const PageContext& ctx, const Competition& compet
     std::vector<Attempt> attempts;
     for (TextStyle style : kStyles)
         attempts.push_back(plan_at(canvas, ctx.feed, plan.standings, ctx, plan.content, style));
-    const std::size_t fewest = attempts.back().pages.size();
+    const std::size_t fewest = attempts.back().screens();
+    Attempt* chosen = &attempts.back();
     for (Attempt& a : attempts) {
-        if (a.pages.size() <= fewest && a.table.width <= plan.content.w) {
-            plan.table = std::move(a.table);
-            plan.rows = std::move(a.rows);
-            plan.pages = std::move(a.pages);
-            plan.table_columns = a.table_columns;
-            return plan;
+        if (a.screens() <= fewest && a.fits(plan.content.w)) {
+            chosen = &a;
+            break;
         }
     }
-    Attempt& floor = attempts.back();
-    plan.table = std::move(floor.table);
-    plan.rows = std::move(floor.rows);
-    plan.pages = std::move(floor.pages);
-    plan.table_columns = floor.table_columns;
+    plan.groups = std::move(chosen->groups);
+    for (std::size_t g = 0; g < plan.groups.size(); ++g)
+        for (std::size_t p = 0; p < plan.groups[g].pages.size(); ++p) plan.screens.push_back({g, p});
     return plan;
 }
 
@@ -283,13 +359,13 @@ public:
         const Plan* plan = plan_for(ctx, canvas, area);
         if (plan == nullptr) return 0;
         // Before the first round the page still says so plainly: one screen.
-        return std::max(1, static_cast<int>(plan->pages.size()));
+        return std::max(1, static_cast<int>(plan->screens.size()));
     }
 
     void draw(const PageContext& ctx, Canvas& canvas, const Rect& area, int index) override {
         const Plan* plan = plan_for(ctx, canvas, area);
         if (plan == nullptr) return;
-        const int count = std::max(1, static_cast<int>(plan->pages.size()));
+        const int count = std::max(1, static_cast<int>(plan->screens.size()));
         if (index < 0 || index >= count) return;
         pages::title_bar(canvas, pages::content_area(canvas, area), plan->title, plan->subtitle, index, count,
                          false);
@@ -297,27 +373,29 @@ public:
             draw_message(canvas, plan->content, kNotStarted, kNotStartedDetail);
             return;
         }
-        if (plan->pages.empty()) {
+        if (plan->screens.empty()) {
             draw_message(canvas, plan->content, kNoScores, {});
             return;
         }
         const Rect previous_clip = canvas.clip();
         canvas.set_clip(plan->content);
-        const pages::FlowPage& page = plan->pages[static_cast<std::size_t>(index)];
-        const float used_w = float(page.columns.size()) * plan->table.width +
+        const Screen& screen = plan->screens[static_cast<std::size_t>(index)];
+        const Group& group = plan->groups[screen.group];
+        const pages::FlowPage& page = group.pages[screen.page];
+        const float used_w = float(page.columns.size()) * group.table.width +
                              float(page.columns.size() - 1) * plan->table_gap;
         // Tables sit centred as a group when they leave room on the sides.
         const float x0 = plan->content.x + std::max(0.0f, (plan->content.w - used_w) / 2);
         const float wave = ctx.calm ? 0.0f : ctx.motion;  // seconds into the flag's wave (Canvas::red_flag)
         for (std::size_t c = 0; c < page.columns.size(); ++c) {
-            const float x = x0 + float(c) * (plan->table.width + plan->table_gap);
-            draw_column(canvas, *plan, page.columns[c], x, plan->content.y, wave);
+            const float x = x0 + float(c) * (group.table.width + plan->table_gap);
+            draw_column(canvas, group, page.columns[c], x, plan->content.y, wave);
         }
         canvas.set_clip(previous_clip);
     }
 
 private:
-    static void draw_column(Canvas& canvas, const Plan& plan, const pages::FlowColumn& column, float x, float y,
+    static void draw_column(Canvas& canvas, const Group& plan, const pages::FlowColumn& column, float x, float y,
                             float wave) {
         const Table& t = plan.table;
         const float u = canvas.metrics().unit();
@@ -362,7 +440,8 @@ private:
     static void draw_row(Canvas& canvas, const Table& t, const Row& row, float x, float y, float wave) {
         const ClassStanding& s = *row.standing;
         const float u = canvas.metrics().unit();
-        const Rect band{x, y, t.width, t.row_h};
+        const float row_h = row.height;  // taller than t.row_h when the class name wraps
+        const Rect band{x, y, t.width, row_h};
         if (row.own)
             canvas.fill(band, theme::own_row);
         else if (s.flag)
@@ -370,14 +449,18 @@ private:
         if (row.own) canvas.outline(band.inset(0.15f * u), theme::gold, 0.3f * u);
 
         const float line = canvas.line_height(t.cell);
-        const float text_y = y + (t.row_h - line) / 2;
+        const float text_y = y + (row_h - line) / 2;
         if (s.flag) {
             const float size = std::min(t.widths[kFlagCol] - 2 * t.pad, t.row_h * 0.9f);
-            canvas.red_flag(Rect{x + (t.widths[kFlagCol] - size) / 2, y + (t.row_h - size) / 2, size, size}, wave);
+            canvas.red_flag(Rect{x + (t.widths[kFlagCol] - size) / 2, y + (row_h - size) / 2, size, size}, wave);
         }
         for (std::size_t c = kRankCol; c < t.columns(); ++c) {
             const TextBlock& cell = row.cells[c];
             if (c == t.move_col() || cell.text.empty()) continue;
+            if (c == kNameCol && cell.lines.size() > 1) {  // a wrapped name: its lines centred in the row
+                canvas.draw(cell, {x + t.x_of(c) + t.pad, y + (row_h - cell.height) / 2}, theme::ink);
+                continue;
+            }
             const bool numbers = c != kNameCol && c != t.streak_col();
             ImU32 color = theme::ink;
             if (c >= kFirstCriterion && c < t.total_col()) color = theme::ink_secondary;
@@ -391,10 +474,10 @@ private:
             const float inner = t.widths[t.move_col()] - 2 * t.pad;
             const float w = t.mark + (row.movement.text.empty() ? 0 : 0.5f * u + row.movement.width);
             const float mx = cx + (inner - w) / 2;
-            canvas.movement_mark(Rect{mx, y + (t.row_h - t.mark) / 2, t.mark, t.mark}, s.movement.value_or(0),
+            canvas.movement_mark(Rect{mx, y + (row_h - t.mark) / 2, t.mark, t.mark}, s.movement.value_or(0),
                                  !s.movement.has_value());
             if (!row.movement.text.empty()) {
-                const float ly = y + (t.row_h - canvas.line_height(row.movement.style)) / 2;
+                const float ly = y + (row_h - canvas.line_height(row.movement.style)) / 2;
                 canvas.draw(row.movement, {mx + t.mark + 0.5f * u, ly}, theme::ink);
             }
         }

@@ -465,7 +465,7 @@ def kiosk_dump_readonly_zeroed(env):
     env.publish("feed.json", env.feed_bytes(2))
     rc, err, pngs = dump("online")
     check(rc == 0, f"kiosk --dump failed ({rc}):\n{err[-3000:]}")
-    check(pngs and "01-waiting.png" not in pngs, f"expected the feed's pages, got {pngs}")
+    check(pngs and "001-waiting.png" not in pngs, f"expected the feed's pages, got {pngs}")
     expect_logged(err, "cached feed ignored", feed_path, "zeroed")
     expect_logged(err, "cache not written", feed_path, "Permission denied")
     # The kiosk's own status and metrics say it too, not only its log.
@@ -478,7 +478,7 @@ def kiosk_dump_readonly_zeroed(env):
     server.stop()
     rc, err, pngs = dump("offline")
     check(rc == 1, f"with nothing to show --dump exits 1, got {rc}:\n{err[-3000:]}")
-    check(pngs == ["01-waiting.png"], f"expected the waiting screen only, got {pngs}")
+    check(pngs == ["001-waiting.png"], f"expected the waiting screen only, got {pngs}")
     expect_logged(err, "cached feed ignored", feed_path, "zeroed")
     expect_logged(err, "no feed to dump")
 

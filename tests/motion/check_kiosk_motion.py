@@ -119,10 +119,10 @@ def find(out, pattern):
 # ---- transition ------------------------------------------------------------------------
 
 def check_transition(out, fail, hard_cut=False):
-    first, second = find(out, r"01-.*\.png"), find(out, r"02-.*\.png")
+    first, second = find(out, r"001-.*\.png"), find(out, r"002-.*\.png")
     middle = os.path.join(out, "transition-50.png")
     if not first or not second or not os.path.exists(middle):
-        fail(f"{out}: missing 01-*.png, 02-*.png or transition-50.png")
+        fail(f"{out}: missing 001-*.png, 002-*.png or transition-50.png")
         return
     _, _, a = read_png(first[0])
     _, _, b = read_png(second[0])
@@ -160,7 +160,7 @@ def check_transition(out, fail, hard_cut=False):
 # ---- flag ---------------------------------------------------------------------------------
 
 def check_flags(out, fail, label):
-    pages = find(out, r"\d\d-standings-.*\.json")
+    pages = find(out, r"\d{3}-standings-.*\.json")
     if not pages:
         fail(f"{label}: no standings page in {out}")
         return
@@ -301,9 +301,9 @@ def main():
         for effect in ("flag", "transition"):
             if f"the fragment shader of '{effect}' does not compile" not in result.stderr:
                 fail(f"broken shaders: no log line saying the '{effect}' shader does not compile")
-        if os.path.isdir(normal) and sorted(find(broken, r"\d\d-.*\.png")) and \
-                [os.path.basename(p) for p in find(broken, r"\d\d-.*\.png")] != \
-                [os.path.basename(p) for p in find(normal, r"\d\d-.*\.png")]:
+        if os.path.isdir(normal) and sorted(find(broken, r"\d{3}-.*\.png")) and \
+                [os.path.basename(p) for p in find(broken, r"\d{3}-.*\.png")] != \
+                [os.path.basename(p) for p in find(normal, r"\d{3}-.*\.png")]:
             fail("broken shaders: the dump's pages differ from the normal dump's")
         check_flags(broken, fail, "CPU flag (shader broken)")
         check_transition(broken, fail, hard_cut=True)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Render test for the assembly (升旗仪式) role: `kiosk --dump --role assembly`
-holds every step of every competition's sequence, NN-assembly-<competition>-<step>:
+holds every step of every competition's sequence, NNN-assembly-<competition>-<step>:
 the title card, then one step per flag holder in ranking order (ties at the
 edge included: every holder `kiosk-feed standings` gives), then the full list
 of holders together. Nothing clipped, nothing below the type floor.
@@ -46,9 +46,9 @@ def main():
     for n, name in enumerate(names, 1):
         with open(os.path.join(out, name), encoding="utf-8") as f:
             report = json.load(f)
-        match = re.fullmatch(r"(\d\d)-assembly-(.+)-(\d+)\.json", name)
+        match = re.fullmatch(r"(\d{3})-assembly-(.+)-(\d+)\.json", name)
         if not match or int(match.group(1)) != n:
-            failures.append(f"{name}: not NN-assembly-<competition>-<step>.json in order")
+            failures.append(f"{name}: not NNN-assembly-<competition>-<step>.json in order")
             continue
         if report.get("size") != [width, height]:
             failures.append(f"{name}: size {report.get('size')}")

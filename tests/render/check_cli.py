@@ -98,10 +98,10 @@ with tempfile.TemporaryDirectory() as d:
     if run.returncode != 1 or "no feed to dump" not in run.stderr:
         failures.append(f"unreachable --feed: exit {run.returncode}, expected 1 with 'no feed to dump':\n{run.stderr}")
     files = sorted(os.listdir(out)) if os.path.isdir(out) else []
-    if files != ["01-waiting.json", "01-waiting.png"]:
+    if files != ["001-waiting.json", "001-waiting.png"]:
         failures.append(f"unreachable --feed: dumped {files}, expected the waiting screen only")
     else:
-        with open(os.path.join(out, "01-waiting.json"), encoding="utf-8") as f:
+        with open(os.path.join(out, "001-waiting.json"), encoding="utf-8") as f:
             texts = [t["text"] for t in json.load(f)["texts"]]
         if "正在等待学校的数据…" not in texts:
             failures.append(f"waiting screen does not say it is waiting: {texts}")
@@ -160,7 +160,7 @@ def refused_dump(files, extra, headline, technical):
             failures.append(f"refused --feed: exit {run.returncode}, expected 1 with 'no feed to dump':\n{run.stderr}")
             return
         try:
-            with open(os.path.join(out, "01-waiting.json"), encoding="utf-8") as f:
+            with open(os.path.join(out, "001-waiting.json"), encoding="utf-8") as f:
                 report = json.load(f)
         except OSError as e:
             failures.append(f"refused --feed: no waiting screen dumped: {e}")

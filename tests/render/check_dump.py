@@ -2,7 +2,7 @@
 """Render test: run `kiosk --dump` under Xvfb for one feed at one size, then
 check what was drawn, from the layout reports and the PNGs.
 
-Layout reports (DIR/NN-<page>.json, see kiosk/layout_report.hpp):
+Layout reports (DIR/NNN-<page>.json, see kiosk/layout_report.hpp):
   - every page has the size asked for and the header (the school's name);
   - every goal title is present whole (a text entry whose "text" equals it);
   - the month's habit (or the upcoming one) is present;
@@ -195,12 +195,12 @@ def main():
     school_short = feed["school"].get("short_name") or school
     for name in reports:
         path = os.path.join(out, name)
-        if not re.fullmatch(r"\d\d-[a-z0-9-]+\.json", name):
-            fail(f"{name}: not named NN-<page>.json")
+        if not re.fullmatch(r"\d{3}-[a-z0-9-]+\.json", name):
+            fail(f"{name}: not named NNN-<page>.json")
         with open(path, encoding="utf-8") as f:
             report = json.load(f)
         page = report.get("page", "")
-        if name[3:-5] != page:
+        if name[4:-5] != page:
             fail(f"{name}: reports page {page!r}")
         if report.get("size") != [width, height]:
             fail(f"{name}: size {report.get('size')}, expected {[width, height]}")

@@ -89,6 +89,23 @@ TEST(Runner, NoTimedTurnForThePresenterAOnePageRotationOrADarkScreen) {
     EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
 }
 
+TEST(Runner, SeveralAlertsTakeTurnsEachPartForAsLongAsItNeeds) {
+    FakeClock clock;
+    LoopState loop;
+    loop.next_page_at = clock.steady;
+    Observed s = seen_at(clock);
+    s.emergency = true;
+    s.emergency_parts = 2;  // two alerts of one part each take turns
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::next_emergency_part);
+    // A short part stays the page time; a long one as long as it takes to
+    // read from a few metres back, but never beyond the cap.
+    EXPECT_DOUBLE_EQ(emergency_part_seconds(15, 20), 15);
+    EXPECT_DOUBLE_EQ(emergency_part_seconds(15, 200), 2 + 200 / kReadingCharactersPerSecond);
+    EXPECT_GT(emergency_part_seconds(15, 200), 15);
+    EXPECT_DOUBLE_EQ(emergency_part_seconds(15, 100000), kLongestEmergencyPart);
+    EXPECT_DOUBLE_EQ(emergency_part_seconds(300, 100000), 300);  // a longer page time is kept
+}
+
 TEST(Runner, TheMinuteTicksTheClockOnlyWhileTheScreenIsOn) {
     FakeClock clock;
     clock.wall_precise += 30s;  // 10:00:30

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -89,6 +90,92 @@ TEST(ScreenModel, AnEmergencyTakesTheScreenAndEndsWithItsWindow) {
     bool welcome = false;
     for (const Announcement* a : during.info) welcome |= a->id == "lobby-welcome";
     EXPECT_TRUE(welcome);
+}
+
+// Three alerts at once, each for every screen (empty targets: the
+// contract's default), added to the sample feed.
+std::shared_ptr<const FeedSnapshot> three_emergencies() {
+    auto feed = std::make_shared<Feed>(*sample()->feed);
+    const auto alert = [](const char* id, const char* from, const char* until) {
+        Announcement a;
+        a.id = id;
+        a.title = id;
+        a.level = AnnouncementLevel::emergency;
+        a.from = at(from);
+        a.until = at(until);
+        return a;
+    };
+    feed->announcements.push_back(alert("typhoon", "2026-11-18T08:00:00+08:00", "2026-11-18T18:00:00+08:00"));
+    feed->announcements.push_back(alert("fire", "2026-11-18T09:50:00+08:00", "2026-11-18T11:00:00+08:00"));
+    feed->announcements.push_back(alert("gas", "2026-11-18T09:40:00+08:00", "2026-11-18T12:00:00+08:00"));
+    auto snapshot = std::make_shared<FeedSnapshot>();
+    snapshot->feed = std::move(feed);
+    return snapshot;
+}
+
+std::vector<std::string> ids(const std::vector<const Announcement*>& list) {
+    std::vector<std::string> out;
+    for (const Announcement* a : list) out.push_back(a->id);
+    return out;
+}
+
+TEST(ScreenModel, EveryActiveEmergencyIsOnTheScreenNewestFirst) {
+    const Screen screen(lobby());
+    const auto snap = three_emergencies();
+    const ScreenModel m = screen.derive(snap, at("2026-11-18T10:00:00+08:00"));
+    ASSERT_EQ(m.showing(), Showing::emergency);
+    EXPECT_EQ(ids(m.state.emergencies), (std::vector<std::string>{"fire", "gas", "typhoon"}));
+    ASSERT_NE(m.state.emergency, nullptr);
+    EXPECT_EQ(m.state.emergency, m.state.emergencies.front());
+    // The fire alarm ends at 11:00: the two others stay, and the screen redraws.
+    const ScreenModel later = screen.derive(snap, at("2026-11-18T11:00:00+08:00"));
+    EXPECT_EQ(ids(later.state.emergencies), (std::vector<std::string>{"gas", "typhoon"}));
+    EXPECT_TRUE(shows_differently(m, later));
+    // An older alert leaving changes what the screen shows, though the newest stays.
+    const ScreenModel noon = screen.derive(snap, at("2026-11-18T12:00:00+08:00"));
+    EXPECT_EQ(ids(noon.state.emergencies), std::vector<std::string>{"typhoon"});
+    const ScreenModel evening = screen.derive(snap, at("2026-11-18T18:00:00+08:00"));
+    EXPECT_TRUE(evening.state.emergencies.empty());
+    EXPECT_EQ(evening.showing(), Showing::page);
+}
+
+TEST(ScreenModel, AnOlderAlertEndingIsAChangeOnScreen) {
+    const Screen screen(lobby());
+    const auto snap = three_emergencies();
+    // 10:00 and 10:30 show the same three; at 11:00 the newest (fire) ends.
+    const ScreenModel a = screen.derive(snap, at("2026-11-18T10:00:00+08:00"));
+    ScreenModel b = screen.derive(snap, at("2026-11-18T10:00:00+08:00"));
+    EXPECT_FALSE(shows_differently(a, b));
+    b.state.emergencies.pop_back();  // as if typhoon, the oldest, had gone: the newest is unchanged
+    EXPECT_EQ(a.state.emergency, b.state.emergency);
+    EXPECT_TRUE(shows_differently(a, b));
+}
+
+TEST(ScreenModel, APageListHasTheRoleTheLobbyAndTheTermToFallBackOn) {
+    Options o = lobby();
+    o.pages = {"events"};  // nothing coming in a feed without events: the rotation falls back
+    const Screen screen(o);
+    const ScreenModel m = screen.derive(sample(), at("2026-11-18T10:00:00+08:00"));
+    EXPECT_EQ(m.pages, (std::vector<PageSpec>{{"events", {}}}));
+    ASSERT_FALSE(m.fallback.empty());
+    EXPECT_EQ(m.fallback.front(), (PageSpec{"goals", {}}));
+    EXPECT_EQ(m.fallback.back(), (PageSpec{"term", {}}));
+    EXPECT_NE(std::find(m.fallback.begin(), m.fallback.end(), PageSpec{"standings", "red-flag"}), m.fallback.end());
+    // An assembly without competitions has no page of its own: the lobby's, then the term.
+    Options a;
+    a.role = Role::assembly;
+    const Screen hall(a);
+    auto no_competitions = std::make_shared<Feed>(*sample()->feed);
+    no_competitions->competitions.clear();
+    auto snap = std::make_shared<FeedSnapshot>();
+    snap->feed = no_competitions;
+    const ScreenModel empty_hall = hall.derive(snap, at("2026-11-18T10:00:00+08:00"));
+    EXPECT_TRUE(empty_hall.pages.empty());
+    EXPECT_EQ(empty_hall.fallback.front(), (PageSpec{"goals", {}}));
+    EXPECT_EQ(empty_hall.fallback.back(), (PageSpec{"term", {}}));
+    // Each spec once.
+    for (std::size_t i = 0; i < m.fallback.size(); ++i)
+        for (std::size_t j = i + 1; j < m.fallback.size(); ++j) EXPECT_FALSE(m.fallback[i] == m.fallback[j]);
 }
 
 TEST(ScreenModel, DarkOutsideTheHoursAndNoFeedMeansWaiting) {
