@@ -7,8 +7,12 @@
 // Everything is decoded in place: a reference is never shorter than the UTF-8
 // it stands for, so the decoded text is written over the raw text it came
 // from, and names and values are ended with a NUL where their delimiter was.
-// A token is decoded only once it is complete in the buffer (its '>' found),
-// so an unfinished token at the end of a chunk is kept as it arrived.
+// A token is read in one pass that checks every byte and changes none; only
+// once it is complete in the buffer are its names ended and its references
+// decoded, so an unfinished token at the end of a chunk stays as it arrived.
+// One table says what each byte may be, so the loops over names, values and
+// text test one bit per byte; a NUL after the buffer's last byte stops them
+// at its end (a NUL is never part of a name, a value or text).
 #include "publish/xml_scan.hpp"
 
 #include <cstdint>
@@ -25,17 +29,37 @@ namespace {
 
 constexpr std::size_t kMaxToken = 1u << 20;  // a longer unfinished token: expat's turn
 constexpr std::size_t kMaxOpen = 1024;       // the reader stops at 128 anyway
-constexpr std::size_t kMaxAttributes = 64;   // duplicates are checked pairwise
 
-inline bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+// What a byte may be. ASCII names only: every name in SpreadsheetML is
+// ASCII; a non-ASCII one is expat's.
+enum : std::uint8_t {
+    kNameStart = 1,   // A-Z a-z _ :
+    kNameChar = 2,    // those, 0-9 - .
+    kSpace = 4,       // SP TAB LF CR (between attributes; CR is not allowed in text)
+    kPlainValue = 8,  // an attribute value's byte with nothing to check: printable ASCII but & < " '
+    kPlainText = 16,  // text's: printable ASCII but & < ] >, and TAB LF
+};
 
-// ASCII names only: every name in SpreadsheetML is ASCII; a non-ASCII one is expat's.
-inline bool name_start(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
-}
-inline bool name_char(char c) {
-    return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
+struct ByteClasses {
+    std::uint8_t of[256] = {};
+    constexpr ByteClasses() {
+        for (int c = 0x20; c < 0x7F; ++c) {
+            of[c] |= kPlainValue | kPlainText;
+            const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (letter || c == '_' || c == ':') of[c] |= kNameStart | kNameChar;
+            if ((c >= '0' && c <= '9') || c == '-' || c == '.') of[c] |= kNameChar;
+        }
+        for (int c : {'&', '<', '"', '\''}) of[c] &= static_cast<std::uint8_t>(~kPlainValue);
+        for (int c : {'&', '<', ']', '>'}) of[c] &= static_cast<std::uint8_t>(~kPlainText);
+        of[static_cast<int>('\t')] |= kPlainText;
+        of[static_cast<int>('\n')] |= kPlainText;
+        for (int c : {' ', '\t', '\n', '\r'}) of[c] |= kSpace;
+    }
+};
+constexpr ByteClasses kBytes;
+
+inline bool is(char c, std::uint8_t what) { return (kBytes.of[static_cast<unsigned char>(c)] & what) != 0; }
+inline bool is_space(char c) { return is(c, kSpace); }
 
 // The length of the well-formed UTF-8 sequence at p (lead byte ≥ 0x80) that is
 // an XML character, or 0. Stricter than XML where in doubt (U+0080–U+009F,
@@ -130,23 +154,6 @@ inline char* reference(char* q, char* end, char*& w) {
 // [SECTION] Tokens
 //-----------------------------------------------------------------------------
 
-// The '>' that ends the tag whose body starts at p, outside quoted values;
-// nullptr when it is not in the buffer yet. `bad` when a '<' comes first.
-inline char* tag_end(char* p, char* end, bool& bad) {
-    for (char* q = p; q < end; ++q) {
-        const char c = *q;
-        if (c == '>') return q;
-        if (c == '"' || c == '\'') {
-            q = static_cast<char*>(std::memchr(q + 1, c, static_cast<std::size_t>(end - q - 1)));
-            if (q == nullptr) return nullptr;
-        } else if (c == '<') {
-            bad = true;
-            return nullptr;
-        }
-    }
-    return nullptr;
-}
-
 // <?xml version="1.0" encoding="UTF-8" standalone="yes"?>, body between
 // "<?" and "?>". Only version 1.0 and UTF-8 (the part is read as UTF-8 either way).
 bool xml_declaration(const char* p, const char* end) {
@@ -191,138 +198,204 @@ bool xml_declaration(const char* p, const char* end) {
     return s.empty();
 }
 
+// Decodes the references in [p, end) in place (the bytes are checked
+// already); returns the new end, or nullptr for a reference we do not read.
+inline char* decode(char* p, char* end) {
+    char* w = static_cast<char*>(std::memchr(p, '&', static_cast<std::size_t>(end - p)));
+    if (w == nullptr) return end;
+    char* q = w;
+    while (q < end) {
+        if (*q == '&') {
+            q = reference(q, end, w);
+            if (q == nullptr) return nullptr;
+        } else {
+            *w++ = *q++;
+        }
+    }
+    return w;
+}
+
+// A truncated UTF-8 sequence at the buffer's end may be complete with the next chunk.
+inline int utf8_or_incomplete(const char* q, const char* end, bool& incomplete) {
+    const int n = utf8_char(reinterpret_cast<const unsigned char*>(q), reinterpret_cast<const unsigned char*>(end));
+    if (n == 0 && end - q < 4) incomplete = true;
+    return n;
+}
+
 }  // namespace
 
-// <name attr="v" …> or <name …/>, from p ('<') to gt ('>').
-bool Scanner::start_tag(char* p, char* gt) {
+// <name attr="v" …> or <name …/> at p ('<').
+int Scanner::start_tag(char* p, char* end, char*& next) {
     char* q = p + 1;
-    const char* name = q;
-    if (!name_start(*q)) return fail();
-    while (name_char(*q)) ++q;
-    char c = *q;
-    *q = '\0';
-    attrs_.clear();
+    char* const name = q;
+    if (!is(*q, kNameStart)) return q >= end ? 0 : -1;
+    ++q;
+    while (is(*q, kNameChar)) ++q;
+    if (q >= end) return 0;
+    char* const name_end = q;
+    std::size_t n = 0;
     bool empty_element = false;
     while (true) {
+        char c = *q;
         if (c == '>') break;
         if (c == '/') {
-            if (q + 1 != gt) return fail();
+            if (q + 1 >= end) return 0;
+            if (q[1] != '>') return -1;
             empty_element = true;
+            ++q;
             break;
         }
-        if (!is_space(c)) return fail();
+        if (!is_space(c)) return -1;
         ++q;
         while (is_space(*q)) ++q;
+        if (q >= end) return 0;
         c = *q;
         if (c == '>' || c == '/') continue;
         // An attribute: name S? = S? "value".
-        if (!name_start(c)) return fail();
-        char* attr = q;
-        while (name_char(*q)) ++q;
-        char* attr_end = q;
+        if (!is(c, kNameStart) || n == kMaxAttributes) return -1;
+        Attribute& a = attributes_[n];
+        a.name = q;
+        ++q;
+        while (is(*q, kNameChar)) ++q;
+        a.name_end = q;
         while (is_space(*q)) ++q;
-        if (*q != '=') return fail();
+        if (q >= end) return 0;
+        if (*q != '=') return -1;
         ++q;
         while (is_space(*q)) ++q;
+        if (q >= end) return 0;
         const char quote = *q;
-        if (quote != '"' && quote != '\'') return fail();
-        ++q;
-        char* value = q;
-        char* w = q;
-        while (q < gt && *q != quote) {
-            const auto u = static_cast<unsigned char>(*q);
-            if (u >= 0x20 && u < 0x7F && u != '&' && u != '<') {
-                *w++ = *q++;
-            } else if (u == '&') {
-                q = reference(q, gt, w);
-                if (q == nullptr) return fail();
-            } else if (u >= 0x80) {
-                const int n = utf8_char(reinterpret_cast<const unsigned char*>(q), reinterpret_cast<const unsigned char*>(gt));
-                if (n == 0) return fail();
-                for (int k = 0; k < n; ++k) *w++ = *q++;
+        if (quote != '"' && quote != '\'') return -1;
+        a.value = ++q;
+        a.references = false;
+        while (true) {
+            while (is(*q, kPlainValue)) ++q;
+            if (q >= end) return 0;
+            const char v = *q;
+            if (v == quote) break;
+            if (v == '"' || v == '\'' || v == '&') {  // the other quote; a reference, decoded below
+                a.references |= v == '&';
+                ++q;
+            } else if (static_cast<unsigned char>(v) >= 0x80) {
+                bool incomplete = false;
+                const int k = utf8_or_incomplete(q, end, incomplete);
+                if (k == 0) return incomplete ? 0 : -1;
+                q += k;
             } else {
-                return fail();  // '<', a control, or TAB/LF/CR (expat turns those into spaces)
+                return -1;  // '<', a control, or TAB/LF/CR (expat turns those into spaces)
             }
         }
-        if (q >= gt) return fail();
-        *attr_end = '\0';
-        *w = '\0';
-        if (attrs_.size() >= 2 * kMaxAttributes) return fail();
-        for (std::size_t i = 0; i < attrs_.size(); i += 2)
-            if (std::strcmp(attrs_[i], attr) == 0) return fail();  // expat: duplicate attribute
-        attrs_.push_back(attr);
-        attrs_.push_back(value);
+        a.value_end = q;
         ++q;  // past the closing quote
+        if (q >= end) return 0;
         c = *q;
-        if (c != '>' && c != '/' && !is_space(c)) return fail();  // a="1"b="2"
+        if (c != '>' && c != '/' && !is_space(c)) return -1;  // a="1"b="2"
+        ++n;
     }
-    attrs_.push_back(nullptr);
-    if (depth_ >= kMaxOpen) return fail();
-    if (!events_.start(name, attrs_.data())) return fail();
-    if (empty_element) {
-        if (!events_.end(name)) return fail();
-        if (depth_ == 0) root_closed_ = true;
-        return true;
-    }
-    if (depth_ == open_.size()) open_.emplace_back();
-    open_[depth_].assign(name);
-    ++depth_;
-    return true;
-}
+    next = q + 1;
 
-// </name S?>, from p ('<') to gt ('>'): it must close the element open last.
-bool Scanner::end_tag(char* p, char* gt) {
-    char* q = p + 2;
-    const char* name = q;
-    if (!name_start(*q)) return fail();
-    while (name_char(*q)) ++q;
-    char* name_end = q;
-    while (is_space(*q)) ++q;
-    if (q != gt) return fail();
-    const std::string& open = open_[depth_ - 1];
-    if (static_cast<std::size_t>(name_end - name) != open.size() || std::memcmp(name, open.data(), open.size()) != 0)
-        return fail();
-    *name_end = '\0';
-    if (!events_.end(name)) return fail();
-    if (--depth_ == 0) root_closed_ = true;
-    return true;
-}
-
-// Character data from p to end (the next '<'), decoded and reported.
-bool Scanner::text_run(char* p, char* end) {
-    char* q = p;
-    char* w = p;
-    int brackets = 0;  // raw ']' just before: "]]>" is not allowed in text
-    while (q < end) {
-        const auto u = static_cast<unsigned char>(*q);
-        if (u >= 0x20 && u < 0x7F && u != '&' && u != ']' && u != '>') {
-            *w++ = *q++;
-            brackets = 0;
-        } else if (u == '&') {
-            q = reference(q, end, w);
-            if (q == nullptr) return fail();
-            brackets = 0;
-        } else if (u >= 0x80) {
-            const int n = utf8_char(reinterpret_cast<const unsigned char*>(q), reinterpret_cast<const unsigned char*>(end));
-            if (n == 0) return fail();
-            for (int k = 0; k < n; ++k) *w++ = *q++;
-            brackets = 0;
-        } else if (u == ']') {
-            *w++ = *q++;
-            ++brackets;
-        } else if (u == '>') {
-            if (brackets >= 2) return fail();
-            *w++ = *q++;
-            brackets = 0;
-        } else if (u == '\n' || u == '\t') {
-            *w++ = *q++;
-            brackets = 0;
-        } else {
-            return fail();  // a control character, or CR (expat folds CR LF into LF)
+    // Complete: names and values ended in place, references decoded.
+    if (static_cast<std::size_t>(name_end - name) > kMaxName) return -1;
+    for (std::size_t i = 0; i < n; ++i) {
+        Attribute& a = attributes_[i];
+        const std::size_t size = static_cast<std::size_t>(a.name_end - a.name);
+        for (std::size_t j = 0; j < i; ++j) {  // expat: a duplicate attribute is an error
+            const Attribute& b = attributes_[j];
+            if (static_cast<std::size_t>(b.name_end - b.name) == size && std::memcmp(a.name, b.name, size) == 0) return -1;
         }
     }
-    if (w > p && !events_.text(p, static_cast<std::size_t>(w - p))) return fail();
-    return true;
+    for (std::size_t i = 0; i < n; ++i) {
+        Attribute& a = attributes_[i];
+        *a.name_end = '\0';
+        if (a.references) {
+            a.value_end = decode(a.value, a.value_end);
+            if (a.value_end == nullptr) return -1;
+        }
+        *a.value_end = '\0';
+        attrs_[2 * i] = a.name;
+        attrs_[2 * i + 1] = a.value;
+    }
+    attrs_[2 * n] = nullptr;
+    const std::size_t name_size = static_cast<std::size_t>(name_end - name);
+    *name_end = '\0';
+    if (depth_ >= kMaxOpen) return -1;
+    if (!events_.start(name, attrs_)) return -1;
+    if (empty_element) {
+        if (!events_.end(name)) return -1;
+        if (depth_ == 0) root_closed_ = true;
+        return 1;
+    }
+    if (depth_ == open_.size()) open_.emplace_back();
+    OpenElement& open = open_[depth_];
+    open.size = static_cast<unsigned char>(name_size);
+    std::memcpy(open.name, name, name_size);
+    ++depth_;
+    return 1;
+}
+
+// </name S?> at p ('<'): it must close the element open last.
+int Scanner::end_tag(char* p, char* end, char*& next) {
+    char* q = p + 2;
+    char* const name = q;
+    if (!is(*q, kNameStart)) return q >= end ? 0 : -1;
+    ++q;
+    while (is(*q, kNameChar)) ++q;
+    char* const name_end = q;
+    while (is_space(*q)) ++q;
+    if (q >= end) return 0;
+    if (*q != '>') return -1;
+    const OpenElement& open = open_[depth_ - 1];
+    const std::size_t size = static_cast<std::size_t>(name_end - name);
+    if (size != open.size) return -1;
+    for (std::size_t i = 0; i < size; ++i)
+        if (name[i] != open.name[i]) return -1;
+    next = q + 1;
+    *name_end = '\0';
+    if (!events_.end(name)) return -1;
+    if (--depth_ == 0) root_closed_ = true;
+    return 1;
+}
+
+// Character data at p up to the next '<', checked, decoded and reported.
+int Scanner::text_run(char* p, char* end, char*& next) {
+    char* q = p;
+    bool references = false;
+    int brackets = 0;  // raw ']' just before: "]]>" is not allowed in text
+    while (true) {
+        while (is(*q, kPlainText)) ++q;
+        if (q >= end) return 0;  // the text goes on in the next chunk
+        const char c = *q;
+        if (c == '<') break;
+        if (c == ']') {
+            ++brackets;
+            ++q;
+            continue;
+        }
+        if (c == '>') {
+            if (brackets >= 2 && q[-1] == ']' && q[-2] == ']') return -1;
+        } else if (c == '&') {
+            references = true;
+        } else if (static_cast<unsigned char>(c) >= 0x80) {
+            bool incomplete = false;
+            const int k = utf8_or_incomplete(q, end, incomplete);
+            if (k == 0) return incomplete ? 0 : -1;
+            q += k;
+            brackets = 0;
+            continue;
+        } else {
+            return -1;  // a control character, or CR (expat folds CR LF into LF)
+        }
+        ++q;
+        brackets = 0;
+    }
+    next = q;
+    char* text_end = q;
+    if (references) {
+        text_end = decode(p, q);
+        if (text_end == nullptr) return -1;
+    }
+    if (text_end > p && !events_.text(p, static_cast<std::size_t>(text_end - p))) return -1;
+    return 1;
 }
 
 //-----------------------------------------------------------------------------
@@ -335,13 +408,14 @@ char* Scanner::buffer(std::size_t n) {
         end_ -= begin_;
         begin_ = 0;
     }
-    if (buf_.size() < end_ + n) buf_.resize(end_ + n);
+    if (buf_.size() < end_ + n + 1) buf_.resize(end_ + n + 1);
     return buf_.data() + end_;
 }
 
 bool Scanner::parse(std::size_t n, bool last) {
     if (failed_) return false;
     end_ += n;
+    buf_[end_] = '\0';  // the sentinel (buffer() left room for it)
     return run(last);
 }
 
@@ -349,6 +423,7 @@ bool Scanner::run(bool last) {
     char* const base = buf_.data();
     char* p = base + begin_;
     char* const end = base + end_;
+    char* next = nullptr;
     while (p < end) {
         if (depth_ == 0) {
             // Before and after the root element: spaces, the declaration first of all.
@@ -380,28 +455,26 @@ bool Scanner::run(bool last) {
             if (p[1] == '!' || p[1] == '/') return fail();  // DOCTYPE, comment: expat's
         } else {
             if (*p != '<') {
-                char* lt = static_cast<char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)));
-                if (lt == nullptr) break;  // the text goes on in the next chunk
-                if (!text_run(p, lt)) return false;
-                p = lt;
+                const int r = text_run(p, end, next);
+                if (r == 0) break;
+                if (r < 0) return fail();
+                p = next;
             }
             if (end - p < 2) break;
             if (p[1] == '/') {
-                char* gt = static_cast<char*>(std::memchr(p + 2, '>', static_cast<std::size_t>(end - p - 2)));
-                if (gt == nullptr) break;
-                if (!end_tag(p, gt)) return false;
-                p = gt + 1;
+                const int r = end_tag(p, end, next);
+                if (r == 0) break;
+                if (r < 0) return fail();
+                p = next;
                 continue;
             }
             if (p[1] == '!' || p[1] == '?') return fail();  // comment, CDATA, PI: expat's
         }
         at_start_ = false;
-        bool bad = false;
-        char* gt = tag_end(p + 1, end, bad);
-        if (bad) return fail();
-        if (gt == nullptr) break;
-        if (!start_tag(p, gt)) return false;
-        p = gt + 1;
+        const int r = start_tag(p, end, next);
+        if (r == 0) break;
+        if (r < 0) return fail();
+        p = next;
     }
     begin_ = static_cast<std::size_t>(p - base);
     if (last) return root_closed_ && begin_ == end_ ? true : fail();

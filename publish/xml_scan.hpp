@@ -20,7 +20,8 @@
 // than the five predefined and character references, literal CR anywhere in
 // content and literal TAB/LF/CR in attribute values (expat normalizes those),
 // bytes that are not well-formed UTF-8 or not XML characters, any
-// well-formedness error, and a single token longer than 1 MiB.
+// well-formedness error, a single token longer than 1 MiB, more than 64
+// attributes on an element and element names longer than 62 bytes.
 //
 // Thread safety: a Scanner is used by one thread for one part.
 #pragma once
@@ -56,25 +57,44 @@ public:
     bool parse(std::size_t n, bool last);
 
 private:
+    // Each token reader: 1 read (`next` after it), 0 not complete in the
+    // buffer yet (nothing changed), -1 given up.
     bool run(bool last);
     bool fail() {
         failed_ = true;
         return false;
     }
-    bool start_tag(char* p, char* gt);
-    bool end_tag(char* p, char* gt);
-    bool text_run(char* p, char* end);
+    int start_tag(char* p, char* end, char*& next);
+    int end_tag(char* p, char* end, char*& next);
+    int text_run(char* p, char* end, char*& next);
+
+    static constexpr std::size_t kMaxAttributes = 64;  // duplicates are checked pairwise
+    static constexpr std::size_t kMaxName = 62;        // an open element's name, kept for its end tag
+    struct Attribute {
+        char* name;
+        char* name_end;
+        char* value;
+        char* value_end;
+        bool references;  // the value holds &…; to decode
+    };
+    struct OpenElement {
+        unsigned char size;
+        char name[kMaxName + 1];
+    };
 
     Events& events_;
+    // The bytes: [begin_, end_) not scanned yet, then one NUL (a sentinel that
+    // ends every scanning loop at the buffer's end without a bounds test).
     std::vector<char> buf_;
-    std::size_t begin_ = 0;  // the first byte not scanned yet
-    std::size_t end_ = 0;    // one past the last byte written
+    std::size_t begin_ = 0;
+    std::size_t end_ = 0;
     bool at_start_ = true;   // nothing consumed yet: the XML declaration may come
     bool root_closed_ = false;
     bool failed_ = false;
-    std::vector<std::string> open_;  // the open elements' names (strings reused)
+    std::vector<OpenElement> open_;  // the open elements, for their end tags
     std::size_t depth_ = 0;
-    std::vector<const char*> attrs_;
+    Attribute attributes_[kMaxAttributes];
+    const char* attrs_[2 * kMaxAttributes + 1];
 };
 
 }  // namespace campus::publish::xml_scan
