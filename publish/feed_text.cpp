@@ -151,6 +151,52 @@ bool write_json(std::string& out, const Json& value, std::size_t indent, bool pr
     return true;
 }
 
+// Bytes the pretty form of `value` (at `indent`) takes at least, as
+// write_json lays it out: a container with a container inside is written one
+// item a line, indented; a flat one on one line, or one item a line when that
+// is too long (more bytes, so the one-line size is the bound). Strings are
+// counted unescaped. Walking the tree is far cheaper than writing it.
+std::size_t digits(std::uint64_t v) {
+    std::size_t n = 1;
+    for (; v >= 10; v /= 10) ++n;
+    return n;
+}
+
+std::size_t pretty_lower_bound(const Json& value, std::size_t indent) {
+    switch (value.type()) {
+        case Json::value_t::object:
+        case Json::value_t::array: break;
+        case Json::value_t::string: return value.get_ref<const std::string&>().size() + 2;
+        case Json::value_t::number_integer: {
+            const auto v = value.get<std::int64_t>();
+            return v < 0 ? 1 + digits(0 - static_cast<std::uint64_t>(v)) : digits(static_cast<std::uint64_t>(v));
+        }
+        case Json::value_t::number_unsigned: return digits(value.get<std::uint64_t>());
+        case Json::value_t::boolean: return value.get<bool>() ? 4 : 5;
+        default: return 1;  // a float: at least a digit; null is 4
+    }
+    // The containers' own vectors, not nlohmann's iterators: this visits every value.
+    const bool object = value.is_object();
+    const std::size_t items = value.size();
+    if (items == 0) return 2;
+    bool flat = true;
+    std::size_t n = 0;
+    if (object) {
+        for (const auto& [key, item] : value.get_ref<const Json::object_t&>()) {
+            flat = flat && !item.is_structured();
+            n += key.size() + 4 + pretty_lower_bound(item, indent + 1);  // "key": value
+        }
+    } else {
+        for (const Json& item : value.get_ref<const Json::array_t&>()) {
+            flat = flat && !item.is_structured();
+            n += pretty_lower_bound(item, indent + 1);
+        }
+    }
+    // "{ ", ", " between, " }" on one line; "{\n", ",\n" between, "\n" + indent + "}" on many.
+    if (flat) return n + (object ? 4 : 2) + 2 * (items - 1);
+    return n + 2 + 2 * (items - 1) + 2 + 2 * indent + items * 2 * (indent + 1);
+}
+
 }  // namespace
 std::string feed_text(const nlohmann::ordered_json& feed) {
     const std::size_t limit = FeedLimits{}.max_bytes;
@@ -158,9 +204,11 @@ std::string feed_text(const nlohmann::ordered_json& feed) {
     // One allocation: growing by doubling would copy and fault in the pages
     // of every smaller buffer (untouched reserved pages cost nothing).
     out.reserve(limit + (1u << 16));
-    // A very large school (2,000 classes × 20 weeks) would pass the screens'
-    // 4 MiB in the readable layout; without the spaces it still fits.
-    if (!write_json(out, feed, 0, true, limit) || out.size() + 1 > limit) {
+    // A very large school (2,000 classes × 14 weeks) would pass the screens'
+    // 4 MiB in the readable layout; without the spaces it still fits. When
+    // even the bound says so, the readable attempt is not made at all (the
+    // same text, without writing 4 MiB to throw away).
+    if (pretty_lower_bound(feed, 0) + 1 > limit || !write_json(out, feed, 0, true, limit) || out.size() + 1 > limit) {
         out.clear();  // keeps the capacity
         write_json(out, feed, 0, false, limit);
     }

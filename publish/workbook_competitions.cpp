@@ -491,7 +491,7 @@ void Builder::read_rounds(std::size_t index) {
             RoundBuild& round = round_for(week);
             round.from_deductions = true;
             round.week_row = deduction_first_row[week];
-            const std::vector<std::string>& week_notes = notes[week];
+            std::vector<std::string>& week_notes = notes[week];
             for (std::size_t k = 0; k < classes_list_.size(); ++k) {
                 ScoreRow score;
                 score.class_index = k;
@@ -499,7 +499,7 @@ void Builder::read_rounds(std::size_t index) {
                 for (std::size_t c = 0; c < n_criteria; ++c) {
                     score.values[c] = std::max(0.0, comp.criteria[c].max - points_off[k * n_criteria + c]);
                 }
-                if (k < week_notes.size()) score.note = week_notes[k];
+                if (k < week_notes.size()) score.note = std::move(week_notes[k]);
                 round.scores.push_back(std::move(score));
             }
         }
@@ -569,12 +569,17 @@ void Builder::read_rounds(std::size_t index) {
         Json scores = Json::array();
         ScoreRows& score_rows = score_rows_[child(at, "scores")];
         score_rows.origin = Origin{sheet, -1, round.from_deductions ? -1 : scores_table->col[1], static_cast<int>(index)};
-        for (const ScoreRow& s : round.scores) {
+        scores.get_ref<Json::array_t&>().reserve(round.scores.size());
+        for (ScoreRow& s : round.scores) {
             Json j = Json::object();
-            j.get_ref<Json::object_t&>().reserve(n_criteria + 2);
-            j["class"] = classes_list_[s.class_index].id;
-            for (std::size_t k = 0; k < n_criteria; ++k) j[comp.criteria[k].id] = number_json(s.values[k]);
-            if (!s.note.empty()) j["note"] = s.note;
+            // Appended, not looked up: the keys are distinct (criterion ids
+            // are unique in their competition and never "class" or "note"),
+            // and this runs for every class in every week.
+            auto& fields = j.get_ref<Json::object_t&>();
+            fields.reserve(n_criteria + 2);
+            fields.emplace_back("class", classes_list_[s.class_index].id);
+            for (std::size_t k = 0; k < n_criteria; ++k) fields.emplace_back(comp.criteria[k].id, number_json(s.values[k]));
+            if (!s.note.empty()) fields.emplace_back("note", std::move(s.note));
             if (s.row >= 0) score_rows.rows.push_back(s.row);
             scores.push_back(std::move(j));
         }

@@ -9,7 +9,7 @@
 // [SECTION] Worksheets
 // [SECTION] read_xlsx_bytes()
 //
-// Why streaming (expat, SAX) and no DOM: a 2,000-class × 20-week score sheet is
+// Why streaming (SAX) and no DOM: a 2,000-class × 20-week score sheet is
 // ~40,000 rows and ~10 MB of XML; a DOM of it is several times that in heap
 // nodes, and the office's program must read it in well under a second. Each
 // part is inflated in 64 KiB chunks straight into expat's buffer, so no part is
@@ -17,6 +17,13 @@
 // bytes actually inflated, rows, columns, cells, sheets) is checked while the
 // bytes arrive, before anything grows past it: a zip bomb stops at its first
 // byte over the budget, a cell at XFD1048576 at that cell.
+//
+// Worksheets and shared strings, the bulk of a workbook, are first read by
+// publish/xml_scan (a scanner for the plain XML spreadsheet writers emit,
+// several times faster than expat on it). It gives up on anything outside
+// that subset and on every error; the part is then read again from its first
+// byte with expat, everything the first attempt stored thrown away, so every
+// refusal and every result is the one expat gives.
 //
 // Exceptions never cross expat (a C library): handlers record a Refusal and
 // stop the parser; the code around XML_ParseBuffer throws it.
@@ -37,6 +44,7 @@
 
 #include "publish/text_encoding.hpp"
 #include "publish/workbook.hpp"
+#include "publish/xml_scan.hpp"
 
 namespace campus::publish {
 
@@ -111,6 +119,11 @@ public:
     // inflating. `where` names the sheet for a worksheet's refusals.
     void parse(zip_uint64_t index, const std::string& name, XML_Parser parser, const std::string& where,
                const std::string* handler_refusal);
+    // The same through the scanner. False when it gave up: nothing is
+    // counted against the budget, and the caller reads the part with
+    // parse(). The refusals that come before any byte is read are thrown
+    // as parse() throws them.
+    bool scan(zip_uint64_t index, const std::string& name, xml_scan::Scanner& scanner, const std::string& where);
 
     std::string read_small(zip_uint64_t index, const std::string& name, std::size_t max_bytes);
 
@@ -165,6 +178,34 @@ void Package::parse(zip_uint64_t index, const std::string& name, XML_Parser pars
                                      xml_error_words(XML_GetErrorCode(parser)) + "）。" + std::string(kSaveAsXlsx)};
         }
         if (n == 0) break;
+    }
+}
+
+bool Package::scan(zip_uint64_t index, const std::string& name, xml_scan::Scanner& scanner, const std::string& where) {
+    const std::uint64_t used_before = used_;
+    const zip_uint64_t declared = declared_size(index, name, where);
+    zip_file_t* file = zip_fopen_index(zip_, index, 0);
+    if (file == nullptr) return false;
+    struct Closer {
+        zip_file_t* f;
+        ~Closer() { zip_fclose(f); }
+    } closer{file};
+    auto give_up = [&] {
+        used_ = used_before;
+        return false;
+    };
+    constexpr std::size_t kChunk = 64 * 1024;
+    std::uint64_t inflated = 0;
+    while (true) {
+        char* buffer = scanner.buffer(kChunk);
+        const zip_int64_t n = zip_fread(file, buffer, kChunk);
+        if (n < 0) return give_up();
+        inflated += static_cast<std::uint64_t>(n);
+        used_ += static_cast<std::uint64_t>(n);
+        // Over a limit: parse() says so, in its place among the XML's own errors.
+        if (inflated > declared || used_ > limits_.max_uncompressed_bytes) return give_up();
+        if (!scanner.parse(static_cast<std::size_t>(n), n == 0)) return give_up();
+        if (n == 0) return true;
     }
 }
 
@@ -237,7 +278,7 @@ public:
     // Called from inside a handler: the message the part is refused with.
     void refuse(std::string message) {
         if (refusal.empty()) refusal = std::move(message);
-        XML_StopParser(parser, XML_FALSE);
+        if (parser != nullptr) XML_StopParser(parser, XML_FALSE);  // null under the scanner, which checks `refusal`
     }
 
     XML_Parser parser = nullptr;
@@ -275,6 +316,42 @@ void parse_part(Package& package, zip_uint64_t index, const std::string& name, H
         static_cast<Handler*>(data)->refuse("XML 里有 DTD（<!DOCTYPE>），这不是 Excel 保存的文件。" + std::string(kSaveAsXlsx));
     });
     package.parse(index, name, parser, where, &handler.refusal);
+}
+
+// The scanner's events into a Handler, as parse_part's expat callbacks do.
+// A refusal or the depth limit stops the scan: the expat run that follows
+// reaches the same place and refuses in its own order. Typed by the final
+// handler class, so that its start/end/text are called directly.
+template <class H>
+class ScanEvents final : public xml_scan::Events {
+public:
+    explicit ScanEvents(H& handler) : handler_(handler) {}
+    bool start(const char* name, const char** attrs) override {
+        if (++handler_.depth > kMaxDepth) return false;
+        handler_.start(local_name(name), attrs);
+        return handler_.refusal.empty();
+    }
+    bool end(const char* name) override {
+        --handler_.depth;
+        handler_.end(local_name(name));
+        return handler_.refusal.empty();
+    }
+    bool text(const char* s, std::size_t len) override {
+        handler_.text(s, static_cast<int>(len));
+        return handler_.refusal.empty();
+    }
+
+private:
+    H& handler_;
+};
+
+// The part through the scanner into `handler`; false when it gave up (the
+// handler then holds a partial read, to be thrown away).
+template <class H>
+bool scan_part(Package& package, zip_uint64_t index, const std::string& name, H& handler, const std::string& where) {
+    ScanEvents<H> events(handler);
+    xml_scan::Scanner scanner(events);
+    return package.scan(index, name, scanner, where);
 }
 
 //-----------------------------------------------------------------------------
@@ -613,6 +690,21 @@ inline bool is(std::string_view name, std::string_view want) {
     return true;
 }
 
+// "19", "-3", "46265": up to 15 digits, so exactly a double; nullopt for
+// anything else (a point, an exponent, a sign alone), left to from_chars.
+inline std::optional<double> small_whole_number(std::string_view v) {
+    std::size_t i = v.starts_with('-') ? 1 : 0;
+    if (v.size() == i || v.size() - i > 15) return std::nullopt;
+    std::int64_t n = 0;
+    for (std::size_t k = i; k < v.size(); ++k) {
+        const char c = v[k];
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    if (i && n == 0) return std::nullopt;  // "-0" is -0.0
+    return static_cast<double>(i ? -n : n);
+}
+
 // Streams one worksheet's <sheetData> into a Sheet. Only cells with a value
 // (or a formula) are stored: styled blanks, which Excel writes for every
 // formatted empty cell, would otherwise fill rows out to their last format.
@@ -799,8 +891,10 @@ private:
                     double number = 0;
                     const char* first = value_.data();
                     const char* last = value_.data() + value_.size();
-                    const auto [p, ec] = std::from_chars(first, last, number);
-                    if (ec != std::errc() || p != last || !std::isfinite(number)) {
+                    if (const auto whole = small_whole_number(value_)) {
+                        number = *whole;  // most scores: exactly what from_chars gives, without its cost
+                    } else if (const auto [p, ec] = std::from_chars(first, last, number);
+                               ec != std::errc() || p != last || !std::isfinite(number)) {
                         cell_problem("数值“" + value_ + "”无法识别，这个文件可能损坏了");
                         return;
                     }
@@ -923,7 +1017,13 @@ Workbook read_package(std::string_view bytes, const WorkbookLimits& limits, std:
 
     SharedStringsHandler shared(limits.max_cells);
     const std::string shared_part = part_of_type("sharedStrings", base + "sharedStrings.xml");
-    if (const auto index = package.find(shared_part)) parse_part(package, *index, shared_part, shared, "");
+    if (const auto index = package.find(shared_part)) {
+        if (!scan_part(package, *index, shared_part, shared, "")) {
+            SharedStringsHandler again(limits.max_cells);
+            parse_part(package, *index, shared_part, again, "");
+            shared.strings = std::move(again.strings);
+        }
+    }
 
     StylesHandler styles;
     const std::string styles_part = part_of_type("styles", base + "styles.xml");
@@ -952,6 +1052,19 @@ Workbook read_package(std::string_view bytes, const WorkbookLimits& limits, std:
             problems.push_back({sheet.name, "工作表的内容 " + rel->target + " 不在文件里，文件可能损坏了"});
             continue;
         }
+        const Usage usage_before = usage;
+        const std::size_t problems_before = problems.size();
+        {
+            WorksheetHandler handler(sheet, shared.strings, xf_is_date, book.date1904, limits, usage, problems);
+            if (scan_part(package, *index, rel->target, handler, sheet.name)) {
+                handler.apply_merges();
+                continue;
+            }
+        }
+        // Given up: what it stored goes, and expat reads the part from the start.
+        sheet.rows.clear();
+        usage = usage_before;
+        problems.resize(problems_before);
         WorksheetHandler handler(sheet, shared.strings, xf_is_date, book.date1904, limits, usage, problems);
         parse_part(package, *index, rel->target, handler, sheet.name);
         handler.apply_merges();
