@@ -20,13 +20,16 @@ void LayoutReport::reset(std::string page, int width, int height) {
 nlohmann::json LayoutReport::to_json() const {
     nlohmann::json texts = nlohmann::json::array();
     for (const LayoutEntry& e : entries_) {
-        texts.push_back({
+        nlohmann::json entry = {
             {"text", e.text},
             {"lines", e.lines},
             {"rect", {e.rect.x, e.rect.y, e.rect.w, e.rect.h}},
             {"px", e.px},
             {"clipped", e.clipped},
-        });
+            {"missing", e.missing},
+        };
+        if (!e.drawn.empty()) entry["drawn"] = e.drawn;
+        texts.push_back(std::move(entry));
     }
     return {{"page", page_}, {"size", {width_, height_}}, {"texts", std::move(texts)}};
 }

@@ -4,7 +4,12 @@
 // its font size and whether it left the page's clip rectangle or the screen.
 //
 // JSON: { "page": "...", "size": [w, h],
-//         "texts": [ { "text", "lines", "rect": [x, y, w, h], "px", "clipped" } ] }
+//         "texts": [ { "text", "lines", "rect": [x, y, w, h], "px", "clipped",
+//                      "missing", ["drawn"] } ] }
+// `missing` counts the characters of the text that were not drawn (no glyph
+// in any font, or a script the screen cannot set); `drawn`, present only when
+// it differs from `text`, is the string that was laid out (zero-width and
+// format characters dropped).
 //
 // Thread safety: one thread at a time (the render thread).
 #pragma once
@@ -25,6 +30,8 @@ struct LayoutEntry {
     Rect rect;
     float px = 0;
     bool clipped = false;
+    std::string drawn;        // the string laid out, when not `text` itself; else empty
+    std::size_t missing = 0;  // characters not drawn
 };
 
 class LayoutReport {

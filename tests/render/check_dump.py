@@ -8,7 +8,8 @@ Layout reports (DIR/NN-<page>.json, see kiosk/layout_report.hpp):
   - the month's habit (or the upcoming one) is present;
   - every flag holder's class name is on its competition's standings pages
     (holders from `kiosk-feed standings FILE --at TIME`, the office's tool);
-  - nothing clipped; no text below 2.2 % of the short side;
+  - nothing clipped; no text below 2.2 % of the short side; no character
+    missing (every glyph drawn: emoji, Extension B, no `?`);
   - no wrapped line but a block's first starts with closing punctuation.
 PNGs: exact size from IHDR; decoded (zlib + PNG filters) and not blank:
 several distinct colours and not all one background colour.
@@ -213,8 +214,12 @@ def main():
             for line in t.get("lines", [])[1:]:
                 if line[:1] in CLOSING:
                     fail(f"{where}: a line starts with closing punctuation: {line[:20]!r}")
-            if t.get("lines") and "".join(t["lines"]).replace(" ", "") != t["text"].replace(" ", "").replace("\n", ""):
+            # `drawn` is the text without what is never drawn (U+200B, U+FE0F, …).
+            drawn = t.get("drawn", t["text"])
+            if t.get("lines") and "".join(t["lines"]).replace(" ", "") != drawn.replace(" ", "").replace("\n", ""):
                 fail(f"{where}: its lines do not add up to the whole text")
+            if t.get("missing", 0):
+                fail(f"{where}: {t['missing']} character(s) not drawn (no glyph, or a script the screen cannot set)")
         png = os.path.join(out, name[:-5] + ".png")
         if not os.path.exists(png):
             fail(f"{png}: missing")
