@@ -176,7 +176,7 @@ def main():
         command += ["--feed", args.feed]
     env = dict(os.environ)
     env.pop("DISPLAY", None)  # always the private Xvfb, never the developer's screen
-    run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=240)
+    run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=360)  # 8K: ~2 min under load
     if run.returncode != 0:
         print(f"FAIL: kiosk exited {run.returncode}\n{' '.join(command)}\n{run.stderr}", file=sys.stderr)
         return 1
