@@ -140,7 +140,15 @@ TextBlock Canvas::fit(std::string_view given, TextStyle largest, TextStyle small
 // [SECTION] Drawing text (and recording it in the layout report)
 
 Rect Canvas::draw(const TextBlock& block, ImVec2 pos, ImU32 color, Align align, float box_w) {
-    if (block.lines.empty()) return Rect{pos.x, pos.y, 0, 0};
+    if (block.lines.empty()) {
+        // Nothing to draw. A text that had characters, all left out (a name
+        // in Uyghur, only zero-width spaces), is still recorded: the report
+        // must show what the screen did not draw.
+        if (report_ && !block.text.empty())
+            report_->add(LayoutEntry{block.text, {}, Rect{pos.x, pos.y, 0, 0}, block.px, false, block.visible,
+                                     block.missing});
+        return Rect{pos.x, pos.y, 0, 0};
+    }
     ImFont* font = font_or_default(fonts_, block.style);
     const float size = block.px;
     const float lh = size * kLineHeight;

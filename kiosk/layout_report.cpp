@@ -28,7 +28,8 @@ nlohmann::json LayoutReport::to_json() const {
             {"clipped", e.clipped},
             {"missing", e.missing},
         };
-        if (!e.drawn.empty()) entry["drawn"] = e.drawn;
+        // Empty `drawn` means "as given", unless nothing at all was drawn of a text.
+        if (!e.drawn.empty() || (e.lines.empty() && !e.text.empty())) entry["drawn"] = e.drawn;
         texts.push_back(std::move(entry));
     }
     return {{"page", page_}, {"size", {width_, height_}}, {"texts", std::move(texts)}};

@@ -687,6 +687,12 @@ TEST(Glyphs, AScriptThatNeedsShapingIsCountedMissingNeverDrawnAsQuestionMarks) {
     }();
     EXPECT_EQ(j["texts"][0]["missing"], 6);
     EXPECT_EQ(j["texts"][0]["drawn"], "班级");
+    // Nothing left to draw: still in the report, with what was missing.
+    const Drawn alone = draw_alone(s, kUyghur);
+    EXPECT_EQ(alone.entry.text, kUyghur);
+    EXPECT_EQ(alone.entry.missing, 6u);
+    EXPECT_TRUE(alone.entry.lines.empty());
+    EXPECT_EQ(alone.coverage.ink(), 0);
 }
 
 TEST(Glyphs, ACharacterNoFontHasIsCountedMissing) {
