@@ -670,7 +670,6 @@ std::unique_ptr<FontSet::Built> FontSet::build(const ScreenMetrics& metrics, con
             g.style = s;
             g.key = static_cast<ImWchar>(key);
             if (!render_glyph(face, index, g)) continue;
-            if (face == main) size_like_imgui(main, size);  // FT_Set_Pixel_Sizes never touched it; cheap anyway
             surface += (g.width + 2.0) * (g.height + 2.0);
             own.push_back(std::move(g));
         }
