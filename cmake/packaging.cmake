@@ -30,7 +30,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # campus-kiosk_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "fonts-noto-cjk, tzdata, adduser, xinit, xserver-xorg-core, xserver-xorg-legacy, xserver-xorg-input-libinput, xserver-xorg-video-all | xserver-xorg-video-fbdev, libgl1-mesa-dri")
+    "fonts-noto-cjk, fonts-symbola, tzdata, adduser, xinit, xserver-xorg-core, xserver-xorg-legacy, xserver-xorg-input-libinput, xserver-xorg-video-all | xserver-xorg-video-fbdev, libgl1-mesa-dri")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "prometheus-node-exporter")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/postinst ${PROJECT_SOURCE_DIR}/packaging/prerm

@@ -18,6 +18,7 @@
 #include "kiosk/fonts.hpp"
 #include "kiosk/layout_report.hpp"
 #include "kiosk/motion/flag_renderer.hpp"
+#include "kiosk/text/screen_text.hpp"
 #include "kiosk/text/text_layout.hpp"
 #include "kiosk/theme.hpp"
 
@@ -60,7 +61,9 @@ float measure(const ImFont* font, float size_px, std::string_view run) {
 
 }  // namespace
 
-TextBlock Canvas::layout(std::string_view text, TextStyle style, float max_width) const {
+TextBlock Canvas::layout(std::string_view given, TextStyle style, float max_width) const {
+    std::size_t not_drawn = 0;
+    const std::string text = text::visible_text(given, &not_drawn);
     // Display and hero fonts hold only the glyphs planned for them; a string
     // they lack is set at the largest smaller style that has it all (the text
     // tier, title and below, holds every string of the feed), never with holes.
@@ -73,13 +76,14 @@ TextBlock Canvas::layout(std::string_view text, TextStyle style, float max_width
         style = s;
     }
     TextBlock block;
-    block.text = std::string(text);
+    block.text = std::string(given);
     block.style = style;
     block.px = px(style);
     const ImFont* font = font_or_default(fonts_, style);
     const float size = block.px;
-    const auto ranges =
-        text::wrap_line_ranges(text, max_width, [&](std::string_view run) { return measure(font, size, run); });
+    const auto ranges = text::wrap_line_ranges(text, max_width, [&](std::string_view run) {
+        return measure(font, size, fonts_.atlas_text(style, run));
+    });
     block.lines.reserve(ranges.size());
     for (const text::LineRange& r : ranges) {
         block.lines.emplace_back(text.substr(r.begin, r.end - r.begin));
@@ -87,11 +91,17 @@ TextBlock Canvas::layout(std::string_view text, TextStyle style, float max_width
     }
     block.height = static_cast<float>(block.lines.size()) * line_height(style);
     block.fits = block.width <= max_width + kClipTolerance;
+    std::size_t no_glyph = 0;
+    fonts_.atlas_text(style, text, &no_glyph);
+    block.missing = not_drawn + no_glyph;
+    block.visible = text;
     return block;
 }
 
-TextBlock Canvas::fit(std::string_view text, TextStyle largest, TextStyle smallest, float box_w, float box_h) const {
+TextBlock Canvas::fit(std::string_view given, TextStyle largest, TextStyle smallest, float box_w, float box_h) const {
     if (largest < smallest) std::swap(largest, smallest);
+    std::size_t not_drawn = 0;
+    const std::string text = text::visible_text(given, &not_drawn);
     // Candidates, largest first; the display/hero sizes only when their glyph
     // tier holds the whole string.
     std::vector<TextStyle> styles;
@@ -109,23 +119,36 @@ TextBlock Canvas::fit(std::string_view text, TextStyle largest, TextStyle smalle
     };
     const text::FittedText fitted = text::fit_text(
         text, box_w, box_h, sizes, kLineHeight, [&](std::string_view run, float size) {
-            return measure(font_or_default(fonts_, style_at(size)), size, run);
+            const TextStyle st = style_at(size);
+            return measure(font_or_default(fonts_, st), size, fonts_.atlas_text(st, run));
         });
     TextBlock block;
-    block.text = std::string(text);
+    block.text = std::string(given);
+    block.visible = text;
     block.style = style_at(fitted.font_px);
     block.px = px(block.style);
     block.lines = fitted.lines;
     block.width = fitted.width;
     block.height = static_cast<float>(block.lines.size()) * line_height(block.style);
     block.fits = fitted.fits;
+    std::size_t no_glyph = 0;
+    fonts_.atlas_text(block.style, text, &no_glyph);
+    block.missing = not_drawn + no_glyph;
     return block;
 }
 
 // [SECTION] Drawing text (and recording it in the layout report)
 
 Rect Canvas::draw(const TextBlock& block, ImVec2 pos, ImU32 color, Align align, float box_w) {
-    if (block.lines.empty()) return Rect{pos.x, pos.y, 0, 0};
+    if (block.lines.empty()) {
+        // Nothing to draw. A text that had characters, all left out (a name
+        // in Uyghur, only zero-width spaces), is still recorded: the report
+        // must show what the screen did not draw.
+        if (report_ && !block.text.empty())
+            report_->add(LayoutEntry{block.text, {}, Rect{pos.x, pos.y, 0, 0}, block.px, false, block.visible,
+                                     block.missing});
+        return Rect{pos.x, pos.y, 0, 0};
+    }
     ImFont* font = font_or_default(fonts_, block.style);
     const float size = block.px;
     const float lh = size * kLineHeight;
@@ -148,7 +171,7 @@ Rect Canvas::draw(const TextBlock& block, ImVec2 pos, ImU32 color, Align align, 
         ImGui::PushStyleColor(ImGuiCol_Text, color);
     }
     for (std::size_t i = 0; i < block.lines.size(); ++i) {
-        const std::string& line = block.lines[i];
+        const std::string line = fonts_.atlas_text(block.style, block.lines[i]);
         const float w = measure(font, size, line);
         float x = pos.x;
         if (align == Align::center) x += (box - w) * 0.5f;
@@ -177,7 +200,10 @@ Rect Canvas::draw(const TextBlock& block, ImVec2 pos, ImU32 color, Align align, 
         const float cx1 = std::min(clip_.right(), sw), cy1 = std::min(clip_.bottom(), sh);
         const bool clipped = covered.x < cx0 - kClipTolerance || covered.y < cy0 - kClipTolerance ||
                              covered.right() > cx1 + kClipTolerance || covered.bottom() > cy1 + kClipTolerance;
-        report_->add(LayoutEntry{block.text, block.lines, covered, size, clipped, {}});
+        // What was drawn, when it is not the text as given (a zero-width
+        // space dropped, a script not drawn): render tests read both.
+        std::string drawn = block.visible == block.text ? std::string() : block.visible;
+        report_->add(LayoutEntry{block.text, block.lines, covered, size, clipped, std::move(drawn), block.missing, {}});
     }
     return covered;
 }

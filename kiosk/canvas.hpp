@@ -1,7 +1,10 @@
 // Canvas: what a page draws through.
 //
-// Pages never call ImGui text functions directly: the Canvas wraps text with
-// the CJK line breaker (kiosk/text), draws each line with
+// Pages never call ImGui text functions directly: the Canvas drops what is
+// never drawn (text::visible_text: zero-width and format characters, scripts
+// it cannot shape), wraps the rest with the CJK line breaker (kiosk/text),
+// hands ImGui each line in the atlas's form (text::atlas_text: stand-ins for
+// characters above U+FFFF, nothing without a glyph, so never a `?`), draws it with
 // ImGui::TextUnformatted (feed text is never a format string), and records
 // every piece of text it drew in the layout report that `--dump` writes and
 // the render tests read.
@@ -28,12 +31,14 @@ enum class Align { left, center, right };
 // A wrapped block of text at one style, measured but not yet drawn.
 struct TextBlock {
     std::string text;                // the whole string, as given
-    std::vector<std::string> lines;  // as wrapped
+    std::string visible;             // what is laid out: text::visible_text(text) (no U+200B, U+FE0F, …)
+    std::vector<std::string> lines;  // `visible`, as wrapped
     TextStyle style = TextStyle::body;
     float px = 0;                    // font size in pixels
     float width = 0;                 // widest line
     float height = 0;                // lines × line height
     bool fits = true;                // false when it did not fit the box even at the floor style
+    std::size_t missing = 0;         // characters of `visible` with no glyph, and scripts not drawn: left out
 };
 
 class FontSet;

@@ -465,7 +465,9 @@ const Setting kSettings[] = {
     {.flag = "--size",
      .value_name = "WxH",
      .value = command_line_value<std::string>(),
-     .help = "window or dump size WxH, e.g. 1920x1080 (default: the monitor's; dump: 1920x1080)"},
+     .help = "window or dump size WxH, e.g. 1920x1080, each side 64..16384 (default: the monitor's; dump: "
+             "1920x1080); above a short side of 2160 px (4K) text is rasterised at the 4K sizes and drawn scaled, "
+             "tested up to 7680x4320"},
     {.flag = "--windowed",
      .value = command_line_value<bool>(),
      .help = "a window instead of full-screen (a preview)",

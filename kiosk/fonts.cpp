@@ -36,6 +36,7 @@
 #include <backends/imgui_impl_opengl3.h>
 
 #include "kiosk/text/utf8.hpp"
+#include "sync/drawable_text.hpp"
 #include "sync/feed.hpp"
 
 namespace campus::kiosk {
@@ -49,7 +50,7 @@ const char32_t kProgramCodePoints[] = {
     0  // terminator, so the array is never empty
 };
 
-constexpr char32_t kMaxBakeable = 0xFFFF;  // imgui 1.86 as Debian builds it: 16-bit ImWchar
+constexpr char32_t kMaxImWchar = 0xFFFF;  // imgui 1.86 as Debian builds it: 16-bit ImWchar
 
 int style_index(TextStyle s) { return static_cast<int>(s); }
 
@@ -84,16 +85,18 @@ const std::vector<char32_t>& GlyphPlan::tier(GlyphTier t) const {
 }
 
 void GlyphPlan::add(GlyphTier t, std::string_view utf8) {
+    // The same filter the Canvas applies before it lays text out: a glyph
+    // for U+200B or U+FE0F would never be drawn.
     std::set<char32_t> found;
-    text::collect_codepoints(utf8, found);
+    text::collect_codepoints(text::visible_text(utf8), found);
     auto& out = tier_of_plan(*this, t);
-    for (char32_t cp : found)
-        if (cp <= kMaxBakeable) out.push_back(cp);
+    out.insert(out.end(), found.begin(), found.end());
 }
 
 void GlyphPlan::add(GlyphTier t, char32_t first, char32_t last) {
     auto& out = tier_of_plan(*this, t);
-    for (char32_t cp = first; cp <= last && cp <= kMaxBakeable; ++cp) out.push_back(cp);
+    for (char32_t cp = first; cp <= last && cp <= 0x10FFFF; ++cp)
+        if (character_fate(cp) == CharacterFate::drawn && cp >= 0x20) out.push_back(cp);
 }
 
 bool GlyphPlan::contains(GlyphTier t, char32_t cp) const {
@@ -126,7 +129,7 @@ void add_common(GlyphPlan& plan, GlyphTier t) {
     plan.add(t, 0x20, 0x7E);
     auto& out = tier_of_plan(plan, t);
     for (char32_t cp : program_code_points())
-        if (cp <= kMaxBakeable) out.push_back(cp);
+        if (character_fate(cp) == CharacterFate::drawn) out.push_back(cp);
 }
 
 // The text tier also gets the symbols feed authors type without thinking:
@@ -324,6 +327,42 @@ std::optional<FontSet::FontFile> FontSet::find_bold_font_file(const FontFile& re
     return std::nullopt;
 }
 
+std::vector<FontSet::FontFile> FontSet::find_fallback_font_files(const FontFile& regular) {
+    std::vector<FontFile> out;
+    FcConfig* config = FcInitLoadConfigAndFonts();
+    if (!config) return out;
+    FcPattern* pat = FcNameParse(reinterpret_cast<const FcChar8*>("sans-serif:lang=zh-cn"));
+    if (pat) {
+        FcConfigSubstitute(config, pat, FcMatchPattern);
+        FcDefaultSubstitute(pat);
+        FcResult res = FcResultNoMatch;
+        if (FcFontSet* set = FcFontSort(config, pat, FcFalse, nullptr, &res)) {
+            for (int i = 0; i < set->nfont; ++i) {
+                const FcPattern* font = set->fonts[i];
+                FcChar8* file = nullptr;
+                int index = 0;
+                FcBool scalable = FcTrue, color = FcFalse;
+                if (FcPatternGetString(font, FC_FILE, 0, &file) != FcResultMatch) continue;
+                FcPatternGetInteger(font, FC_INDEX, 0, &index);
+                FcPatternGetBool(font, FC_SCALABLE, 0, &scalable);
+                FcPatternGetBool(font, FC_COLOR, 0, &color);
+                const std::string path = reinterpret_cast<const char*>(file);
+                // One channel of coverage: a colour font's glyphs would be
+                // flat silhouettes, and a bitmap-only font cannot be scaled.
+                if (!scalable || color || path == regular.path) continue;
+                const bool seen = std::any_of(out.begin(), out.end(), [&](const FontFile& f) {
+                    return f.path == path && f.face_index == index;
+                });
+                if (!seen) out.push_back(FontFile{path, index});
+            }
+            FcFontSetDestroy(set);
+        }
+        FcPatternDestroy(pat);
+    }
+    FcConfigDestroy(config);
+    return out;
+}
+
 void FontSet::set_font_files(FontFile regular, std::optional<FontFile> bold) {
     std::lock_guard lock(mutex_);
     regular_file_ = std::move(regular);
@@ -331,6 +370,8 @@ void FontSet::set_font_files(FontFile regular, std::optional<FontFile> bold) {
     bold_searched_ = true;
     regular_.reset();
     bold_.reset();
+    fallbacks_.clear();
+    fallbacks_searched_ = false;
 }
 
 // The font files are mapped, not read: a .ttc is ~19 MB per weight, and the
@@ -364,6 +405,38 @@ struct FontSet::MappedFile {
     MappedFile& operator=(const MappedFile&) = delete;
 };
 
+namespace {
+
+// Every character a face maps, sorted.
+std::vector<char32_t> characters_of(const void* data, std::size_t size, int face_index, const std::string& path) {
+    FreeTypeLibrary ft;
+    FT_Face face = nullptr;
+    if (!ft.lib || FT_New_Memory_Face(ft.lib, static_cast<const FT_Byte*>(data), static_cast<FT_Long>(size),
+                                      face_index, &face) != 0)
+        throw std::runtime_error(path + ": FreeType cannot open it");
+    std::vector<char32_t> chars;
+    FT_UInt index = 0;
+    for (FT_ULong cp = FT_Get_First_Char(face, &index); index != 0; cp = FT_Get_Next_Char(face, cp, &index))
+        chars.push_back(static_cast<char32_t>(cp));
+    FT_Done_Face(face);
+    std::sort(chars.begin(), chars.end());
+    return chars;
+}
+
+}  // namespace
+
+// A fallback font: its file mapped, and the characters it has that the main
+// font lacks (read once, so a build asks nothing but a sorted vector).
+struct FontSet::Fallback {
+    MappedFile file;
+    std::vector<char32_t> chars;  // sorted; only those the main font lacks
+    Fallback(const FontFile& f, const std::vector<char32_t>& main_chars) : file(f) {
+        for (char32_t cp : characters_of(file.data, file.size, f.face_index, f.path))
+            if (!std::binary_search(main_chars.begin(), main_chars.end(), cp)) chars.push_back(cp);
+    }
+    bool has(char32_t cp) const { return std::binary_search(chars.begin(), chars.end(), cp); }
+};
+
 void FontSet::ensure_font_files() {
     // Called with mutex_ held.
     if (!regular_file_) regular_file_ = find_font_file();
@@ -373,7 +446,26 @@ void FontSet::ensure_font_files() {
     }
     if (!regular_) regular_ = std::make_shared<const MappedFile>(*regular_file_);
     if (bold_file_ && !bold_) bold_ = std::make_shared<const MappedFile>(*bold_file_);
+    if (!fallbacks_searched_) {
+        fallbacks_searched_ = true;
+        std::vector<char32_t> main_chars;
+        try {
+            main_chars = characters_of(regular_->data, regular_->size, regular_->face_index, regular_->path);
+        } catch (const std::exception& e) {
+            log_error(std::string("reading the main font's characters: ") + e.what());
+        }
+        for (const FontFile& f : find_fallback_font_files(*regular_file_)) {
+            try {
+                auto fallback = std::make_shared<const Fallback>(f, main_chars);
+                if (!fallback->chars.empty()) fallbacks_.push_back(std::move(fallback));
+            } catch (const std::exception& e) {
+                log_error(std::string("fallback font left out: ") + e.what());
+            }
+        }
+    }
 }
+
+
 
 // [SECTION] Rasterising an atlas (any thread)
 
@@ -383,6 +475,8 @@ struct FontSet::Built {
     float px[kTextStyleCount] = {};
     ScreenMetrics metrics;
     GlyphPlan plan;
+    text::PrivateUseMap stand_ins;
+    std::size_t own_glyphs = 0;
     int width = 0, height = 0;
     double ms = 0;
     int max_texture_size = 0;
@@ -393,25 +487,98 @@ namespace {
 ImVector<ImWchar> ranges_for(const std::vector<char32_t>& code_points) {
     ImFontGlyphRangesBuilder builder;
     for (char32_t cp : code_points)
-        if (cp > 0 && cp <= kMaxBakeable) builder.AddChar(static_cast<ImWchar>(cp));
+        if (cp > 0 && cp <= kMaxImWchar) builder.AddChar(static_cast<ImWchar>(cp));
     ImVector<ImWchar> ranges;
     builder.BuildRanges(&ranges);
     return ranges;
 }
 
+// imgui 1.86's FreeType builder gives each glyph W × H × 4 bytes of a 256 KiB
+// chunk and does not check (IM_ASSERT is off in a release build): a larger
+// glyph overruns the heap. Glyphs above this many pixels, with a margin for
+// the rendered box being a pixel wider than the outline's, are ours to rasterise.
+constexpr long kImGuiMaxGlyphPixels = 256 * 1024 / 4 - 4096;
+
+// A face opened for one build (FreeType objects are not shared across threads).
+struct BuildFace {
+    FT_Face face = nullptr;
+    BuildFace(FT_Library lib, const void* data, std::size_t size, int index, const std::string& path) {
+        if (FT_New_Memory_Face(lib, static_cast<const FT_Byte*>(data), static_cast<FT_Long>(size), index, &face) != 0)
+            throw std::runtime_error("FreeType cannot open " + path);
+    }
+    ~BuildFace() {
+        if (face) FT_Done_Face(face);
+    }
+    BuildFace(const BuildFace&) = delete;
+    BuildFace& operator=(const BuildFace&) = delete;
+};
+
+// Sizes a main face as imgui_freetype does (the font's ascender-to-descender
+// height is `px`), so our glyphs line up with its own.
+void size_like_imgui(FT_Face face, float px) {
+    FT_Size_RequestRec req{};
+    req.type = FT_SIZE_REQUEST_TYPE_REAL_DIM;
+    req.height = static_cast<FT_Long>(static_cast<std::uint32_t>(px) * 64);
+    FT_Request_Size(face, &req);
+}
+
+// A glyph FontSet rasterises itself into a custom rectangle of the atlas.
+struct OwnGlyph {
+    int style = 0;
+    ImWchar key = 0;  // the code point ImGui sees (a stand-in above U+FFFF)
+    int rect = -1;
+    int width = 0, height = 0, left = 0, top = 0;
+    float advance = 0;
+    std::vector<unsigned char> pixels;  // width × height coverage
+};
+
+// Loads, renders and copies one glyph at the face's current size.
+bool render_glyph(FT_Face face, FT_UInt index, OwnGlyph& out) {
+    if (FT_Load_Glyph(face, index, FT_LOAD_NO_BITMAP | FT_LOAD_TARGET_LIGHT) != 0) return false;
+    FT_GlyphSlot slot = face->glyph;
+    if (slot->format != FT_GLYPH_FORMAT_BITMAP && FT_Render_Glyph(slot, FT_RENDER_MODE_NORMAL) != 0) return false;
+    const FT_Bitmap& bm = slot->bitmap;
+    out.width = static_cast<int>(bm.width);
+    out.height = static_cast<int>(bm.rows);
+    out.left = slot->bitmap_left;
+    out.top = slot->bitmap_top;
+    out.advance = std::ceil(static_cast<float>(slot->advance.x) / 64.0f);
+    out.pixels.assign(static_cast<std::size_t>(out.width) * static_cast<std::size_t>(out.height), 0);
+    for (int y = 0; y < out.height; ++y) {
+        const unsigned char* row = bm.buffer + static_cast<std::ptrdiff_t>(y) * bm.pitch;
+        unsigned char* dst = out.pixels.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(out.width);
+        for (int x = 0; x < out.width; ++x) {
+            if (bm.pixel_mode == FT_PIXEL_MODE_GRAY) dst[x] = row[x];
+            else if (bm.pixel_mode == FT_PIXEL_MODE_MONO) dst[x] = (row[x >> 3] & (0x80 >> (x & 7))) ? 255 : 0;
+            else return false;  // colour bitmaps: never asked for (FT_LOAD_COLOR is off)
+        }
+    }
+    return true;
+}
+
 }  // namespace
+
+ScreenMetrics FontSet::raster_metrics(const ScreenMetrics& screen) {
+    if (screen.short_side() <= static_cast<float>(kMaxRasterShortSide)) return screen;
+    // Only the short side matters for the sizes (ScreenMetrics::px).
+    return screen.portrait() ? ScreenMetrics{kMaxRasterShortSide, kMaxRasterShortSide * 2}
+                             : ScreenMetrics{kMaxRasterShortSide * 2, kMaxRasterShortSide};
+}
 
 std::unique_ptr<FontSet::Built> FontSet::build(const ScreenMetrics& metrics, const GlyphPlan& plan) {
     std::shared_ptr<const MappedFile> regular, bold;
+    std::vector<std::shared_ptr<const Fallback>> fallbacks;
     int max_texture = 0;
     {
         std::lock_guard lock(mutex_);
         ensure_font_files();
         regular = regular_;
         bold = bold_;
+        fallbacks = fallbacks_;
         max_texture = max_texture_size_;
     }
     const auto start = std::chrono::steady_clock::now();
+    const ScreenMetrics raster = raster_metrics(metrics);
 
     auto out = std::make_unique<Built>();
     out->metrics = metrics;
@@ -423,21 +590,96 @@ std::unique_ptr<FontSet::Built> FontSet::build(const ScreenMetrics& metrics, con
     // The kiosk hides the cursor; a tight height saves up to half the texture.
     atlas.Flags |= ImFontAtlasFlags_NoMouseCursors | ImFontAtlasFlags_NoPowerOfTwoHeight;
 
-    const ImVector<ImWchar> ranges[3] = {ranges_for(plan.text), ranges_for(plan.display), ranges_for(plan.hero)};
+    // Stand-ins for the characters above U+FFFF of every tier: one map per
+    // atlas, the same for the same plan.
+    std::vector<char32_t> supplementary;
+    for (const auto* tier : {&plan.text, &plan.display, &plan.hero})
+        for (char32_t cp : *tier)
+            if (cp > kMaxImWchar) supplementary.push_back(cp);
+    std::size_t left_out = 0;
+    out->stand_ins = text::PrivateUseMap::for_code_points(std::move(supplementary), &left_out);
+    if (left_out > 0)
+        log_error(std::to_string(out->stand_ins.size() + left_out) + " distinct characters above U+FFFF in the feed; " +
+                  "the screen has " + std::to_string(text::PrivateUseMap::kCapacity) +
+                  " private-use slots for them and leaves out the " + std::to_string(left_out) +
+                  " with the highest code points (they count as missing in the layout report)");
 
-    // Width: ImGui picks at most 4096 and grows the height; a 4K screen with
-    // a large feed would then outgrow what some GPUs take (8192). Estimate the
-    // packed surface (glyph ink boxes: ~0.92 em square for Han, about half that
-    // for ASCII) and keep the texture roughly square.
+    FreeTypeLibrary ft;
+    if (!ft.lib) throw std::runtime_error("FreeType could not be initialised");
+    BuildFace regular_face(ft.lib, regular->data, regular->size, regular->face_index, regular->path);
+    std::optional<BuildFace> bold_face;
+    if (bold) bold_face.emplace(ft.lib, bold->data, bold->size, bold->face_index, bold->path);
+    std::vector<std::unique_ptr<BuildFace>> fallback_faces(fallbacks.size());
+
+    // Per style: what ImGui's builder bakes from the main face (BMP, not too
+    // large), and what we rasterise ourselves (custom rectangles).
+    std::vector<ImVector<ImWchar>> ranges(kTextStyleCount);
+    std::vector<OwnGlyph> own;
+    float assumed_ascent[kTextStyleCount] = {};
     double surface = 0;
     for (int s = 0; s < kTextStyleCount; ++s) {
         const auto style = static_cast<TextStyle>(s);
-        const double size = metrics.px(style);
+        const float size = raster.px(style);
+        const bool use_bold = bold && style >= TextStyle::title;
+        FT_Face main = use_bold ? bold_face->face : regular_face.face;
+        size_like_imgui(main, size);
+        assumed_ascent[s] = std::round(std::ceil(static_cast<float>(main->size->metrics.ascender) / 64.0f));
+        const FT_UShort em_px = main->size->metrics.y_ppem;
+        // Below this em no outline of a text font reaches the builder's limit;
+        // above it each glyph's box is checked (only display and hero at 4K).
+        const bool check_size = em_px > 150;
+        std::vector<char32_t> imgui_points;
         for (char32_t cp : plan.tier(tier_of(style))) {
-            const double w = cp < 0x80 ? size * 0.55 : size * 0.92, h = cp < 0x80 ? size * 0.75 : size * 0.92;
-            surface += (w + 2) * (h + 2);
+            const FT_UInt main_index = FT_Get_Char_Index(main, cp);
+            if (main_index != 0 && cp <= kMaxImWchar) {
+                bool fits = true;
+                if (check_size && FT_Load_Glyph(main, main_index, FT_LOAD_NO_BITMAP | FT_LOAD_TARGET_LIGHT) == 0) {
+                    const long w = main->glyph->metrics.width / 64 + 3, h = main->glyph->metrics.height / 64 + 3;
+                    fits = w * h <= kImGuiMaxGlyphPixels;
+                }
+                if (fits) {
+                    imgui_points.push_back(cp);
+                    const double gw = cp < 0x80 ? size * 0.55 : size * 0.92, gh = cp < 0x80 ? size * 0.75 : size * 0.92;
+                    surface += (gw + 2) * (gh + 2);
+                    continue;
+                }
+            }
+            const char32_t key = cp <= kMaxImWchar ? cp : out->stand_ins.stand_in(cp);
+            if (key == 0) continue;  // no slot left: logged above
+            FT_Face face = nullptr;
+            FT_UInt index = main_index;
+            if (index != 0) {
+                face = main;
+            } else {
+                for (std::size_t f = 0; f < fallbacks.size() && !face; ++f) {
+                    if (!fallbacks[f]->has(cp)) continue;
+                    if (!fallback_faces[f]) {
+                        const MappedFile& file = fallbacks[f]->file;
+                        fallback_faces[f] = std::make_unique<BuildFace>(ft.lib, file.data, file.size, file.face_index, file.path);
+                    }
+                    face = fallback_faces[f]->face;
+                    index = FT_Get_Char_Index(face, cp);
+                    if (index == 0) face = nullptr;
+                }
+                // A fallback font at the main font's em, so a symbol is as
+                // large as the Han characters around it.
+                if (face) FT_Set_Pixel_Sizes(face, 0, em_px);
+            }
+            if (!face) continue;  // no font has it: the Canvas leaves it out and counts it
+            OwnGlyph g;
+            g.style = s;
+            g.key = static_cast<ImWchar>(key);
+            if (!render_glyph(face, index, g)) continue;
+            surface += (g.width + 2.0) * (g.height + 2.0);
+            own.push_back(std::move(g));
         }
+        ranges[static_cast<std::size_t>(s)] = ranges_for(imgui_points);
     }
+
+    // Width: ImGui picks at most 4096 and grows the height; a 4K screen with
+    // a large feed would then outgrow what some GPUs take (8192). Keep the
+    // texture roughly square from the estimated packed surface (glyph ink
+    // boxes: ~0.92 em square for Han, about half that for ASCII).
     int width = 1024;
     while (width < 16384 && static_cast<double>(width) * width < surface * 1.15) width *= 2;
     if (max_texture > 0) width = std::min(width, max_texture);
@@ -455,13 +697,18 @@ std::unique_ptr<FontSet::Built> FontSet::build(const ScreenMetrics& metrics, con
         cfg.FontDataSize = static_cast<int>(file.size);
         cfg.FontDataOwnedByAtlas = true;
         cfg.FontNo = file.face_index;
-        cfg.SizePixels = metrics.px(style);
+        cfg.SizePixels = raster.px(style);
         cfg.PixelSnapH = true;
         cfg.OversampleH = cfg.OversampleV = 1;  // FreeType rasterises at the exact size
-        cfg.GlyphRanges = ranges[static_cast<int>(tier_of(style))].Data;
+        cfg.GlyphRanges = ranges[static_cast<std::size_t>(s)].Data;
         std::snprintf(cfg.Name, sizeof cfg.Name, "%s %.0fpx #%d", use_bold ? "bold" : "regular", cfg.SizePixels, s);
         out->fonts[s] = atlas.AddFont(&cfg);
         out->px[s] = cfg.SizePixels;
+    }
+    for (OwnGlyph& g : own) {
+        const float y = assumed_ascent[g.style] - static_cast<float>(g.top);
+        g.rect = atlas.AddCustomRectFontGlyph(out->fonts[g.style], g.key, std::max(1, g.width), std::max(1, g.height),
+                                              g.advance, ImVec2(static_cast<float>(g.left), y));
     }
     const bool ok = atlas.Build();
     for (ImFontConfig& cfg : atlas.ConfigData) {
@@ -469,11 +716,29 @@ std::unique_ptr<FontSet::Built> FontSet::build(const ScreenMetrics& metrics, con
         cfg.FontDataOwnedByAtlas = false;
     }
     if (!ok) throw std::runtime_error("FreeType could not build the font atlas from " + regular->path);
-    // The glyph ranges and font configs are not needed once the glyphs are baked.
-    atlas.ClearInputData();
     unsigned char* pixels = nullptr;
     atlas.GetTexDataAsAlpha8(&pixels, &out->width, &out->height);
     if (!pixels) throw std::runtime_error("the font atlas has no pixels after building");
+    // Our glyphs into their rectangles; their vertical place from the ascent
+    // ImGui settled on (we assumed its rounding: correct it if it differs).
+    for (const OwnGlyph& g : own) {
+        const ImFontAtlasCustomRect* r = atlas.GetCustomRectByIndex(g.rect);
+        if (!r || !r->IsPacked()) continue;
+        for (int y = 0; y < g.height; ++y)
+            std::memcpy(pixels + static_cast<std::size_t>(r->Y + y) * static_cast<std::size_t>(out->width) + r->X,
+                        g.pixels.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(g.width),
+                        static_cast<std::size_t>(g.width));
+        ImFont* font = out->fonts[g.style];
+        const float shift = std::round(font->Ascent) - assumed_ascent[g.style];
+        if (shift != 0)
+            if (auto* glyph = const_cast<ImFontGlyph*>(font->FindGlyphNoFallback(g.key))) {
+                glyph->Y0 += shift;
+                glyph->Y1 += shift;
+            }
+    }
+    out->own_glyphs = own.size();
+    // The glyph ranges, font configs and custom rectangles are not needed once the glyphs are baked.
+    atlas.ClearInputData();
     if (max_texture > 0 && (out->width > max_texture || out->height > max_texture))
         throw std::runtime_error("the font atlas is " + std::to_string(out->width) + "x" + std::to_string(out->height) +
                                  " px, larger than this GPU's textures (" + std::to_string(max_texture) +
@@ -528,6 +793,8 @@ void FontSet::install(std::unique_ptr<Built> built) {
     std::copy(std::begin(built->px), std::end(built->px), px_);
     metrics_ = built->metrics;
     plan_ = std::move(built->plan);
+    stand_ins_ = std::move(built->stand_ins);
+    own_glyphs_ = built->own_glyphs;
     atlas_w_ = built->width;
     atlas_h_ = built->height;
     last_build_ms_ = built->ms;
@@ -727,15 +994,21 @@ float FontSet::px(TextStyle style) const {
 }
 
 bool FontSet::covers(TextStyle style, std::string_view utf8) const {
+    if (!font(style)) return false;
+    std::size_t missing = 0;
+    atlas_text(style, text::visible_text(utf8), &missing);
+    return missing == 0;
+}
+
+std::string FontSet::atlas_text(TextStyle style, std::string_view visible, std::size_t* missing) const {
     const ImFont* f = font(style);
-    if (!f) return false;
-    for (const text::Utf8Char& c : text::utf8_chars(utf8)) {
-        const char32_t cp = c.codepoint;
-        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) continue;  // controls draw nothing
-        if (cp > kMaxBakeable) return false;
-        if (!f->FindGlyphNoFallback(static_cast<ImWchar>(cp))) return false;
+    if (!f) {
+        if (missing) *missing = text::count_codepoints(visible);
+        return {};
     }
-    return true;
+    return text::atlas_text(visible, stand_ins_, [f](char32_t cp) {
+        return f->FindGlyphNoFallback(static_cast<ImWchar>(cp)) != nullptr;
+    }, missing);
 }
 
 std::size_t FontSet::atlas_pixels() const {

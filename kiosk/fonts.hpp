@@ -13,6 +13,24 @@
 // FreeType, from Noto Sans CJK SC (Regular for the text tier, Bold for title
 // and up when installed).
 //
+// What Noto Sans CJK SC lacks (emoji, dingbats: ⚠ ❗ 📢) comes from the
+// fallback fonts fontconfig lists for sans-serif:lang=zh-cn (Debian:
+// fonts-symbola, DejaVu), monochrome outlines only: the atlas is one channel
+// (GL_R8), so a colour font (Noto Color Emoji) is passed over. Characters
+// above U+FFFF (Extension B names, most emoji), which Debian's 16-bit ImWchar
+// cannot name, get a private-use stand-in per atlas (text::PrivateUseMap) and
+// are rasterised here, with FreeType, into custom rectangles of the atlas;
+// so are the fallback fonts' glyphs. The Canvas hands ImGui the stand-ins
+// (text::atlas_text).
+//
+// Very large screens: imgui 1.86's FreeType builder blits each glyph into a
+// fixed 256 KiB buffer (4 bytes a pixel) and overruns the heap for a glyph
+// over 65,536 pixels: a hero-sized Han character from a short side of about
+// 2,800 px (5K, 8K). Glyphs are therefore rasterised at the sizes of a screen
+// whose short side is at most kMaxRasterShortSide (4K) and drawn scaled
+// above it (raster_metrics()); any glyph still too large for that buffer is
+// rasterised here instead. Every size up to 16384×16384 builds.
+//
 // A new feed (or a new screen size) changes the plan: request_rebuild()
 // rasterises a fresh atlas on a worker thread, apply_pending() swaps it in
 // between frames; the display never stalls on FreeType.
@@ -43,6 +61,7 @@
 #include <imgui.h>
 
 #include "kiosk/geometry.hpp"
+#include "kiosk/text/screen_text.hpp"
 
 namespace campus {
 struct Feed;
@@ -54,9 +73,9 @@ enum class GlyphTier { text, display, hero };
 // Which glyph tier a style's font is baked with.
 GlyphTier tier_of(TextStyle style);
 
-// The code points to bake, per tier. Sorted, unique, BMP only (imgui 1.86 is
-// built with 16-bit ImWchar: code points above U+FFFF cannot be baked and are
-// dropped here, so covers() reports them missing).
+// The code points to bake, per tier. Sorted, unique. Characters the screen
+// never draws (sync/drawable_text: format controls, scripts needing shaping)
+// are left out; those above U+FFFF are kept (FontSet gives them stand-ins).
 struct GlyphPlan {
     std::vector<char32_t> text;
     std::vector<char32_t> display;
@@ -83,6 +102,12 @@ GlyphPlan glyph_plan_for(const Feed* feed);
 
 class FontSet {
 public:
+    // Above this short side glyphs are rasterised at its sizes and drawn scaled.
+    static constexpr int kMaxRasterShortSide = 2160;
+    // The metrics glyphs are rasterised at for a screen: its own up to a short
+    // side of kMaxRasterShortSide, else that short side's.
+    static ScreenMetrics raster_metrics(const ScreenMetrics& screen);
+
     FontSet();
     ~FontSet();
     FontSet(const FontSet&) = delete;
@@ -98,6 +123,9 @@ public:
     static FontFile find_font_file();
     // The bold face for title, display and hero, when the same family ships one.
     static std::optional<FontFile> find_bold_font_file(const FontFile& regular);
+    // The fonts fontconfig falls back to for sans-serif:lang=zh-cn, in its
+    // order, scalable and not colour, without `regular`'s file.
+    static std::vector<FontFile> find_fallback_font_files(const FontFile& regular);
     // Overrides the search (tests, --font); call before the first build.
     void set_font_files(FontFile regular, std::optional<FontFile> bold);
 
@@ -135,11 +163,20 @@ public:
     void attach_gl();
     void release_gl();
 
-    // The font for a style, its pixel size, and whether its glyph tier holds
-    // every code point of `utf8`.
+    // The font for a style, the pixel size it is baked at (the screen's size
+    // up to kMaxRasterShortSide, see raster_metrics()), and whether its glyph
+    // tier holds every drawable character of `utf8`.
     ImFont* font(TextStyle style) const;
     float px(TextStyle style) const;
     bool covers(TextStyle style, std::string_view utf8) const;
+    // The stand-ins of the current atlas for characters above U+FFFF.
+    const text::PrivateUseMap& stand_ins() const { return stand_ins_; }
+    // `visible` (text::visible_text) as the style's font is to be given it
+    // (text::atlas_text); `missing` receives the characters left out.
+    std::string atlas_text(TextStyle style, std::string_view visible, std::size_t* missing = nullptr) const;
+    // Glyphs rasterised by FontSet itself (above U+FFFF, fallback fonts,
+    // too large for ImGui's builder), over all styles of the current atlas.
+    std::size_t own_glyph_count() const { return own_glyphs_; }
     const ScreenMetrics& metrics() const { return metrics_; }
     const GlyphPlan& plan() const { return plan_; }
     bool built() const { return atlas_ != nullptr; }
@@ -169,6 +206,9 @@ private:
     std::optional<FontFile> regular_file_;
     std::optional<FontFile> bold_file_;
     bool bold_searched_ = false;
+    struct Fallback;
+    std::vector<std::shared_ptr<const Fallback>> fallbacks_;
+    bool fallbacks_searched_ = false;
 
     // Current atlas (main thread).
     std::unique_ptr<ImFontAtlas> atlas_;
@@ -176,6 +216,8 @@ private:
     float px_[kTextStyleCount] = {};
     ScreenMetrics metrics_;
     GlyphPlan plan_;
+    text::PrivateUseMap stand_ins_;
+    std::size_t own_glyphs_ = 0;
     int atlas_w_ = 0, atlas_h_ = 0;
     double last_build_ms_ = 0;
     bool gl_attached_ = false;

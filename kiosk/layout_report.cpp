@@ -22,14 +22,18 @@ void LayoutReport::reset(std::string page, int width, int height) {
 nlohmann::json LayoutReport::to_json() const {
     nlohmann::json texts = nlohmann::json::array();
     for (const LayoutEntry& e : entries_) {
-        texts.push_back({
+        nlohmann::json entry = {
             {"text", e.text},
             {"lines", e.lines},
             {"rect", {e.rect.x, e.rect.y, e.rect.w, e.rect.h}},
             {"px", e.px},
             {"clipped", e.clipped},
             {"part", e.part},
-        });
+            {"missing", e.missing},
+        };
+        // Empty `drawn` means "as given", unless nothing at all was drawn of a text.
+        if (!e.drawn.empty() || (e.lines.empty() && !e.text.empty())) entry["drawn"] = e.drawn;
+        texts.push_back(std::move(entry));
     }
     nlohmann::json area = nullptr;
     if (has_page_area_) area = {page_area_.x, page_area_.y, page_area_.w, page_area_.h};

@@ -7,7 +7,12 @@
 // a table run under the footer or off the edge.
 //
 // JSON: { "page": "...", "size": [w, h], "page_area": [x, y, w, h] or null,
-//         "texts": [ { "text", "lines", "rect": [x, y, w, h], "px", "clipped", "part" } ] }
+//         "texts": [ { "text", "lines", "rect": [x, y, w, h], "px", "clipped", "part",
+//                      "missing", ["drawn"] } ] }
+// `missing` counts the characters of the text that were not drawn (no glyph
+// in any font, or a script the screen cannot set); `drawn`, present only when
+// it differs from `text`, is the string that was laid out (zero-width and
+// format characters dropped).
 //
 // Thread safety: one thread at a time (the render thread).
 #pragma once
@@ -28,6 +33,8 @@ struct LayoutEntry {
     Rect rect;
     float px = 0;
     bool clipped = false;
+    std::string drawn;        // the string laid out, when not `text` itself; else empty
+    std::size_t missing = 0;  // characters not drawn
     std::string part;  // "header", "page" or "footer"; empty: the report's current part
 };
 

@@ -4,7 +4,9 @@
 //   kiosk-feed validate FILE... [--strict] exit 0 when every file is a valid feed;
 //                                         else exit 1, one line per problem:
 //                                         FILE: /json/pointer: message
-//                                         Keys the contract does not know are
+//                                         Keys the contract does not know, and
+//                                         text the screens will not draw (Uyghur,
+//                                         Tibetan, private-use characters), are
 //                                         warned about in the same form (exit 0;
 //                                         with --strict they count as problems)
 //   kiosk-feed standings FILE --at TIME [--text]
@@ -68,6 +70,7 @@
 #include "publish/publisher.hpp"
 #include "publish/signing.hpp"
 #include "publish/standings_text.hpp"
+#include "publish/undrawable_text.hpp"
 #include "publish/unknown_keys.hpp"
 #include "publish/workbook_feed.hpp"
 #include "publish/workbook_export.hpp"
@@ -160,6 +163,12 @@ int validate(const std::vector<std::string>& files, bool strict) {
         const auto unknown = campus::publish::find_unknown_keys_in_bytes(contents.bytes);
         for (const campus::publish::UnknownKey& key : unknown) std::cout << file << ": " << to_string(key) << '\n';
         if (strict && !unknown.empty()) status = exit_invalid;
+        // Valid, and the hallway would still not see it: a Uyghur name, a
+        // private-use character from the office's fonts (sync/drawable_text).
+        const auto undrawable = campus::publish::find_undrawable_text_in_bytes(contents.bytes);
+        for (const campus::publish::UndrawableText& text : undrawable)
+            std::cout << file << ": " << to_string(text) << '\n';
+        if (strict && !undrawable.empty()) status = exit_invalid;
     }
     return status;
 }
@@ -527,7 +536,8 @@ int main(int argc, char** argv) {
     CLI::App* validate_cmd = app.add_subcommand("validate", "check feeds against the contract; one line per problem");
     validate_cmd->add_option("FILE", validate_files, "feed files (JSON)")->required();
     bool validate_strict = false;
-    validate_cmd->add_flag("--strict", validate_strict, "unknown keys count as problems (exit 1)");
+    validate_cmd->add_flag("--strict", validate_strict,
+                           "unknown keys and text the screens will not draw count as problems (exit 1)");
 
     std::string standings_file;
     std::string at_text;

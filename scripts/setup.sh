@@ -14,6 +14,7 @@ packages=(
   libzip-dev libexpat1-dev libxlsxwriter-dev
   # run
   fonts-noto-cjk tzdata
+  fonts-symbola  # emoji and symbols Noto Sans CJK lacks (monochrome: the atlas is one channel)
   # tests and tools
   xvfb xauth mesa-utils libgl1-mesa-dri nginx-light minisign clang
   libclang-rt-14-dev python3-jsonschema procps curl xdotool

@@ -133,6 +133,9 @@ TextBlock slice_lines(const Canvas& canvas, const TextBlock& whole, std::size_t 
     part.lines.assign(whole.lines.begin() + static_cast<std::ptrdiff_t>(first),
                       whole.lines.begin() + static_cast<std::ptrdiff_t>(last));
     for (const std::string& line : part.lines) part.text += line;
+    part.visible = part.text;
+    // The characters the screen left out are reported once, with the first part.
+    if (first == 0) part.missing = whole.missing;
     part.width = whole.width;
     part.height = static_cast<float>(part.lines.size()) * canvas.line_height(whole.style);
     return part;

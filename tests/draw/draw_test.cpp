@@ -10,6 +10,8 @@
 // [SECTION] Canvas layout and fitting
 // [SECTION] Drawing and the layout report
 // [SECTION] Shapes
+// [SECTION] Every character drawn: emoji, Extension B, invisible characters
+// [SECTION] Very large screens
 // [SECTION] Rebuild on the worker thread
 #include <gtest/gtest.h>
 
@@ -43,6 +45,7 @@
 #include "kiosk/text/line_break.hpp"
 #include "kiosk/text/utf8.hpp"
 #include "kiosk/theme.hpp"
+#include "sync/drawable_text.hpp"
 #include "sync/feed_parse.hpp"
 
 namespace campus::kiosk {
@@ -214,7 +217,7 @@ TEST(GlyphPlan, ProgramStringsAreInEveryTierEvenWithoutAFeed) {
             << "U+" << std::hex << unsigned(cp) << " should be collected from kiosk/pages/page_util.cpp";
     }
     for (char32_t cp : program_code_points()) {
-        if (cp > 0xFFFF) continue;
+        if (character_fate(cp) != CharacterFate::drawn) continue;  // U+2028 in a comment-free literal: never drawn
         for (GlyphTier t : {GlyphTier::text, GlyphTier::display, GlyphTier::hero})
             EXPECT_TRUE(waiting.contains(t, cp)) << "U+" << std::hex << unsigned(cp);
     }
@@ -518,6 +521,222 @@ TEST(Canvas, MovementMarksAndProgressBarsAreShapes) {
         canvas.progress_bar(Rect{100, 200, 400, 20}, std::nanf(""), theme::progress_fill, theme::progress_track);
     });
     EXPECT_TRUE(report.entries().empty()) << "shapes are not text";
+}
+
+// [SECTION] Every character drawn: emoji, Extension B, invisible characters
+
+// The strings of these tests, as a feed would bring them: a name with
+// Extension B, WeChat's emoji with their selectors, a zero-width space.
+constexpr const char* kWeChat = "⚠\uFE0F紧急提醒❗秋冬季传染病高发📢";
+constexpr const char* kName = "王𠀋𡈽";
+constexpr const char* kWithSpecials = "王𠀋通知📢校园\u200B开放日";  // Extension B, an emoji, a zero-width space
+constexpr const char* kWithQuestionMarks = "王?通知?校园?开放日";
+constexpr const char* kWithoutZwsp = "王𠀋通知📢校园开放日";
+constexpr const char* kUyghur = "ئۇيغۇر";
+constexpr const char* kNoFontHasIt = "名\U0003134A字";  // U+3134A, Extension G: drawable by rule, in no installed font
+
+// The sample feed plus the strings above, at 1080p.
+struct GlyphScreen {
+    ScreenMetrics metrics{1920, 1080};
+    HeadlessContext context{1920, 1080};
+    FontSet fonts;
+    GlyphScreen() {
+        GlyphPlan plan = glyph_plan_for(&sample_feed());
+        for (const char* s : {kWeChat, kName, kWithSpecials, kWithQuestionMarks, kWithoutZwsp, kUyghur, kNoFontHasIt}) {
+            plan.add(GlyphTier::text, s);
+            plan.add(GlyphTier::display, s);
+        }
+        plan.normalise();
+        fonts.build_now(metrics, plan);
+    }
+};
+GlyphScreen& glyph_screen() {
+    static GlyphScreen s;
+    ImGui::SetCurrentContext(s.context.ctx);
+    return s;
+}
+
+// The frame's draw data rasterised on the CPU from the atlas's own pixels (no
+// GL here): each triangle's texels, nearest sample, times the vertex alpha.
+// Text is all this draws, so this is what the screen would show, in coverage.
+struct Coverage {
+    int width = 0, height = 0;
+    std::vector<unsigned char> pixels;
+    bool operator==(const Coverage&) const = default;
+    long ink() const {
+        long sum = 0;
+        for (unsigned char p : pixels) sum += p;
+        return sum;
+    }
+};
+Coverage rasterise(const ImDrawData* data, int width, int height) {
+    Coverage out{width, height, std::vector<unsigned char>(static_cast<std::size_t>(width * height), 0)};
+    const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    EXPECT_NE(atlas->TexPixelsAlpha8, nullptr) << "headless: the CPU copy of the atlas stays";
+    if (!atlas->TexPixelsAlpha8) return out;
+    const auto texel = [&](ImVec2 uv) {
+        const int x = std::clamp(static_cast<int>(uv.x * static_cast<float>(atlas->TexWidth)), 0, atlas->TexWidth - 1);
+        const int y = std::clamp(static_cast<int>(uv.y * static_cast<float>(atlas->TexHeight)), 0, atlas->TexHeight - 1);
+        return atlas->TexPixelsAlpha8[y * atlas->TexWidth + x];
+    };
+    for (int l = 0; l < data->CmdListsCount; ++l) {
+        const ImDrawList* dl = data->CmdLists[l];
+        for (int i = 0; i + 2 < dl->IdxBuffer.Size; i += 3) {
+            const ImDrawVert& a = dl->VtxBuffer[dl->IdxBuffer[i]];
+            const ImDrawVert& b = dl->VtxBuffer[dl->IdxBuffer[i + 1]];
+            const ImDrawVert& c = dl->VtxBuffer[dl->IdxBuffer[i + 2]];
+            const float area = (b.pos.x - a.pos.x) * (c.pos.y - a.pos.y) - (c.pos.x - a.pos.x) * (b.pos.y - a.pos.y);
+            if (std::fabs(area) < 1e-6f) continue;
+            const int x0 = std::max(0, static_cast<int>(std::floor(std::min({a.pos.x, b.pos.x, c.pos.x}))));
+            const int x1 = std::min(width - 1, static_cast<int>(std::ceil(std::max({a.pos.x, b.pos.x, c.pos.x}))));
+            const int y0 = std::max(0, static_cast<int>(std::floor(std::min({a.pos.y, b.pos.y, c.pos.y}))));
+            const int y1 = std::min(height - 1, static_cast<int>(std::ceil(std::max({a.pos.y, b.pos.y, c.pos.y}))));
+            for (int y = y0; y <= y1; ++y)
+                for (int x = x0; x <= x1; ++x) {
+                    const float px = static_cast<float>(x) + 0.5f;
+                    const float py = static_cast<float>(y) + 0.5f;
+                    const float wa = ((b.pos.x - px) * (c.pos.y - py) - (c.pos.x - px) * (b.pos.y - py)) / area;
+                    const float wb = ((c.pos.x - px) * (a.pos.y - py) - (a.pos.x - px) * (c.pos.y - py)) / area;
+                    const float wc = 1.0f - wa - wb;
+                    if (wa < 0 || wb < 0 || wc < 0) continue;
+                    const ImVec2 uv(a.uv.x * wa + b.uv.x * wb + c.uv.x * wc, a.uv.y * wa + b.uv.y * wb + c.uv.y * wc);
+                    const int alpha = texel(uv) * static_cast<int>((a.col >> IM_COL32_A_SHIFT) & 0xFF) / 255;
+                    unsigned char& dst = out.pixels[static_cast<std::size_t>(y * width + x)];
+                    dst = static_cast<unsigned char>(std::max<int>(dst, alpha));
+                }
+        }
+    }
+    return out;
+}
+
+// One text drawn alone at body size; its coverage and its report entry.
+struct Drawn {
+    Coverage coverage;
+    LayoutEntry entry;
+};
+Drawn draw_alone(GlyphScreen& s, const std::string& text, TextStyle style = TextStyle::body) {
+    LayoutReport report("glyphs", s.metrics.width, s.metrics.height);
+    Canvas canvas(s.metrics, s.fonts, &report);
+    s.context.frame([&] { canvas.text(text, style, ImVec2(40, 40), 1800, theme::ink); });
+    Drawn d{rasterise(ImGui::GetDrawData(), 1920, 200), {}};
+    EXPECT_EQ(report.entries().size(), 1u);
+    if (!report.entries().empty()) d.entry = report.entries()[0];
+    return d;
+}
+
+TEST(Glyphs, EmojiExtensionBAndAZeroWidthSpaceAreDrawnNotQuestionMarks) {
+    GlyphScreen& s = glyph_screen();
+    const Drawn specials = draw_alone(s, kWithSpecials);
+    const Drawn questions = draw_alone(s, kWithQuestionMarks);
+    const Drawn without_zwsp = draw_alone(s, kWithoutZwsp);
+    EXPECT_GT(specials.coverage.ink(), 0);
+    EXPECT_NE(specials.coverage, questions.coverage) << "𠀋 and 📢 are their own glyphs, not `?`";
+    EXPECT_EQ(specials.coverage, without_zwsp.coverage) << "a zero-width space draws nothing, not even a gap";
+    EXPECT_EQ(specials.entry.missing, 0u);
+    EXPECT_EQ(specials.entry.drawn, kWithoutZwsp) << "the report says what was drawn";
+    EXPECT_EQ(specials.entry.text, kWithSpecials) << "and keeps the text as given";
+    EXPECT_TRUE(without_zwsp.entry.drawn.empty()) << "nothing to say when the text is drawn as given";
+}
+
+TEST(Glyphs, EachSpecialCharacterHasInkOfItsOwn) {
+    GlyphScreen& s = glyph_screen();
+    for (const char* one : {"𠀋", "𡈽", "📢", "⚠", "❗"}) {
+        const Drawn d = draw_alone(s, one);
+        const Drawn q = draw_alone(s, "?");
+        EXPECT_GT(d.coverage.ink(), 0) << one;
+        EXPECT_NE(d.coverage, q.coverage) << one;
+        EXPECT_EQ(d.entry.missing, 0u) << one;
+        EXPECT_TRUE(s.fonts.covers(TextStyle::body, one)) << one;
+        EXPECT_TRUE(s.fonts.covers(TextStyle::display, one)) << one << " is in the display tier too";
+    }
+    EXPECT_EQ(s.fonts.stand_ins().size(), 4u) << "𠀋 𡈽 📢 and U+3134A: a slot each, glyph or not";
+    EXPECT_EQ(s.fonts.stand_ins().stand_in(U'\U0001F4E2'), 0xE000u);
+}
+
+TEST(Glyphs, WeChatTextKeepsItsEmojiAndLosesOnlyTheSelectors) {
+    GlyphScreen& s = glyph_screen();
+    const Drawn d = draw_alone(s, kWeChat, TextStyle::title);
+    EXPECT_EQ(d.entry.missing, 0u);
+    EXPECT_EQ(d.entry.drawn, "⚠紧急提醒❗秋冬季传染病高发📢");
+    ASSERT_EQ(d.entry.lines.size(), 1u);
+    EXPECT_EQ(d.entry.lines[0], "⚠紧急提醒❗秋冬季传染病高发📢");
+    EXPECT_EQ(d.coverage, draw_alone(s, "⚠紧急提醒❗秋冬季传染病高发📢", TextStyle::title).coverage);
+}
+
+TEST(Glyphs, InvisibleAndControlCharactersDrawNothing) {
+    GlyphScreen& s = glyph_screen();
+    const std::string plain = "校园开放日";
+    const Drawn base = draw_alone(s, plain);
+    const std::string hostile = std::string("\xEF\xBB\xBF校\u200E园\u00AD开\u202A放\u2066日") + std::string("\0\x1B\r", 3);
+    const Drawn d = draw_alone(s, hostile);
+    EXPECT_EQ(d.coverage, base.coverage) << "BOM, bidi controls, soft hyphen, NUL, ESC, CR: nothing drawn, no `?`, no `-`";
+    EXPECT_EQ(d.entry.missing, 0u) << "dropped on purpose, not missing";
+    EXPECT_EQ(d.entry.drawn, plain);
+}
+
+TEST(Glyphs, AScriptThatNeedsShapingIsCountedMissingNeverDrawnAsQuestionMarks) {
+    GlyphScreen& s = glyph_screen();
+    const Drawn d = draw_alone(s, std::string("班级") + kUyghur);
+    const Drawn base = draw_alone(s, "班级");
+    EXPECT_EQ(d.entry.missing, 6u) << "the layout report sees what the screen could not draw";
+    EXPECT_EQ(d.coverage, base.coverage) << "not a run of `?`";
+    const nlohmann::json j = [&] {
+        LayoutReport r("p", 1920, 1080);
+        r.add(d.entry);
+        return r.to_json();
+    }();
+    EXPECT_EQ(j["texts"][0]["missing"], 6);
+    EXPECT_EQ(j["texts"][0]["drawn"], "班级");
+    // Nothing left to draw: still in the report, with what was missing.
+    const Drawn alone = draw_alone(s, kUyghur);
+    EXPECT_EQ(alone.entry.text, kUyghur);
+    EXPECT_EQ(alone.entry.missing, 6u);
+    EXPECT_TRUE(alone.entry.lines.empty());
+    EXPECT_EQ(alone.coverage.ink(), 0);
+}
+
+TEST(Glyphs, ACharacterNoFontHasIsCountedMissing) {
+    GlyphScreen& s = glyph_screen();
+    // Planned, with a stand-in, and no font to draw it from: left out, counted.
+    const Drawn d = draw_alone(s, kNoFontHasIt);
+    EXPECT_EQ(d.entry.missing, 1u);
+    EXPECT_EQ(d.coverage, draw_alone(s, "名字").coverage);
+}
+
+// [SECTION] Very large screens
+
+TEST(FontSet, LargeScreensBuildAtTheRasterCapAndDrawScaled) {
+    const GlyphPlan plan = glyph_plan_for(&sample_feed());
+    for (const ScreenMetrics m : {ScreenMetrics{5120, 2880}, ScreenMetrics{7680, 4320}, ScreenMetrics{4320, 7680}}) {
+        HeadlessContext ctx(m.width, m.height);
+        FontSet fonts;
+        fonts.build_now(m, plan);  // aborted the process before (heap overrun in imgui_freetype)
+        const ScreenMetrics raster = FontSet::raster_metrics(m);
+        EXPECT_EQ(raster.short_side(), 2160.0f);
+        for (TextStyle st : kAllStyles) {
+            EXPECT_EQ(fonts.px(st), raster.px(st)) << "baked at the 4K size";
+            EXPECT_EQ(fonts.font(st)->FontSize, raster.px(st));
+        }
+        EXPECT_LE(fonts.atlas_width(), 16384);
+        EXPECT_LE(fonts.atlas_height(), 16384);
+        LayoutReport report("big", m.width, m.height);
+        Canvas canvas(m, fonts, &report);
+        Rect r;
+        const std::string& name = sample_feed().classes.at(0).name;  // 一年级一班: hero tier
+        ctx.frame([&] { r = canvas.text(name, TextStyle::hero, ImVec2(0, 0), static_cast<float>(m.width), theme::ink); });
+        ASSERT_EQ(report.entries().size(), 1u);
+        EXPECT_EQ(report.entries()[0].px, m.px(TextStyle::hero)) << "drawn at the screen's own size";
+        EXPECT_NEAR(r.h, m.px(TextStyle::hero) * 1.3f, 0.5f);
+        // Five Han characters, each ~0.69 of the style's px (px is the font's
+        // ascender-to-descender height, as imgui_freetype sizes it): scaled up.
+        EXPECT_GT(r.w, m.px(TextStyle::hero) * 3.3f);
+        EXPECT_LT(r.w, m.px(TextStyle::hero) * 3.7f);
+        EXPECT_EQ(report.entries()[0].missing, 0u);
+        std::printf("atlas %dx%d: %dx%d, %zu own glyphs, built in %.0f ms\n", m.width, m.height, fonts.atlas_width(),
+                    fonts.atlas_height(), fonts.own_glyph_count(), fonts.last_build_ms());
+    }
+    const ScreenMetrics uhd{3840, 2160};
+    EXPECT_EQ(FontSet::raster_metrics(uhd).px(TextStyle::hero), uhd.px(TextStyle::hero)) << "4K and below: their own sizes";
 }
 
 // [SECTION] Rebuild on the worker thread
