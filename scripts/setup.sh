@@ -11,12 +11,15 @@ packages=(
   libgtest-dev libcli11-dev libspdlog-dev libfmt-dev libfontconfig-dev
   # the office's side (publish/): xlsx in (zip + XML), xlsx out
   libzip-dev libexpat1-dev libxlsxwriter-dev
+  # pictures (校园风采) and QR codes: decoding on the screen, shrinking in publish
+  libjpeg62-turbo-dev libpng-dev libwebp-dev libqrencode-dev
   # run
   fonts-noto-cjk tzdata
   # tests and tools
   xvfb xauth mesa-utils libgl1-mesa-dri nginx-light minisign clang
   libclang-rt-14-dev python3-jsonschema procps curl xdotool
   python3-openpyxl inotify-tools
+  zbar-tools  # zbarimg reads the QR codes back from the render tests' PNGs
   python3-prometheus-client  # parses the metrics file as Prometheus does (tests/integration)
   xinit  # the packaged unit's ExecStart (systemd-analyze verify checks it exists)
   # the peer in the benchmarks (bench/run): a Chromium kiosk showing the same pages
