@@ -15,6 +15,7 @@ void LayoutReport::reset(std::string page, int width, int height) {
     width_ = width;
     height_ = height;
     entries_.clear();
+    pictures_.clear();
 }
 
 nlohmann::json LayoutReport::to_json() const {
@@ -28,7 +29,17 @@ nlohmann::json LayoutReport::to_json() const {
             {"clipped", e.clipped},
         });
     }
-    return {{"page", page_}, {"size", {width_, height_}}, {"texts", std::move(texts)}};
+    nlohmann::json pictures = nlohmann::json::array();
+    for (const PictureEntry& p : pictures_) {
+        pictures.push_back({
+            {"kind", p.kind},
+            {"name", p.name},
+            {"rect", {p.rect.x, p.rect.y, p.rect.w, p.rect.h}},
+            {"pixels", {p.pixels_w, p.pixels_h}},
+            {"drawn", p.drawn},
+        });
+    }
+    return {{"page", page_}, {"size", {width_, height_}}, {"texts", std::move(texts)}, {"pictures", std::move(pictures)}};
 }
 
 void LayoutReport::write(const std::filesystem::path& path) const {

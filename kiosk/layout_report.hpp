@@ -4,7 +4,11 @@
 // its font size and whether it left the page's clip rectangle or the screen.
 //
 // JSON: { "page": "...", "size": [w, h],
-//         "texts": [ { "text", "lines", "rect": [x, y, w, h], "px", "clipped" } ] }
+//         "texts": [ { "text", "lines", "rect": [x, y, w, h], "px", "clipped" } ],
+//         "pictures": [ { "kind": "photo"|"qr", "name", "rect", "pixels": [w, h], "drawn" } ] }
+// A picture's `name` is its media id (or the QR code's link); `pixels` what it
+// was decoded to (a QR code: its modules with the quiet zone); `drawn` false
+// while a photo was still being decoded (the page is drawn again when it is).
 //
 // Thread safety: one thread at a time (the render thread).
 #pragma once
@@ -27,6 +31,14 @@ struct LayoutEntry {
     bool clipped = false;
 };
 
+struct PictureEntry {
+    std::string kind;  // "photo" or "qr"
+    std::string name;  // media id, or the link a QR code holds
+    Rect rect;
+    int pixels_w = 0, pixels_h = 0;
+    bool drawn = true;
+};
+
 class LayoutReport {
 public:
     LayoutReport() = default;
@@ -35,6 +47,8 @@ public:
     // Starts a new page: forgets the entries recorded so far.
     void reset(std::string page, int width, int height);
     void add(LayoutEntry entry) { entries_.push_back(std::move(entry)); }
+    void add_picture(PictureEntry entry) { pictures_.push_back(std::move(entry)); }
+    const std::vector<PictureEntry>& pictures() const { return pictures_; }
 
     const std::string& page() const { return page_; }
     int width() const { return width_; }
@@ -51,6 +65,7 @@ private:
     int width_ = 0;
     int height_ = 0;
     std::vector<LayoutEntry> entries_;
+    std::vector<PictureEntry> pictures_;
 };
 
 }  // namespace campus::kiosk
