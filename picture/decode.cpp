@@ -23,6 +23,7 @@
 #include <cerrno>
 #include <csetjmp>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -266,6 +267,7 @@ std::string jpeg_run(JpegDecode* d, std::string_view bytes, const Limits& limits
     d->info.height = static_cast<int>(d->cinfo.image_height);
     for (jpeg_saved_marker_ptr m = d->cinfo.marker_list; m; m = m->next) {
         if (m->marker == JPEG_APP0 + 1) {
+            if (m->data_length >= 6 && std::memcmp(m->data, "Exif\0\0", 6) == 0) d->info.has_metadata = true;
             const int o = exif_orientation(m->data, m->data_length);
             if (o != 1) {
                 d->info.orientation = o;
@@ -622,6 +624,66 @@ Result<Image> decode_file(const std::string& path, const std::string& expected_s
     }
     r = decode(bytes, box_w, box_h, limits);
     if (!r.ok()) r.error = path + ": " + r.error;
+    return r;
+}
+
+namespace {
+
+struct JpegEncode {
+    jpeg_compress_struct cinfo{};
+    JpegError error{};
+    bool created = false;
+    unsigned char* out = nullptr;
+    unsigned long size = 0;
+    std::vector<std::uint8_t> row;
+    ~JpegEncode() {
+        if (created) jpeg_destroy_compress(&cinfo);
+        std::free(out);
+    }
+};
+
+std::string jpeg_encode_run(JpegEncode* e, const Image& image, int quality) {
+    e->cinfo.err = jpeg_std_error(&e->error.mgr);
+    e->error.mgr.error_exit = jpeg_fail;
+    if (setjmp(e->error.jump)) return std::string("JPEG encoding failed: ") + e->error.message;
+    jpeg_create_compress(&e->cinfo);
+    e->created = true;
+    jpeg_mem_dest(&e->cinfo, &e->out, &e->size);
+    e->cinfo.image_width = static_cast<JDIMENSION>(image.width);
+    e->cinfo.image_height = static_cast<JDIMENSION>(image.height);
+    e->cinfo.input_components = 3;
+    e->cinfo.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&e->cinfo);
+    jpeg_set_quality(&e->cinfo, quality, TRUE);
+    jpeg_start_compress(&e->cinfo, TRUE);
+    e->row.resize(static_cast<std::size_t>(image.width) * 3);
+    while (e->cinfo.next_scanline < e->cinfo.image_height) {
+        const std::uint8_t* src =
+            image.rgba.data() + static_cast<std::size_t>(e->cinfo.next_scanline) * static_cast<std::size_t>(image.width) * 4;
+        for (int x = 0; x < image.width; ++x) {
+            const std::uint8_t* p = src + static_cast<std::size_t>(x) * 4;
+            const unsigned white = 255u - p[3];  // premultiplied over white
+            for (int c = 0; c < 3; ++c) e->row[static_cast<std::size_t>(x) * 3 + static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(std::min(255u, p[c] + white));
+        }
+        JSAMPROW rows[1] = {e->row.data()};
+        jpeg_write_scanlines(&e->cinfo, rows, 1);
+    }
+    jpeg_finish_compress(&e->cinfo);
+    return {};
+}
+
+}  // namespace
+
+Result<std::string> encode_jpeg(const Image& image, int quality) {
+    Result<std::string> r;
+    if (image.width <= 0 || image.height <= 0 ||
+        image.rgba.size() != static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 4) {
+        r.error = "no image to encode";
+        return r;
+    }
+    auto e = std::make_unique<JpegEncode>();
+    r.error = jpeg_encode_run(e.get(), image, std::clamp(quality, 1, 100));
+    if (r.error.empty()) r.value = std::string(reinterpret_cast<const char*>(e->out), e->size);
     return r;
 }
 

@@ -45,6 +45,7 @@ struct Info {
     int height = 0;
     int orientation = 1;  // EXIF 1..8 (1 = as stored); always 1 for PNG and WebP
     bool has_alpha = false;
+    bool has_metadata = false;  // an EXIF block (camera, time, maybe GPS location): JPEG only
     // The size as shown, after orientation (5..8 swap the sides).
     int shown_width() const { return orientation >= 5 ? height : width; }
     int shown_height() const { return orientation >= 5 ? width : height; }
@@ -82,5 +83,9 @@ Result<Image> decode(std::string_view bytes, int box_w, int box_h, const Limits&
 // and decodes it as decode() does. Errors start with the path.
 Result<Image> decode_file(const std::string& path, const std::string& expected_sha256, int box_w, int box_h,
                           const Limits& limits = {});
+
+// A baseline JPEG of `image` (premultiplied RGBA, shown over white where it is
+// transparent), with no metadata at all: no EXIF, so no GPS location.
+Result<std::string> encode_jpeg(const Image& image, int quality = 90);
 
 }  // namespace campus::picture

@@ -254,3 +254,24 @@ TEST(QrCode, ZbarReadsBackTheExactLink) {
     }
     EXPECT_FALSE(encode_qr(std::string(4000, 'x')).ok());
 }
+
+TEST(Picture, EncodeJpegWritesNoMetadataAndReadsBack) {
+    const std::string with_exif = test::make_jpeg(400, 300, [](int x, int y) { return quadrants(x, y, 400, 300); }, 90, 6);
+    const auto info = probe(with_exif);
+    ASSERT_TRUE(info.ok());
+    EXPECT_TRUE(info.value->has_metadata);
+    const auto upright = decode(with_exif, 400, 400);
+    ASSERT_TRUE(upright.ok());
+    const auto jpeg = encode_jpeg(*upright.value, 90);
+    ASSERT_TRUE(jpeg.ok()) << jpeg.error;
+    const auto again = probe(*jpeg.value);
+    ASSERT_TRUE(again.ok()) << again.error;
+    EXPECT_FALSE(again.value->has_metadata);
+    EXPECT_EQ(again.value->orientation, 1);
+    EXPECT_EQ(again.value->width, 300);  // upright now: no orientation needed
+    EXPECT_EQ(again.value->height, 400);
+    const auto back = decode(*jpeg.value, 300, 400);
+    ASSERT_TRUE(back.ok());
+    EXPECT_TRUE(near(pixel(*back.value, 280, 20), 0, 200, 0));
+    EXPECT_EQ(jpeg.value->find("Exif"), std::string::npos);
+}
