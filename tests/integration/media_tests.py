@@ -212,6 +212,47 @@ def too_big_refused_while_downloading(env):
     log(f"big picture cut after {sent} bytes; peak RSS {rss} KiB")
 
 
+@scenario
+def kiosk_shows_fetched_pictures(env):
+    """The whole way: kiosk --dump following the feed over nginx shows the
+    gallery's photos it fetched; with the server gone, a restart shows them
+    from its cache. Needs --kiosk and --xvfb-run (skipped, exit 77, without)."""
+    if not env.args.kiosk or not env.args.xvfb_run:
+        raise Skip("needs --kiosk and --xvfb-run")
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "render"))
+    import check_photos  # noqa: E402  (its pictures and feed)
+    server = st.Nginx(env)
+    check_photos.make_feed(env.www)
+    server.start()
+
+    def dump(name):
+        out = os.path.join(env.tmp, name)
+        run = subprocess.run([env.args.xvfb_run, "-a", "-s", "-screen 0 1280x1024x24", env.args.kiosk, "--dump", out,
+                              "--feed", server.url(), "--cache-dir", env.cache, "--size", "1024x768",
+                              "--at", check_photos.AT], capture_output=True, text=True, timeout=300,
+                             env={k: v for k, v in os.environ.items() if k != "DISPLAY"})
+        drawn = []
+        for report in sorted(f for f in os.listdir(out) if f.endswith(".json")) if os.path.isdir(out) else []:
+            with open(os.path.join(out, report), encoding="utf-8") as f:
+                doc = json.load(f)
+            drawn += [p["name"] for p in doc.get("pictures", []) if p["kind"] == "photo" and p["drawn"]
+                      and doc["page"].startswith("gallery")]
+        return run, drawn
+
+    run, drawn = dump("online")
+    check(run.returncode == 0, f"kiosk --dump failed ({run.returncode}):\n{run.stderr[-3000:]}")
+    check(sorted(drawn) == ["flag", "reading", "sports-day"], f"gallery photos drawn online: {drawn}\n{run.stderr[-2000:]}")
+    server.stop()
+    run, drawn = dump("offline")
+    check(sorted(drawn) == ["flag", "reading", "sports-day"],
+          f"gallery photos drawn offline from the cache: {drawn}\n{run.stderr[-2000:]}")
+    log("online and offline: the three good photos drawn, the two bad ones left out")
+
+
+class Skip(Exception):
+    pass
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenario", nargs="?")
@@ -220,6 +261,8 @@ def main():
     parser.add_argument("--nginx", default="/usr/sbin/nginx")
     parser.add_argument("--minisign", default="/usr/bin/minisign")
     parser.add_argument("--fixtures")
+    parser.add_argument("--kiosk")
+    parser.add_argument("--xvfb-run")
     args = parser.parse_args()
     if args.list:
         print(";".join(SCENARIOS))
@@ -231,6 +274,10 @@ def main():
     env = st.Env(args)
     try:
         SCENARIOS[args.scenario](env)
+    except Skip as e:
+        print(f"SKIP {args.scenario}: {e}", flush=True)
+        env.cleanup()
+        return 77
     except Failure as e:
         print(f"FAIL {args.scenario}: {e}", file=sys.stderr, flush=True)
         print(f"(kept {env.tmp} for inspection)", file=sys.stderr)
