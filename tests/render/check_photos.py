@@ -12,6 +12,7 @@ bytes, so only the decoder can refuse them).
     off the screen), and the dumped PNG shows the photo's colours there, the
     right way up;
   - captions are never clipped, never below the type floor;
+  - the events page shows the coming event's photo and QR code beside its cards;
   - the notice's QR code is square, at least a fifth of the short side, and
     `zbarimg` reads the exact link back from the dumped PNG.
 
@@ -37,6 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures")
 AT = "2023-11-07T10:00:00+08:00"  # a Tuesday of the fixture's term, notice a1's urgent window
 LINK = "https://school.example.invalid/notice/reading?id=2&from=kiosk"
+EVENT_LINK = "https://school.example.invalid/events/sports-day"
 # 200 characters of the school's own plan (shared/seeds): the 红领巾广播站 and the reporters.
 CAPTION = ("在现有的条件下充分利用学校红领巾广播站、班级小报、班级板报宣传校园的文明佳事，建立一支学生教师通讯员队伍，"
            "及时采集学生间、教师间的好人好事、加大宣传力度。举行校运动会，加强校运动队、文艺队、田径队、排球队的训练，"
@@ -109,6 +111,7 @@ def make_feed(directory):
     feed["announcements"][1]["image"] = "reading"
     feed["announcements"][1]["link"] = LINK
     feed["events"][0]["image"] = "sports-day"
+    feed["events"][0]["link"] = EVENT_LINK
     path = os.path.join(directory, "feed.json")
     with open(path, "w", encoding="utf-8") as f:
         json.dump(feed, f, ensure_ascii=False, indent=1)
@@ -212,6 +215,22 @@ def main():
             fail(f"{stem}: a bad picture's caption is shown")
     if sorted(seen) != ["flag", "reading", "sports-day"]:
         fail(f"gallery photos {seen}, expected sports-day, flag, reading")
+
+    events = [stem for stem, r in reports.items() if r["page"] == "events"]
+    for stem in events:
+        report = reports[stem]
+        kinds = sorted((p["kind"], p["name"]) for p in report["pictures"])
+        if kinds != [("photo", "sports-day"), ("qr", EVENT_LINK)]:
+            fail(f"{stem}: expected the event's photo and QR code, got {kinds}")
+        for text in report["texts"]:
+            if text["clipped"]:
+                fail(f"{stem}: text clipped: {text['text'][:40]}")
+        if args.zbar:
+            rc, text = zbar(os.path.join(dump_dir, stem + ".png"))
+            if rc != 0 or text != EVENT_LINK:
+                fail(f"{stem}: zbarimg read {text!r} (exit {rc}), expected {EVENT_LINK!r}")
+    if len(events) != 1:
+        fail(f"expected one events page, got {events}")
 
     notices = [stem for stem, r in reports.items() if r["page"] == "notice-a2"]
     if len(notices) != 1:
