@@ -324,6 +324,7 @@ struct PngDecode {
     char message[256] = {0};
     std::vector<std::uint8_t> row;
     std::vector<std::uint8_t> whole;  // an interlaced PNG only (small ones: see below)
+    std::vector<png_bytep> row_pointers;  // into `whole`
     std::unique_ptr<RowAverager> averager;
     Image image;
     Info info;
@@ -407,7 +408,9 @@ std::string png_run(PngDecode* d, std::string_view bytes, const Limits& limits, 
             return "an interlaced PNG of " + size_text(static_cast<int>(w), static_cast<int>(h)) +
                    " pixels (over 4 megapixels interlaced): save it without interlacing";
         d->whole.resize(static_cast<std::size_t>(w) * h * 4);
-        std::vector<png_bytep> rows(h);
+        // In the struct, not a local: png_read_image may longjmp past this frame.
+        std::vector<png_bytep>& rows = d->row_pointers;
+        rows.resize(h);
         for (png_uint_32 y = 0; y < h; ++y) rows[y] = d->whole.data() + static_cast<std::size_t>(y) * w * 4;
         png_read_image(d->png, rows.data());
         for (png_uint_32 y = 0; y < h; ++y) {
