@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -38,6 +39,7 @@
 #include "kiosk/header.hpp"
 #include "kiosk/layout_report.hpp"
 #include "kiosk/motion/motion_layer.hpp"
+#include "kiosk/picture_shelf.hpp"
 #include "kiosk/platform_glfw.hpp"
 #include "kiosk/pages/emergency_page.hpp"
 #include "kiosk/pages/events_line.hpp"
@@ -52,6 +54,7 @@
 #include "sync/feed_fetch.hpp"  // source_problem(): the same words for a bad --feed as the sync thread's
 #include "sync/feed_parse.hpp"
 #include "sync/feed_sync.hpp"
+#include "sync/media_store.hpp"  // local_media_files(): a previewed feed file's pictures
 
 namespace campus::kiosk {
 
@@ -92,6 +95,17 @@ std::shared_ptr<const Feed> read_feed_file(const std::string& source) {
     std::ostringstream bytes;
     bytes << in.rdbuf();
     return parse_or_throw(bytes.str(), "--feed " + path);
+}
+
+// A feed file with the pictures beside it (--dump FILE, --bench-frames FILE):
+// those whose bytes match the feed's sha256, the others logged and left out.
+std::shared_ptr<const FeedSnapshot> preview_snapshot(std::shared_ptr<const Feed> feed, const std::string& source) {
+    auto snapshot = std::make_shared<FeedSnapshot>();
+    std::vector<std::string> problems;
+    snapshot->media = std::make_shared<const MediaFiles>(local_media_files(*feed, source, MediaLimits{}, &problems));
+    for (const std::string& p : problems) spdlog::warn("--feed {}: picture {}", source, p);
+    snapshot->feed = std::move(feed);
+    return snapshot;
 }
 
 // [SECTION] signals -------------------------------------------------------------------
@@ -175,6 +189,7 @@ struct App::Impl {
     Options options;
     std::unique_ptr<Platform> platform;
     std::unique_ptr<FontSet> fonts;
+    std::unique_ptr<PictureShelf> pictures;       // the feed's pictures as textures (after the GL context)
     std::unique_ptr<FeedSync> sync;               // with --feed (not for a --dump of a file)
     std::shared_ptr<const FeedSnapshot> fixed;    // the bundled sample, or a --dump file
     bool sample = false;
@@ -209,6 +224,8 @@ struct App::Impl {
     ~Impl() {
         sync.reset();  // its thread posts to GLFW: stop it while GLFW is up
         motion.reset();  // its programs and textures need the GL context
+        if (pictures && platform) pictures->release_gl();
+        pictures.reset();
         if (fonts && platform) fonts->release_gl();
         fonts.reset();
         platform.reset();
@@ -298,6 +315,8 @@ struct App::Impl {
             } else {
                 ctx.emplace(PageContext{*feed, snap.state, now, *m.day, options.role, options.class_id,
                                         m.grade, flag_time, options.calm || options.role == Role::classroom, &m});
+                if (pictures) pictures->set_media(snap.media, size.width, size.height);
+                ctx->pictures = pictures.get();
                 // Urgent notices: a banner between the header and every page.
                 if (!state.urgent.empty()) {
                     where = "the urgent banner";
@@ -330,6 +349,7 @@ struct App::Impl {
                     entry->page->draw(*ctx, canvas, area, entry->index);
                     ImGui::PopClipRect();
                 }
+                if (pictures) keep_pictures(*ctx);
                 canvas.set_clip(screen);
                 if (report) report->set_part("footer");
                 if (!covered) {
@@ -395,6 +415,22 @@ struct App::Impl {
         }
         ImGui::Render();
         return ok;
+    }
+
+    // Textures only for the pictures of the entry on screen and the next one
+    // (decoded ahead, so it shows whole when it turns); the rest are freed.
+    void keep_pictures(const PageContext& ctx) {
+        std::set<std::string> ids;
+        const auto& entries = rotation.entries();
+        if (!entries.empty()) {
+            const std::size_t at = rotation.position();
+            for (const std::size_t i : {at % entries.size(), (at + 1) % entries.size()}) {
+                const RotationEntry& e = entries[i];
+                if (e.page)
+                    for (std::string& id : e.page->pictures(ctx, e.index)) ids.insert(std::move(id));
+            }
+        }
+        pictures->keep_only(ids);
     }
 
     // --state-file: what the screen shows, rewritten when that changes. The
@@ -733,6 +769,7 @@ int App::run() {
     app.fonts->set_on_ready([] { Platform::post_empty_event(); });
     app.motion = std::make_unique<motion::MotionLayer>(app.motion_settings());
     app.motion->page_arrived(app.motion_time(SteadyClock::now()));
+    app.pictures = std::make_unique<PictureShelf>(false, [] { Platform::post_empty_event(); });
 
     // How long the entry now on screen stays: its kind's time (config
     // "page_seconds"); a part of the emergency takeover the default's, or
@@ -788,6 +825,11 @@ int App::run() {
             }
         }
         const Instant now = current_time(options);
+        // A decoded picture arrived (or failed): the page showing it is drawn again.
+        if (app.pictures->upload_ready()) {
+            loop.page_dirty = true;
+            clock_only = false;
+        }
         app.model_for(snap, now, size);  // derived again only when something it depends on changed
         const std::shared_ptr<const ScreenModel> model = app.model;
         const runner::Redraws due = runner::due_redraws(drawn_model.get(), *model, fonts_swapped, exposed);
@@ -945,7 +987,7 @@ int App::dump() {
         snap = fixed_snapshot(parse_or_throw(assets::sample_feed, "the bundled sample feed"));
         app.sample = true;
     } else if (!is_remote(options.feed)) {
-        snap = fixed_snapshot(read_feed_file(options.feed));
+        snap = preview_snapshot(read_feed_file(options.feed), options.feed);
     } else {
         // A URL: the real sync path (signature, cache), waiting for its first answer.
         app.sync = std::make_unique<FeedSync>(app.sync_config());
@@ -958,7 +1000,7 @@ int App::dump() {
         std::unique_lock lock(mutex);
         const bool got = answered.wait_for(lock, std::chrono::seconds(60), [&] {
             auto s = app.sync->snapshot();
-            return s->state.last_attempt.has_value();
+            return s->state.last_attempt.has_value() && !s->media_pending;  // its pictures too
         });
         snap = app.sync->snapshot();
         lock.unlock();
@@ -984,6 +1026,7 @@ int App::dump() {
     still.flag_wave_periods = 0;
     still.background_burst_seconds = 0;
     app.motion = std::make_unique<motion::MotionLayer>(still);
+    app.pictures = std::make_unique<PictureShelf>(true, nullptr);  // a dump waits for every picture
 
     const fs::path dir(options.dump_dir);
     std::error_code ec;

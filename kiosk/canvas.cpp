@@ -221,6 +221,45 @@ ImDrawList* Canvas::draw_list() const {
     return ImGui::GetForegroundDrawList();
 }
 
+void Canvas::picture(ImTextureID texture, const Rect& rect, const PictureEntry& entry) const {
+    if (texture) draw_list()->AddImage(texture, rect.min(), rect.max());
+    if (report_) {
+        PictureEntry e = entry;
+        e.rect = rect;
+        e.drawn = texture != nullptr;
+        report_->add_picture(std::move(e));
+    }
+}
+
+Rect Canvas::qr_code(const std::vector<std::uint8_t>& modules, int size, int quiet, const Rect& box,
+                     const std::string& link) const {
+    const int total = size + 2 * quiet;
+    // Whole pixels per module, so every square has sharp edges (no smoothing).
+    const float module = std::floor(std::min(box.w, box.h) / static_cast<float>(total));
+    if (module < 1) return Rect{box.x, box.y, 0, 0};
+    const float side = module * static_cast<float>(total);
+    const float x0 = std::floor(box.x + (box.w - side) * 0.5f), y0 = std::floor(box.y + (box.h - side) * 0.5f);
+    const Rect drawn{x0, y0, side, side};
+    draw_list()->AddRectFilled(drawn.min(), drawn.max(), IM_COL32(255, 255, 255, 255));
+    const ImU32 dark = IM_COL32(0, 0, 0, 255);
+    for (int y = 0; y < size; ++y) {
+        // One rectangle per run of dark modules in a row: fewer vertices, the same squares.
+        for (int x = 0; x < size;) {
+            if (!modules[static_cast<std::size_t>(y) * static_cast<std::size_t>(size) + static_cast<std::size_t>(x)]) {
+                ++x;
+                continue;
+            }
+            int end = x;
+            while (end < size && modules[static_cast<std::size_t>(y) * static_cast<std::size_t>(size) + static_cast<std::size_t>(end)]) ++end;
+            const float left = x0 + static_cast<float>(quiet + x) * module, top = y0 + static_cast<float>(quiet + y) * module;
+            draw_list()->AddRectFilled(ImVec2(left, top), ImVec2(left + static_cast<float>(end - x) * module, top + module), dark);
+            x = end;
+        }
+    }
+    if (report_) report_->add_picture(PictureEntry{"qr", link, drawn, total, total, true});
+    return drawn;
+}
+
 void Canvas::fill(const Rect& r, ImU32 color, float rounding) const {
     draw_list()->AddRectFilled(r.min(), r.max(), color, rounding);
 }

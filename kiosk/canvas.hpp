@@ -16,6 +16,7 @@
 // Thread safety: main (render) thread only, between NewFrame and Render.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,7 @@
 #include <imgui.h>
 
 #include "kiosk/geometry.hpp"
+#include "kiosk/layout_report.hpp"
 
 namespace campus::kiosk {
 
@@ -82,6 +84,15 @@ public:
     void red_flag(const Rect& r, float t = 0) const;
     // Movement arrow: up (green), down (grey-red), same (dash), new (a dot).
     void movement_mark(const Rect& r, int movement, bool is_new) const;
+
+    // A picture drawn into `rect` (the caller fitted it), recorded in the
+    // report; `texture` null records the place while it is being decoded.
+    void picture(ImTextureID texture, const Rect& rect, const PictureEntry& entry) const;
+    // A QR code of `modules` (size × size, 1 = dark) with its quiet zone,
+    // as crisp squares of whole pixels, dark on light, centred in `box`.
+    // Returns the rectangle drawn (light background included), recorded in the report.
+    Rect qr_code(const std::vector<std::uint8_t>& modules, int size, int quiet, const Rect& box,
+                 const std::string& link) const;
 
     ImDrawList* draw_list() const;
 

@@ -381,7 +381,7 @@ const Setting kSettings[] = {
      .help = "page kinds to show, comma-separated; the role decides their order (default: every page of the role)",
      .doc_type = "array of page kinds",
      .doc_default = "`[]`: all the role's pages",
-     .doc = "Which pages to show, among `class`, `habit`, `standings`, `goals`, `events`, `announcements`; the role "
+     .doc = "Which pages to show, among `class`, `habit`, `standings`, `goals`, `events`, `announcements`, `gallery` (校园风采); the role "
             "decides the order. A list hides the others (a school that keeps its goals off the screens: "
             "`[\"habit\", \"standings\", \"events\"]`). An empty list is an error: it would show nothing.",
      .choices = kPageKinds,

@@ -48,7 +48,7 @@ namespace campus::kiosk {
 //   goals          the term's goals
 //   events         countdowns to coming events
 //   announcements  info announcements taking their turn
-inline constexpr std::string_view kPageKinds[] = {"class", "habit", "standings", "goals", "events", "announcements"};
+inline constexpr std::string_view kPageKinds[] = {"class", "habit", "standings", "goals", "events", "announcements", "gallery"};
 
 inline constexpr std::string_view kRoles[] = {"lobby", "corridor", "classroom", "assembly"};
 

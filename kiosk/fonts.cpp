@@ -218,6 +218,11 @@ GlyphPlan glyph_plan_for(const Feed* feed) {
             display(e.title);
             text(e.place);
         }
+        // 校园风采: its title on the title bar, each photo's caption.
+        if (feed->gallery) {
+            text(feed->gallery->title);
+            for (const GalleryItem& g : feed->gallery->items) text(g.caption);
+        }
     }
     plan.normalise();
     return plan;

@@ -17,6 +17,7 @@ void LayoutReport::reset(std::string page, int width, int height) {
     part_ = "page";
     has_page_area_ = false;
     entries_.clear();
+    pictures_.clear();
 }
 
 nlohmann::json LayoutReport::to_json() const {
@@ -37,7 +38,21 @@ nlohmann::json LayoutReport::to_json() const {
     }
     nlohmann::json area = nullptr;
     if (has_page_area_) area = {page_area_.x, page_area_.y, page_area_.w, page_area_.h};
-    return {{"page", page_}, {"size", {width_, height_}}, {"page_area", std::move(area)}, {"texts", std::move(texts)}};
+    nlohmann::json pictures = nlohmann::json::array();
+    for (const PictureEntry& p : pictures_) {
+        pictures.push_back({
+            {"kind", p.kind},
+            {"name", p.name},
+            {"rect", {p.rect.x, p.rect.y, p.rect.w, p.rect.h}},
+            {"pixels", {p.pixels_w, p.pixels_h}},
+            {"drawn", p.drawn},
+        });
+    }
+    return {{"page", page_},
+            {"size", {width_, height_}},
+            {"page_area", std::move(area)},
+            {"texts", std::move(texts)},
+            {"pictures", std::move(pictures)}};
 }
 
 void LayoutReport::write(const std::filesystem::path& path) const {

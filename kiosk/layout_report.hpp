@@ -8,11 +8,15 @@
 //
 // JSON: { "page": "...", "size": [w, h], "page_area": [x, y, w, h] or null,
 //         "texts": [ { "text", "lines", "rect": [x, y, w, h], "px", "clipped", "part",
-//                      "missing", ["drawn"] } ] }
+//                      "missing", ["drawn"] } ],
+//         "pictures": [ { "kind": "photo"|"qr", "name", "rect", "pixels": [w, h], "drawn" } ] }
 // `missing` counts the characters of the text that were not drawn (no glyph
 // in any font, or a script the screen cannot set); `drawn`, present only when
 // it differs from `text`, is the string that was laid out (zero-width and
 // format characters dropped).
+// A picture's `name` is its media id (or the QR code's link); `pixels` what it
+// was decoded to (a QR code: its modules with the quiet zone); `drawn` false
+// while a photo was still being decoded (the page is drawn again when it is).
 //
 // Thread safety: one thread at a time (the render thread).
 #pragma once
@@ -38,6 +42,14 @@ struct LayoutEntry {
     std::string part;  // "header", "page" or "footer"; empty: the report's current part
 };
 
+struct PictureEntry {
+    std::string kind;  // "photo" or "qr"
+    std::string name;  // media id, or the link a QR code holds
+    Rect rect;
+    int pixels_w = 0, pixels_h = 0;
+    bool drawn = true;
+};
+
 class LayoutReport {
 public:
     LayoutReport() = default;
@@ -53,6 +65,8 @@ public:
         if (entry.part.empty()) entry.part = part_;
         entries_.push_back(std::move(entry));
     }
+    void add_picture(PictureEntry entry) { pictures_.push_back(std::move(entry)); }
+    const std::vector<PictureEntry>& pictures() const { return pictures_; }
 
     const std::string& page() const { return page_; }
     int width() const { return width_; }
@@ -72,6 +86,7 @@ private:
     Rect page_area_;
     bool has_page_area_ = false;
     std::vector<LayoutEntry> entries_;
+    std::vector<PictureEntry> pictures_;
 };
 
 }  // namespace campus::kiosk

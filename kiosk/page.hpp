@@ -21,6 +21,7 @@
 namespace campus::kiosk {
 
 struct ScreenModel;  // kiosk/screen_model.hpp
+class PictureShelf;  // kiosk/picture_shelf.hpp
 
 // Everything a page may read. Built by the app when the page is drawn, from
 // the screen's model (derived once, not per frame).
@@ -35,6 +36,7 @@ struct PageContext {
     float motion = 0;         // animation phase in seconds since the page arrived; 0 in calm mode
     bool calm = false;
     const ScreenModel* model = nullptr;  // the facts derived for this screen (standings …); null in tests that build a context by hand
+    PictureShelf* pictures = nullptr;    // the feed's pictures as textures; null where none are shown (tests without GL)
 };
 
 // A competition's standings as of ctx.day: the model's (derived once), or
@@ -51,6 +53,9 @@ public:
     // the rotation skips it).
     virtual int page_count(const PageContext& ctx, Canvas& canvas, const Rect& area) = 0;
     virtual void draw(const PageContext& ctx, Canvas& canvas, const Rect& area, int index) = 0;
+    // The media ids screen `index` shows, so their textures exist while it is
+    // current or next (kiosk/picture_shelf.hpp). Most pages show none.
+    virtual std::vector<std::string> pictures(const PageContext&, int /*index*/) const { return {}; }
 };
 
 // Factories, one per file in kiosk/pages/.
@@ -62,6 +67,9 @@ std::unique_ptr<Page> make_events_page();
 // (rotation.hpp's fallback_pages), for a screen whose pages have nothing to
 // show: a feed always has a term, so it is always 1 page.
 std::unique_ptr<Page> make_term_page();
+// 校园风采, "gallery": one photo of /gallery at a time with its caption; one
+// screen per photo that can be shown (0 without a gallery or pictures).
+std::unique_ptr<Page> make_gallery_page();
 
 // The pages of the roles, the announcements and the assembly;
 // kiosk/pages/README.md says what each expects and where the app puts it.

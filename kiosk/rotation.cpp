@@ -44,6 +44,8 @@ std::vector<PageSpec> pages_for_role(const Feed& feed, const ScreenSetup& screen
     }
     // The events page reports 0 sub-pages when nothing is coming; the rotation skips it then.
     specs.push_back({"events", {}});
+    // 校园风采: 0 sub-pages without a gallery or with none of its pictures at hand.
+    if (feed.gallery) specs.push_back({"gallery", {}});
     // Each active info notice for this screen takes its own turn.
     for (const Announcement* a : active_info)
         specs.push_back({"announcement", a->id});
@@ -82,6 +84,7 @@ std::unique_ptr<Page> make_page(const PageSpec& spec) {
     if (spec.kind == "habit") return make_habit_page();
     if (spec.kind == "standings") return make_standings_page(spec.id);
     if (spec.kind == "events") return make_events_page();
+    if (spec.kind == "gallery") return make_gallery_page();
     if (spec.kind == "announcement") return make_announcement_page(spec.id);
     if (spec.kind == "assembly") return make_assembly_sequence(spec.id);
     if (spec.kind == "term") return make_term_page();

@@ -10,6 +10,9 @@
 #include "publish/publisher.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -26,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "publish/change_summary.hpp"
+#include "sync/feed_cache.hpp"  // write_file_atomically: the pictures
 #include "sync/feed_parse.hpp"
 #include "sync/minisign.hpp"
 
@@ -301,6 +305,29 @@ std::string trusted_comment_for(std::string_view feed_id, std::int64_t version) 
 
 namespace {
 
+// DIR/media/<sha256>.<ext> for each picture not there yet. Throws DiskError.
+void write_pictures(const std::string& dir, const std::vector<PictureFile>& pictures) {
+    if (pictures.empty()) return;
+    const std::string media_dir = dir + "/media";
+    std::error_code ec;
+    std::filesystem::create_directories(media_dir, ec);
+    if (ec) throw DiskError("不能建立图片文件夹 " + media_dir + "：" + ec.message());
+    for (const PictureFile& picture : pictures) {
+        const std::string target = dir + "/" + picture.name;
+        if (std::filesystem::exists(target, ec)) continue;
+        std::string bytes = picture.bytes;
+        if (!picture.source.empty()) {
+            std::ifstream in(picture.source, std::ios::binary);
+            std::ostringstream read;
+            read << in.rdbuf();
+            if (!in.good() && !in.eof()) throw DiskError("读不出图片 " + picture.source);
+            bytes = read.str();
+        }
+        if (std::string err = write_file_atomically(target, bytes); !err.empty())
+            throw DiskError("图片没有写进发布文件夹：" + err);
+    }
+}
+
 struct timespec wall_clock() {
     struct timespec t {};
     ::clock_gettime(CLOCK_REALTIME, &t);
@@ -549,6 +576,10 @@ PublishOutcome publish_workbook(const PublishRequest& request, const PublishHook
             return failed(PublishOutcome::Status::failed,
                           "签名失败：签名里的说明是“" + parsed_sig.value->trusted_comment + "”，应为“" + comment + "”");
 
+        // The pictures before the feed that names them: a screen that gets the
+        // new feed finds every picture already there. Named by their hash, a
+        // picture already in DIR/media is the same bytes and is left alone.
+        write_pictures(dir, built.result.pictures);
         out.warnings = write_version(dirfd.get(), dir, before, body, signature, feed.version, request.history_keep,
                                      hooks.fault);
         out.status = PublishOutcome::Status::published;

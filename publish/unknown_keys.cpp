@@ -21,7 +21,7 @@ const std::vector<KnownObject> kTable = {
     {"feed",
      {"format", "format_version", "feed_id", "version", "generated_at", "expires_at", "school", "term", "habits",
       "classes", "competitions", "announcements", "events", "media", "gallery"},
-     {"media", "gallery"}},
+     {}},
     {"school", {"name", "short_name", "motto", "timezone"}, {}},
     {"term", {"name", "start", "end", "theme", "goals"}, {}},
     {"goal", {"id", "title", "category", "detail", "progress"}, {}},
@@ -34,11 +34,11 @@ const std::vector<KnownObject> kTable = {
     {"criterion", {"id", "name", "max", "weight"}, {}},
     {"round", {"week", "start", "scores"}, {}},
     {"score", {"class", "note"}, {}},
-    {"announcement", {"id", "level", "title", "body", "from", "until", "targets", "image", "link"}, {"image", "link"}},
-    {"event", {"id", "title", "date", "time", "place", "image", "link"}, {"image", "link"}},
-    {"media", {"id", "url", "sha256", "width", "height", "alt"}, {"id", "url", "sha256", "width", "height", "alt"}},
-    {"gallery", {"title", "items"}, {"title", "items"}},
-    {"gallery_item", {"media", "caption", "date"}, {"media", "caption", "date"}},
+    {"announcement", {"id", "level", "title", "body", "from", "until", "targets", "image", "link"}, {}},
+    {"event", {"id", "title", "date", "time", "place", "image", "link"}, {}},
+    {"media", {"id", "url", "sha256", "width", "height", "alt"}, {}},
+    {"gallery", {"title", "items"}, {}},
+    {"gallery_item", {"media", "caption", "date"}, {}},
 };
 
 const std::vector<std::string_view>& keys_of(std::string_view name) {

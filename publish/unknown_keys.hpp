@@ -10,8 +10,8 @@
 //
 // The known keys of each kind of object are one table (known_key_table()):
 // the contract's fields, which sync/schema/campus-feed-1.schema.json lists as
-// `properties` (a unit test holds the two together), plus the contract's
-// optional media fields the schema does not list yet.
+// `properties` (a unit test holds the two together). `contract_only` is for a
+// field the contract gains before the schema does (none today).
 //
 // Thread safety: every function is reentrant; the table is immutable.
 #pragma once

@@ -242,6 +242,14 @@ private:
     void read_rounds(std::size_t index);
     void read_announcements();
     void read_events();
+    // ---- pictures (workbook_pictures.cpp) ----------------------------------
+    // The picture a 图片 cell names, read, measured and hashed (rewritten when
+    // it must be: see PictureFile): its media id, or nullopt after a problem
+    // at the cell. The same file twice is one media entry.
+    std::optional<std::string> read_picture(const Table& t, int row, std::size_t spec, bool& bad);
+    // The optional 图片 column of 通知 and 活动: `into["image"]`.
+    void read_image(const Table& t, int row, std::size_t spec, Json& into, const std::string& at);
+    void read_gallery();  // 校园风采
     std::optional<std::size_t> find_class(std::string_view text) const;
     std::string stamp(const DateAndTime& at, bool end_of_day) const;
     Date week_monday(int week) const { return first_monday_.plus_days(7 * static_cast<std::int64_t>(week - 1)); }
@@ -274,6 +282,10 @@ private:
     Json competitions_ = Json::array();
     std::optional<Json> announcements_;
     std::optional<Json> events_;
+    Json media_ = Json::array();
+    std::optional<Json> gallery_;
+    std::vector<PictureFile> pictures_;
+    std::unordered_map<std::string, std::string> media_by_file_;  // the file's resolved path -> its media id
     std::string feed_id_;
 
     std::shared_ptr<const TimeZone> zone_;

@@ -732,6 +732,7 @@ BuildResult Builder::run() {
     for (std::size_t i = 0; i < competitions_list_.size(); ++i) read_rounds(i);
     read_announcements();
     read_events();
+    read_gallery();
 
     feed_["format"] = "campus-kiosk-feed";
     feed_["format_version"] = 1;
@@ -751,11 +752,16 @@ BuildResult Builder::run() {
     feed_["competitions"] = std::move(competitions_);
     if (announcements_) feed_["announcements"] = std::move(*announcements_);
     if (events_) feed_["events"] = std::move(*events_);
+    if (!media_.empty()) feed_["media"] = std::move(media_);
+    if (gallery_) feed_["gallery"] = std::move(*gallery_);
 
     check_with_parse_feed(feed_text(feed_));
     BuildResult result;
     result.problems = std::move(problems_);
-    if (result.problems.empty()) result.feed = std::move(feed_);
+    if (result.problems.empty()) {
+        result.feed = std::move(feed_);
+        result.pictures = std::move(pictures_);
+    }
     return result;
 }
 
@@ -788,9 +794,19 @@ PathBuildResult build_feed_from_path(const std::string& path, const BuildOptions
     }
     for (ReadProblem& p : read.problems) out.result.problems.push_back({std::move(p.where), std::move(p.message)});
     if (!read.book) return out;
-    BuildResult built = build_feed(*read.book, options);
+    BuildOptions with_pictures = options;
+    if (with_pictures.picture_dir.empty()) {
+        // 图片 paths are relative to the workbook: a CSV folder's own folder, an .xlsx's folder.
+        std::error_code ec;
+        const std::filesystem::path p(path);
+        with_pictures.picture_dir = std::filesystem::is_directory(p, ec) ? p.string() : p.parent_path().string();
+    }
+    BuildResult built = build_feed(*read.book, with_pictures);
     for (BuildProblem& p : built.problems) out.result.problems.push_back(std::move(p));
-    if (out.result.problems.empty()) out.result.feed = std::move(built.feed);
+    if (out.result.problems.empty()) {
+        out.result.feed = std::move(built.feed);
+        out.result.pictures = std::move(built.pictures);
+    }
     return out;
 }
 

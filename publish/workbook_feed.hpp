@@ -42,12 +42,26 @@ struct BuildOptions {
     // The feed's `generated_at`, RFC 3339 with offset; empty = now, in the
     // school's time zone.
     std::string generated_at;
+    // Where the 图片 cells' paths start: the workbook's folder (a CSV
+    // workbook: the folder itself). build_feed_from_path sets it; "" = the
+    // current directory.
+    std::string picture_dir;
+};
+
+// A picture the feed names, for publish to put at DIR/<name>: the office's
+// file as it is, or (larger than 3840 px on its long side, or a JPEG carrying
+// EXIF, which may hold where it was taken) a shrunk, upright JPEG without metadata.
+struct PictureFile {
+    std::string name;    // "media/<sha256>.<ext>": the feed's url for it
+    std::string source;  // the office's file, copied byte for byte; "" when `bytes` holds the picture
+    std::string bytes;   // the rewritten picture
 };
 
 struct BuildResult {
     // The feed, keys in the contract's order; set only when problems is empty.
     std::optional<nlohmann::ordered_json> feed;
     std::vector<BuildProblem> problems;
+    std::vector<PictureFile> pictures;  // the files of the feed's media (set with the feed)
     bool ok() const { return feed.has_value(); }
 };
 

@@ -66,10 +66,11 @@ void Builder::read_announcements() {
                                      {{words::col_announcement_until, "until", "结束时间"}},
                                      {{words::col_announcement_targets, "targets"}},
                                      {{"编号", "id"}},
-                                     {{words::col_link, "link"}}});
+                                     {{words::col_link, "link"}},
+                                     {{words::col_image, "image"}}});
     if (!table) return;
     const Table& t = *table;
-    enum { level, title, body, from, until, targets, id, link };
+    enum { level, title, body, from, until, targets, id, link, image };
     static const std::unordered_map<std::string, std::string> levels = {
         {"通知", "info"}, {"重要", "urgent"}, {"紧急", "emergency"},
         {"info", "info"}, {"urgent", "urgent"}, {"emergency", "emergency"}};
@@ -184,6 +185,7 @@ void Builder::read_announcements() {
             }
         }
         read_link(t, r, link, a, at);
+        read_image(t, r, image, a, at);
         announcements_->push_back(std::move(a));
     }
 }
@@ -198,10 +200,11 @@ void Builder::read_events() {
                                      {{words::col_event_time, "time"}},
                                      {{words::col_event_place, "place"}},
                                      {{"编号", "id"}},
-                                     {{words::col_link, "link"}}});
+                                     {{words::col_link, "link"}},
+                                     {{words::col_image, "image"}}});
     if (!table) return;
     const Table& t = *table;
-    enum { title, date_spec, time_spec, place, id, link };
+    enum { title, date_spec, time_spec, place, id, link, image };
     std::unordered_map<std::string, int> ids;
     std::size_t n = 0;
     for (int r : t.data_rows()) {
@@ -255,6 +258,7 @@ void Builder::read_events() {
         }
         if (auto p = text(t, r, place, bad)) e["place"] = *p, record(child(at, "place"), t, r, place);
         read_link(t, r, link, e, at);
+        read_image(t, r, image, e, at);
         events_->push_back(std::move(e));
     }
 }

@@ -12,6 +12,8 @@ packages=(
   libsystemd-dev  # the kiosk's sd_notify: READY, WATCHDOG, STATUS (kiosk/service_notify)
   # the office's side (publish/): xlsx in (zip + XML), xlsx out
   libzip-dev libexpat1-dev libxlsxwriter-dev
+  # pictures (校园风采) and QR codes: decoding on the screen, shrinking in publish
+  libjpeg62-turbo-dev libpng-dev libwebp-dev libqrencode-dev
   # run
   fonts-noto-cjk tzdata
   fonts-symbola  # emoji and symbols Noto Sans CJK lacks (monochrome: the atlas is one channel)
@@ -19,6 +21,7 @@ packages=(
   xvfb xauth mesa-utils libgl1-mesa-dri nginx-light minisign clang
   libclang-rt-14-dev python3-jsonschema procps curl xdotool
   python3-openpyxl inotify-tools
+  zbar-tools  # zbarimg reads the QR codes back from the render tests' PNGs
   python3-prometheus-client  # parses the metrics file as Prometheus does (tests/integration)
   xinit  # the packaged unit's ExecStart (systemd-analyze verify checks it exists)
   # the peer in the benchmarks (bench/run): a Chromium kiosk showing the same pages

@@ -12,4 +12,12 @@ const SchoolClass* Feed::find_class(std::string_view id) const {
     return nullptr;
 }
 
+// Linear too: called when a model is derived, not per frame.
+const MediaItem* Feed::find_media(std::string_view id) const {
+    for (const MediaItem& m : media) {
+        if (m.id == id) return &m;
+    }
+    return nullptr;
+}
+
 }  // namespace campus

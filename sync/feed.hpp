@@ -121,6 +121,8 @@ struct Announcement {
     std::optional<Instant> from;
     std::optional<Instant> until;
     std::vector<AnnouncementTarget> targets;  // never empty: defaults to {all}
+    std::string image;  // a media id listed in Feed::media; empty when absent
+    std::string link;   // an https:// URL, shown as a QR code; empty when absent
 };
 
 struct SchoolEvent {
@@ -129,6 +131,33 @@ struct SchoolEvent {
     Date date;
     std::optional<TimeOfDay> time;
     std::string place;
+    std::string image;  // a media id listed in Feed::media; empty when absent
+    std::string link;   // an https:// URL, shown as a QR code; empty when absent
+};
+
+// A picture the feed refers to. The feed's signature covers `sha256`, so a
+// screen that shows only bytes matching it shows only what the office signed.
+// Whether the bytes are at hand is the sync side's business (MediaStore); the
+// feed only says what they must be.
+struct MediaItem {
+    std::string id;
+    std::string url;     // relative to the feed's URL, or absolute http(s)://
+    std::string sha256;  // 64 lowercase hex digits
+    int width = 1;       // as the office measured it, >= 1; the decoder checks the real size
+    int height = 1;
+    std::string alt;     // a description; empty when absent
+};
+
+struct GalleryItem {
+    std::string media;    // a media id listed in Feed::media
+    std::string caption;  // empty when absent
+    std::optional<Date> date;
+};
+
+// The 校园风采 page: photos shown one at a time with their captions.
+struct Gallery {
+    std::string title;  // empty when absent (the page says 校园风采)
+    std::vector<GalleryItem> items;
 };
 
 struct Feed {
@@ -144,8 +173,11 @@ struct Feed {
     std::vector<Competition> competitions;
     std::vector<Announcement> announcements;
     std::vector<SchoolEvent> events;
+    std::vector<MediaItem> media;
+    std::optional<Gallery> gallery;
 
     const SchoolClass* find_class(std::string_view id) const;
+    const MediaItem* find_media(std::string_view id) const;  // null when not listed
 };
 
 }  // namespace campus

@@ -6,6 +6,7 @@
 // [SECTION] Habits, classes
 // [SECTION] Competitions, rounds, scores
 // [SECTION] Announcements, events
+// [SECTION] Media, gallery, pictures and links of notices
 // [SECTION] parse_feed, to_string
 //
 // Two stages: json_limited::read enforces the size/depth/length limits while it
@@ -502,7 +503,15 @@ private:
     void check_announcements(Value list, const Path& at, std::vector<Announcement>& announcements);
     std::optional<AnnouncementTarget> check_target(Value value, const Path& at);
     void check_events(Value list, const Path& at, std::vector<SchoolEvent>& events);
+    void check_media(Value list, const Path& at, std::vector<MediaItem>& media);
+    void check_gallery(Value object, const Path& at, Gallery& gallery);
+    // The optional `image` (a known media id) and `link` (https://) of an announcement or event.
+    void check_image_and_link(Value object, const Path& at, std::string& image, std::string& link);
+    // A media id that must be listed in /media: true when it is.
+    bool known_media(Value value, const Path& at, std::string& id);
 
+    // Media ids of /media (only usable ones), for image and gallery references.
+    NameIndex media_index_;
     // Class ids of /classes (only usable ones) to their position there, for
     // scores and targets. The views point into the document, which outlives
     // the checker.
@@ -594,11 +603,18 @@ void FeedChecker::check_feed(Value root, Feed& feed) {
             check_competition(c, here, feed.competitions[i], ids);
         }
     }
+    // Media before the announcements, events and gallery that refer to them.
+    if (std::optional<Value> media = list_member(root, top, "media", Need::optional)) {
+        check_media(*media, top.child("media"), feed.media);
+    }
     if (std::optional<Value> announcements = list_member(root, top, "announcements", Need::optional)) {
         check_announcements(*announcements, top.child("announcements"), feed.announcements);
     }
     if (std::optional<Value> events = list_member(root, top, "events", Need::optional)) {
         check_events(*events, top.child("events"), feed.events);
+    }
+    if (std::optional<Value> gallery = object_member(root, top, "gallery", Need::optional)) {
+        check_gallery(*gallery, top.child("gallery"), feed.gallery.emplace());
     }
 }
 
@@ -1094,6 +1110,7 @@ void FeedChecker::check_announcements(Value list, const Path& at, std::vector<An
             }
         }
         if (announcement.targets.empty()) announcement.targets.push_back(AnnouncementTarget{});
+        check_image_and_link(a, here, announcement.image, announcement.link);
     }
 }
 
@@ -1119,6 +1136,134 @@ void FeedChecker::check_events(Value list, const Path& at, std::vector<SchoolEve
             }
         }
         if (auto s = text(e, here, "place", Need::optional)) event.place = std::move(*s);
+        check_image_and_link(e, here, event.image, event.link);
+    }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Media, gallery, pictures and links of notices
+//-----------------------------------------------------------------------------
+
+bool is_lower_hex_digest(std::string_view text) {
+    if (text.size() != 64) return false;
+    for (const char c : text) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    }
+    return true;
+}
+
+// The scheme of an absolute URL ("https" of "https://…"), lower-cased, or ""
+// for a relative reference (RFC 3986: a scheme is a letter, then letters,
+// digits, + - ., then ':'; a ':' after a '/' is part of a path).
+std::string url_scheme(std::string_view url) {
+    std::string scheme;
+    for (std::size_t i = 0; i < url.size(); ++i) {
+        const char c = url[i];
+        if (c == ':') return i == 0 ? std::string() : scheme;
+        const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!letter && !(i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) return {};
+        scheme += static_cast<char>(letter && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    return {};
+}
+
+bool has_space_or_control(std::string_view text) {
+    for (const char c : text) {
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return true;
+    }
+    return false;
+}
+
+void FeedChecker::check_media(Value list, const Path& at, std::vector<MediaItem>& media) {
+    IdRegistry ids;
+    media.resize(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        Value m = list[i];
+        const Path here = at.at(i);
+        if (!is_object(m, here)) continue;
+        MediaItem& item = media[i];
+        if (auto id = text(m, here, "id", Need::required)) {
+            if (unique_id(ids, *id, here.child("id"), "media")) item.id = std::move(*id);
+        }
+        if (auto url = text(m, here, "url", Need::required)) {
+            const std::string scheme = url_scheme(*url);
+            if (has_space_or_control(*url)) {
+                problem(here.child("url"), quote_value(*url) + " is not a URL: spaces and control characters must be "
+                                                               "percent-encoded (%20)");
+            } else if (!scheme.empty() && scheme != "https" && scheme != "http") {
+                problem(here.child("url"), quote_value(*url) + " is a " + scheme +
+                                               ": address: a picture's url is relative to the feed, or https:// or http://");
+            } else {
+                item.url = std::move(*url);
+            }
+        }
+        if (auto digest = text(m, here, "sha256", Need::required)) {
+            if (is_lower_hex_digest(*digest)) {
+                item.sha256 = std::move(*digest);
+            } else {
+                problem(here.child("sha256"), quote_value(*digest) +
+                                                  " is not a SHA-256 digest: write the 64 lowercase hex digits of "
+                                                  "the file's hash (sha256sum prints it)");
+            }
+        }
+        for (const std::string_view side : {std::string_view("width"), std::string_view("height")}) {
+            if (const auto n = whole(m, here, side, Need::required)) {
+                if (*n >= 1 && *n <= 1000000) {
+                    (side == "width" ? item.width : item.height) = static_cast<int>(*n);
+                } else {
+                    problem(here.child(side), "the " + std::string(side) + " in pixels must be 1 or more, got " +
+                                                  std::to_string(*n));
+                }
+            }
+        }
+        if (auto s = text(m, here, "alt", Need::optional)) item.alt = std::move(*s);
+        // A picture with a bad url or hash is still a known id: the images
+        // naming it should not add a second, misleading "unknown media id".
+        if (!item.id.empty()) media_index_.emplace(m.find("id")->as_string(), static_cast<std::uint32_t>(i));
+    }
+}
+
+bool FeedChecker::known_media(Value value, const Path& at, std::string& id) {
+    const auto text = text_value(value, at, false);
+    if (!text) return false;
+    if (!media_index_.contains(*text)) {
+        problem(at, "unknown media id " + quote_value(*text) + ": it is not listed in /media");
+        return false;
+    }
+    id = std::move(*text);
+    return true;
+}
+
+void FeedChecker::check_image_and_link(Value object, const Path& at, std::string& image, std::string& link) {
+    if (std::optional<Value> v = member(object, at, "image", Need::optional)) known_media(*v, at.child("image"), image);
+    if (auto url = text(object, at, "link", Need::optional)) {
+        const Path here = at.child("link");
+        if (url_scheme(*url) != "https" || url->size() <= 8 || url->compare(0, 8, "https://") != 0) {
+            problem(here, quote_value(*url) + " is not an https:// address: a link is shown as a QR code that "
+                                              "phones open, so it must start with https://");
+        } else if (has_space_or_control(*url)) {
+            problem(here, quote_value(*url) + " is not a URL: spaces and control characters must be "
+                                              "percent-encoded (%20)");
+        } else {
+            link = std::move(*url);
+        }
+    }
+}
+
+void FeedChecker::check_gallery(Value object, const Path& at, Gallery& gallery) {
+    if (auto s = text(object, at, "title", Need::optional)) gallery.title = std::move(*s);
+    std::optional<Value> items = list_member(object, at, "items", Need::required);
+    if (!items) return;
+    const Path items_at = at.child("items");
+    gallery.items.resize(items->size());
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        Value g = (*items)[i];
+        const Path here = items_at.at(i);
+        if (!is_object(g, here)) continue;
+        GalleryItem& item = gallery.items[i];
+        if (std::optional<Value> v = member(g, here, "media", Need::required)) known_media(*v, here.child("media"), item.media);
+        if (auto s = text(g, here, "caption", Need::optional)) item.caption = std::move(*s);
+        item.date = date(g, here, "date", Need::optional);
     }
 }
 

@@ -4,6 +4,7 @@
 // [SECTION] Impl: state owned by the sync thread
 // [SECTION] checking a candidate: signature, contract, claim, rollback guard
 // [SECTION] one attempt against the network
+// [SECTION] the feed's pictures
 // [SECTION] publishing: snapshot swap, status file, metrics file
 // [SECTION] the thread: poll, jitter, backoff, stop
 #include "sync/feed_sync.hpp"
@@ -22,6 +23,7 @@
 
 #include "sync/feed_cache.hpp"
 #include "sync/feed_fetch.hpp"
+#include "sync/media_store.hpp"
 #include "sync/minisign.hpp"
 #include "sync/user_agent.hpp"
 
@@ -75,11 +77,13 @@ const char* refusal_name(FeedRefusal refusal) {
 
 struct FeedSync::Impl {
     explicit Impl(FeedSyncConfig c)
-        : config(std::move(c)), cache(config.cache_dir), screen(screen_name(config.screen_id)),
+        : config(std::move(c)), cache(config.cache_dir), media_store(cache.dir(), config.media_limits),
+          screen(screen_name(config.screen_id)),
           rng(std::random_device{}()) {}
 
     FeedSyncConfig config;
     FeedCache cache;
+    MediaStore media_store;
     std::string screen;  // the screen_id, else the host name
     std::vector<MinisignPublicKey> keys;
     std::string key_problem;  // set when keys were configured but none is usable
@@ -119,6 +123,12 @@ struct FeedSync::Impl {
     ScreenCounters screen_counters;
     std::string last_metrics_error;
     std::string guard_write_error;  // the guard's failure last logged
+    // The pictures: what the screen may show, whether a pass is due for the
+    // shown feed, and the problems last logged (once per reason, not per poll).
+    std::shared_ptr<const MediaFiles> media_files = std::make_shared<const MediaFiles>();
+    bool media_pending = false;
+    bool reached_server = false;  // the last attempt got an answer (the pictures may be fetched)
+    std::vector<std::string> media_problems_logged;
 
     bool signatures_required() const { return !config.trusted_keys.empty(); }
 
@@ -131,6 +141,8 @@ struct FeedSync::Impl {
     void accept(std::shared_ptr<const Feed> feed, CachedFeed record, FeedSource source);
     void load_cache();
     void attempt();
+    void update_media();
+    FetchRequest transfer_request() const;
     void publish();
     void write_status();
     void write_metrics();
@@ -218,6 +230,7 @@ FeedSync::Impl::Verdict FeedSync::Impl::check(std::string_view body, std::string
 void FeedSync::Impl::accept(std::shared_ptr<const Feed> feed, CachedFeed record, FeedSource source) {
     RollbackGuard next{feed->feed_id, std::max(guard.highest_version, feed->version)};
     shown = std::move(feed);
+    media_pending = !shown->media.empty();
     state.etag = record.etag;
     shown_record = std::move(record);
     state.source = source;
@@ -297,15 +310,16 @@ void FeedSync::Impl::load_cache() {
     spdlog::info("feed sync: showing cached feed {} version {}", v.feed->feed_id, v.feed->version);
     if (cached->fetched_at > 0) state.last_success = Instant{std::chrono::seconds{cached->fetched_at}};
     accept(v.feed, std::move(*cached), FeedSource::cache);
+    // The cached pictures at once, by a stat each: a screen booting offline
+    // shows them from its first frame (the first pass reads them back).
+    if (auto err = media_store.prepare(); !err.empty()) spdlog::warn("feed sync: {}", err);
+    media_files = std::make_shared<const MediaFiles>(media_store.on_disk(*shown));
 }
 
 // ---------------------------------------------------------------------------
 // [SECTION] one attempt
 
-void FeedSync::Impl::attempt() {
-    const Instant now = now_instant();
-    state.last_attempt = now;
-
+FetchRequest FeedSync::Impl::transfer_request() const {
     FetchRequest request;
     request.url = config.source;
     request.ca_file = config.ca_file;
@@ -319,6 +333,15 @@ void FeedSync::Impl::attempt() {
     request.limits.low_speed_time = config.low_speed_time;
     request.limits.max_bytes = config.limits.max_bytes;
     request.cancel = &cancel_transfer;
+    return request;
+}
+
+void FeedSync::Impl::attempt() {
+    const Instant now = now_instant();
+    state.last_attempt = now;
+    reached_server = false;
+
+    FetchRequest request = transfer_request();
     // Validators only belong to the URL that issued them.
     if (shown && shown_record.source == config.source) {
         request.etag = shown_record.etag;
@@ -356,6 +379,7 @@ void FeedSync::Impl::attempt() {
         state.last_success = now;
         state.source = FeedSource::network;
         consecutive_failures = 0;
+        reached_server = true;
         if (retry_cache && cache_behind) store_shown_record();  // the disk may have room again
         if (retry_cache) store_guard_if_cache_holds();  // after the feed: never ahead of it
     };
@@ -437,6 +461,46 @@ void FeedSync::Impl::attempt() {
 }
 
 // ---------------------------------------------------------------------------
+// [SECTION] the feed's pictures
+
+// After the feed: its text shows at once, its pictures as they arrive. A
+// pass reads back the cached pictures this process has not verified, fetches
+// the missing ones when the server answered this attempt, and, after a
+// successful update, removes the pictures the shown feed no longer names.
+void FeedSync::Impl::update_media() {
+    if (!shown) return;
+    const bool due = media_pending || !media_store.complete(*shown);
+    if (due) {
+        if (auto err = media_store.prepare(); !err.empty()) spdlog::warn("feed sync: {}", err);
+        FetchRequest prototype = transfer_request();
+        prototype.limits.total_timeout = config.media_total_timeout;
+        const MediaPass pass = media_store.update(*shown, config.source, prototype, reached_server);
+        if (cancel_transfer) return;
+        if (pass.problems != media_problems_logged) {
+            for (const std::string& p : pass.problems) spdlog::warn("feed sync: picture {}", p);
+            media_problems_logged = pass.problems;
+        }
+        if (pass.fetched > 0 || pass.verified > 0)
+            spdlog::info("feed sync: pictures: {} fetched, {} read back from the cache, {} left out", pass.fetched,
+                         pass.verified, pass.missing);
+        // Offline, the cached files stay offered until read back (on_disk);
+        // once read back, only verified ones are.
+        MediaFiles next = media_store.available(*shown);
+        if (!reached_server) {
+            for (auto& [id, file] : media_store.on_disk(*shown).by_id) next.by_id.emplace(id, file);
+        }
+        if (!(next == *media_files)) media_files = std::make_shared<const MediaFiles>(std::move(next));
+        media_pending = false;
+    }
+    if (reached_server) {
+        std::string err;
+        const std::size_t removed = media_store.remove_unreferenced(*shown, &err);
+        if (removed > 0) spdlog::info("feed sync: removed {} picture(s) the feed no longer names", removed);
+        if (!err.empty()) spdlog::warn("feed sync: {}", err);
+    }
+}
+
+// ---------------------------------------------------------------------------
 // [SECTION] publishing
 
 void FeedSync::Impl::publish() {
@@ -445,6 +509,8 @@ void FeedSync::Impl::publish() {
     auto next = std::make_shared<FeedSnapshot>();
     next->feed = shown;
     next->state = state;
+    next->media = media_files;
+    next->media_pending = media_pending;
     {
         std::lock_guard lock(snapshot_mutex);
         published = std::move(next);
@@ -473,6 +539,14 @@ void FeedSync::Impl::write_status() {
         {"cache_writable", cache_problem.empty()},
         {"cache_error", cache_problem.empty() ? json(nullptr) : json(cache_problem)},
     };
+    if (shown && !shown->media.empty()) {
+        // The pictures, by media id: which the screen may show, which not (the log says why).
+        json available = json::array(), missing = json::array();
+        for (const MediaItem& m : shown->media) (media_files->find(m.id) ? available : missing).push_back(m.id);
+        status["media_available"] = std::move(available);
+        status["media_missing"] = std::move(missing);
+        status["media_pending"] = media_pending;
+    }
     std::string err = write_file_atomically(
         config.status_file, status.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     // A read-only status path must not flood the log every poll: report changes.
@@ -518,6 +592,16 @@ void FeedSync::Impl::run() {
         publish();
         write_status();
         write_metrics();
+        if (shown && (media_pending || !media_store.complete(*shown) || reached_server)) {
+            const auto before = media_files;
+            const bool was_pending = media_pending;
+            update_media();
+            if (cancel_transfer) return;
+            if (media_files != before || was_pending != media_pending) {
+                publish();
+                write_status();
+            }
+        }
         // The metrics at least once a minute (metrics_every), whatever the
         // poll or the backoff: the screen's counters move between polls, and
         // a file that stops changing tells the monitoring that this thread is stuck.

@@ -4,6 +4,8 @@
 //   sync thread:  fetch (curl) -> verify (minisign) -> parse_feed -> guard
 //                 (feed_id pin, rollback) -> cache (atomic) -> publish snapshot
 //                 -> status file, metrics file (and the metrics once a minute)
+//                 -> the feed's pictures (sync/media_store.hpp), then a snapshot
+//                    saying which are on disk and verified
 //   screen:       snapshot() whenever it draws; woken by on_update.
 //
 // Thread safety: every public member may be called from any thread.
@@ -23,6 +25,7 @@
 
 #include "sync/feed.hpp"
 #include "sync/feed_parse.hpp"
+#include "sync/media_files.hpp"
 #include "sync/metrics_file.hpp"
 #include "sync/sync_state.hpp"
 
@@ -51,11 +54,20 @@ struct FeedSyncConfig {
     long low_speed_bytes = 1;                            // below this many bytes/s ...
     std::chrono::seconds low_speed_time{20};             // ... for this long: dropped (a byte every 10 s is)
     std::chrono::seconds max_backoff{300};               // cap of the exponential backoff while failing
+    // One picture's whole transfer: 20 MiB over a poor 1 Mbit/s link takes ~170 s.
+    std::chrono::milliseconds media_total_timeout{300'000};
+    MediaLimits media_limits;
 };
 
 struct FeedSnapshot {
     std::shared_ptr<const Feed> feed;  // the last good feed; null while waiting for the first one
     SyncState state;
+    // The feed's pictures that may be shown; never null. A screen booting
+    // offline gets the cached ones at once.
+    std::shared_ptr<const MediaFiles> media = std::make_shared<const MediaFiles>();
+    // True until the sync thread has tried each picture of `feed` once
+    // (kiosk-sync --once waits for it); pictures keep arriving meanwhile.
+    bool media_pending = false;
 };
 
 class FeedSync {

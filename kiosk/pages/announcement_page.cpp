@@ -11,6 +11,7 @@
 #include <array>
 
 #include "kiosk/page.hpp"
+#include "kiosk/pages/notice_extras.hpp"
 #include "kiosk/pages/notice_util.hpp"
 #include "kiosk/pages/page_util.hpp"
 #include "kiosk/theme.hpp"
@@ -74,7 +75,9 @@ Plan plan_at(Canvas& canvas, const PageContext& ctx, const Announcement& notice,
 }
 
 Plan make_plan(Canvas& canvas, const PageContext& ctx, const Announcement& notice, const Rect& area) {
-    const Rect content = pages::content_area(canvas, area);
+    // The notice's photo and QR code take their side; the words the rest.
+    const Rect content =
+        pages::split_for_extras(ctx, canvas, pages::content_area(canvas, area), notice.image, notice.link).text;
     // Fewest screens first (the last option decides how many are unavoidable),
     // then the largest type that needs no more. Body text never goes below
     // TextStyle::body: a notice is read, not glanced at.
@@ -142,6 +145,15 @@ public:
 
         if (!body.lines.empty()) canvas.draw(body, {left, y}, theme::ink);
         canvas.set_clip(previous_clip);
+        const Rect whole = pages::content_area(canvas, area);
+        pages::draw_notice_extras(ctx, canvas, pages::split_for_extras(ctx, canvas, whole, notice->image, notice->link).side,
+                                  notice->image, notice->link);
+    }
+
+    std::vector<std::string> pictures(const PageContext& ctx, int) const override {
+        const Announcement* notice = shown(ctx);
+        if (notice == nullptr || notice->image.empty()) return {};
+        return {notice->image};
     }
 
 private:

@@ -18,6 +18,7 @@
 #include <optional>
 
 #include "kiosk/page.hpp"
+#include "kiosk/pages/notice_extras.hpp"
 #include "kiosk/pages/notice_util.hpp"
 #include "kiosk/pages/page_util.hpp"
 #include "kiosk/theme.hpp"
@@ -242,9 +243,24 @@ std::optional<Hero> plan_hero(Canvas& canvas, const PageContext& ctx, const Comi
     return std::nullopt;
 }
 
+// The soonest coming event with a photo or a link: its photo and QR code
+// take a side of the page (notice_extras), the cards the rest.
+const SchoolEvent* featured_event(const PageContext& ctx) {
+    for (const ComingEvent& e : coming_events(ctx.feed, ctx.now))
+        if (!e.event->image.empty() || !e.event->link.empty()) return e.event;
+    return nullptr;
+}
+
+pages::NoticeSplit split_of(const PageContext& ctx, const Canvas& canvas, const Rect& area) {
+    const Rect whole = pages::content_area(canvas, area);
+    const SchoolEvent* featured = featured_event(ctx);
+    if (featured == nullptr) return {whole, Rect{whole.right(), whole.y, 0, 0}};
+    return pages::split_for_extras(ctx, canvas, whole, featured->image, featured->link);
+}
+
 Plan make_plan(Canvas& canvas, const PageContext& ctx, const Rect& area) {
     const std::vector<ComingEvent> events = coming_events(ctx.feed, ctx.now);
-    const Rect inner = pages::content_area(canvas, area);
+    const Rect inner = split_of(ctx, canvas, area).text;
     const Rect content = pages::title_bar(canvas, inner, kPageTitle, {}, 0, 1, /*measure_only=*/true);
     Plan plan;
     if (events.empty()) return plan;
@@ -389,7 +405,10 @@ public:
         const Plan plan = make_plan(canvas, ctx, area);
         const int count = static_cast<int>(plan.pages.size());
         if (index < 0 || index >= count) return;
-        pages::title_bar(canvas, pages::content_area(canvas, area), kPageTitle, {}, index, count, false);
+        const pages::NoticeSplit split = split_of(ctx, canvas, area);
+        pages::title_bar(canvas, split.text, kPageTitle, {}, index, count, false);
+        if (const SchoolEvent* featured = featured_event(ctx))
+            pages::draw_notice_extras(ctx, canvas, split.side, featured->image, featured->link);
         const Rect previous_clip = canvas.clip();
         canvas.set_clip(plan.content);
         if (plan.hero) {
@@ -415,6 +434,12 @@ public:
             y += row_h + plan.card_gap;
         }
         canvas.set_clip(previous_clip);
+    }
+
+    std::vector<std::string> pictures(const PageContext& ctx, int) const override {
+        const SchoolEvent* featured = featured_event(ctx);
+        if (featured == nullptr || featured->image.empty()) return {};
+        return {featured->image};
     }
 };
 

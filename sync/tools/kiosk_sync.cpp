@@ -55,6 +55,11 @@ std::string describe(const campus::FeedSnapshot& snap) {
     line += std::string(" offline=") + (snap.state.offline ? "1" : "0");
     line += std::string(" stale=") + (snap.state.stale ? "1" : "0");
     line += " error=" + quoted(snap.state.last_error);
+    if (snap.feed && !snap.feed->media.empty()) {
+        // Pictures the screen may show, of those the feed lists; "+" while the first pass is under way.
+        line += " media=" + std::to_string(snap.media->by_id.size()) + "/" + std::to_string(snap.feed->media.size()) +
+                (snap.media_pending ? "+" : "");
+    }
     return line;
 }
 
@@ -130,7 +135,7 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
             last_line = line;
         }
-        if (once && snap->state.last_attempt) {
+        if (once && snap->state.last_attempt && !snap->media_pending) {
             sync.stop();
             return snap->feed && snap->state.last_error.empty() ? 0 : 1;
         }

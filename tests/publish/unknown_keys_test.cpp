@@ -107,8 +107,8 @@ TEST(UnknownKeys, WrongShapesAndNonJsonAreLeftToTheContractCheck) {
 }
 
 // The table says each object's keys once; the schema lists the same ones as
-// `properties`. Extra keys in the table are only the contract's optional
-// media fields the schema does not have yet, each marked contract_only.
+// `properties`. Extra keys in the table are only those marked contract_only
+// (a field the contract has and the schema not yet).
 TEST(UnknownKeys, TableMatchesTheSchema) {
     const json schema = json::parse(slurp(fs::path(KIOSK_SOURCE_DIR) / "sync" / "schema" / "campus-feed-1.schema.json"));
     auto properties = [&](const KnownObject& object) -> const json* {

@@ -324,17 +324,18 @@ TEST(WorkbookFeed, AColumnWrittenTwiceIsAProblem) {
 
 // Pictures (校园风采, the 图片 columns) are not built yet: left alone, not refused.
 // 链接 is: the contract's `link`, shown as a QR code.
-TEST(WorkbookFeed, OtherSheetsAndPictureColumnsAreLeftAloneLinksAreRead) {
+// Pictures (校园风采, 图片) are read from files: tests/publish/workbook_pictures_test.cpp.
+TEST(WorkbookFeed, OtherSheetsAreLeftAloneLinksAreRead) {
     Book b;
-    b.add("校园风采", {{"图片", "说明", "日期"}, {"photos/a.jpg", "运动会", "2023-10-20"}});
-    b.add("通知", {{"级别", "标题", "图片", "链接"}, {"通知", "开放日", "open.jpg", "https://example.org/open"}});
-    b.add("活动", {{"活动", "日期", "图片", "链接"}, {"运动会", "2023-10-20", "sports.png", "https://example.org/s"}});
+    b.add("通知", {{"级别", "标题", "链接"}, {"通知", "开放日", "https://example.org/open"}});
+    b.add("活动", {{"活动", "日期", "链接"}, {"运动会", "2023-10-20", "https://example.org/s"}});
     b.add("说明", {{"这张表是给老师看的"}});
     const Json feed = ok_feed(b);
     EXPECT_EQ(feed["announcements"][0].dump(),
               R"({"id":"a1","level":"info","title":"开放日","link":"https://example.org/open"})");
     EXPECT_EQ(feed["events"][0].dump(), R"({"id":"e1","title":"运动会","date":"2023-10-20","link":"https://example.org/s"})");
     EXPECT_FALSE(feed.contains("gallery"));
+    EXPECT_FALSE(feed.contains("media"));
 }
 
 TEST(WorkbookFeed, ALinkThatIsNoHttpsAddressIsNamedAtItsCell) {

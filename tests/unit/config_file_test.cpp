@@ -142,7 +142,7 @@ TEST(ConfigFileErrors, ValuesOutOfTheirRules) {
               "kiosk.json: /page_seconds: 0.5 seconds is out of range: a page stays 3 to 3600 seconds");
     EXPECT_EQ(error_of(R"({"page_seconds": {"goal": 20}})"),
               "kiosk.json: /page_seconds/goal: \"goal\" is not a page; did you mean \"goals\"? "
-              "(class, habit, standings, goals, events, announcements)");
+              "(class, habit, standings, goals, events, announcements, gallery)");
     EXPECT_EQ(error_of(R"({"page_seconds": {"events": 7200}})"),
               "kiosk.json: /page_seconds/events: 7200 seconds is out of range: a page stays 3 to 3600 seconds");
     EXPECT_NE(error_of(R"({"pages": ["habit", "weather"]})").find("kiosk.json: /pages/1: \"weather\" is not a page"),

@@ -201,6 +201,73 @@ TEST(FeedParse, WholeNumbersMayBeWrittenWithDecimalZero) {
     EXPECT_EQ(r.feed->classes[0].grade, 3);
 }
 
+TEST(FeedParse, MediaGalleryImagesAndLinksParseIntoModel) {
+    const ParseResult r = parse_feed(read_text(fixtures() / "valid" / "media.json"));
+    ASSERT_TRUE(r.ok()) << all_problems(r);
+    const Feed& f = *r.feed;
+    ASSERT_EQ(f.media.size(), 3u);
+    EXPECT_EQ(f.media[0].id, "sports-day");
+    EXPECT_EQ(f.media[0].url, "media/sports-day.jpg");
+    EXPECT_EQ(f.media[0].sha256.size(), 64u);
+    EXPECT_EQ(f.media[0].width, 4000);
+    EXPECT_EQ(f.media[0].height, 3000);
+    EXPECT_EQ(f.media[0].alt, "秋季运动会开幕式");
+    EXPECT_EQ(f.media[1].url, "https://cdn.example.invalid/school/flag.png");
+    EXPECT_TRUE(f.media[1].alt.empty());
+    ASSERT_NE(f.find_media("reading"), nullptr);
+    EXPECT_EQ(f.find_media("reading")->width, 2048);
+    EXPECT_EQ(f.find_media("nope"), nullptr);
+    ASSERT_TRUE(f.gallery);
+    EXPECT_EQ(f.gallery->title, "校园风采");
+    ASSERT_EQ(f.gallery->items.size(), 3u);
+    EXPECT_EQ(f.gallery->items[0].media, "sports-day");
+    ASSERT_TRUE(f.gallery->items[0].date);
+    EXPECT_EQ(f.gallery->items[0].date->to_string(), "2023-11-20");
+    EXPECT_EQ(f.gallery->items[1].caption, "升旗仪式");
+    EXPECT_FALSE(f.gallery->items[2].date);
+    EXPECT_TRUE(f.gallery->items[2].caption.empty());
+    EXPECT_EQ(f.announcements[1].image, "reading");
+    EXPECT_EQ(f.announcements[1].link, "https://school.example.invalid/notice/reading?id=2");
+    EXPECT_TRUE(f.announcements[0].image.empty());
+    EXPECT_TRUE(f.announcements[0].link.empty());
+    EXPECT_EQ(f.events[0].image, "sports-day");
+    EXPECT_EQ(f.events[0].link, "https://school.example.invalid/events/sports-day");
+}
+
+TEST(FeedParse, AFeedWithoutMediaHasNoGallery) {
+    const ParseResult r = parse_feed(minimal_text());
+    ASSERT_TRUE(r.ok()) << all_problems(r);
+    EXPECT_TRUE(r.feed->media.empty());
+    EXPECT_FALSE(r.feed->gallery);
+}
+
+// Each place a picture or a link can be wrong, with the words a clerk reads.
+TEST(FeedParse, MediaUrlsAndLinksAreCheckedWhereTheyAre) {
+    auto j = nlohmann::json::parse(read_text(fixtures() / "valid" / "media.json"));
+    j["media"][0]["url"] = "javascript:alert(1)";
+    j["media"][1]["url"] = "HTTPS://cdn.example.invalid/a b.png";
+    j["media"][2]["height"] = "2048";
+    j["announcements"][1]["link"] = "https://";
+    j["events"][0]["image"] = 3;
+    j["gallery"]["items"][0]["date"] = "2023-11-31";
+    const ParseResult r = parse_feed(j.dump());
+    EXPECT_FALSE(r.ok());
+    EXPECT_TRUE(has_problem(r, "/media/0/url", "is a javascript: address")) << all_problems(r);
+    EXPECT_TRUE(has_problem(r, "/media/1/url", "spaces and control characters")) << all_problems(r);
+    EXPECT_TRUE(has_problem(r, "/media/2/height", "expected a whole number")) << all_problems(r);
+    EXPECT_TRUE(has_problem(r, "/announcements/1/link", "is not an https:// address")) << all_problems(r);
+    EXPECT_TRUE(has_problem(r, "/events/0/image", "expected text")) << all_problems(r);
+    EXPECT_TRUE(has_problem(r, "/gallery/items/0/date", "is not a real date")) << all_problems(r);
+    EXPECT_EQ(r.problems.size(), 6u) << all_problems(r);
+
+    // An absolute http:// picture and a relative one with a colon later in its path are fine.
+    auto k = nlohmann::json::parse(read_text(fixtures() / "valid" / "media.json"));
+    k["media"][0]["url"] = "http://192.0.2.1/p.jpg";
+    k["media"][1]["url"] = "media/12:30.png";
+    const ParseResult ok = parse_feed(k.dump());
+    EXPECT_TRUE(ok.ok()) << all_problems(ok);
+}
+
 //-----------------------------------------------------------------------------
 // One fixture per rule
 //-----------------------------------------------------------------------------
@@ -273,6 +340,14 @@ const RuleCase kRules[] = {
     {"bad-event-time", "/events/0/time", "\"8:30 am\" is not a time of day"},
     {"duplicate-event-id", "/events/1/id", "duplicate event id \"sports-day\""},
     {"missing-event-title", "/events/0/title", "missing"},
+    {"unknown-image-media", "/announcements/1/image", "unknown media id \"sportsday\": it is not listed in /media"},
+    {"gallery-unknown-media", "/gallery/items/1/media", "unknown media id \"flags\""},
+    {"bad-media-sha256", "/media/0/sha256", "is not a SHA-256 digest"},
+    {"bad-media-url", "/media/2/url", "is a file: address"},
+    {"duplicate-media-id", "/media/2/id", "duplicate media id \"flag\": already used at /media/1/id"},
+    {"link-not-https", "/events/0/link", "is not an https:// address"},
+    {"zero-media-width", "/media/1/width", "must be 1 or more, got 0"},
+    {"gallery-without-items", "/gallery/items", "missing"},
 };
 
 class FeedParseRule : public ::testing::TestWithParam<RuleCase> {};

@@ -1,0 +1,277 @@
+// campus_picture: pictures decoded at the size drawn, upright, within the
+// contract's limits; bad pictures refused with a reason.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "picture/picture.hpp"
+#include "picture/qr.hpp"
+#include "sync/sha256.hpp"
+#include "test_pictures.hpp"
+
+namespace fs = std::filesystem;
+using namespace campus::picture;
+using campus::picture::test::Rgba;
+
+namespace {
+
+// Left half red, right half blue; top quarter of the left half green (so an
+// orientation mistake shows).
+Rgba quadrants(int x, int y, int w, int h) {
+    if (x < w / 2) return y < h / 4 ? Rgba{0, 200, 0} : Rgba{220, 20, 20};
+    return Rgba{20, 20, 220};
+}
+
+const std::uint8_t* pixel(const Image& image, int x, int y) {
+    return &image.rgba[(static_cast<std::size_t>(y) * static_cast<std::size_t>(image.width) + static_cast<std::size_t>(x)) * 4];
+}
+
+bool near(const std::uint8_t* p, int r, int g, int b, int tolerance = 40) {
+    return std::abs(p[0] - r) <= tolerance && std::abs(p[1] - g) <= tolerance && std::abs(p[2] - b) <= tolerance;
+}
+
+struct TempFile {
+    fs::path path = fs::temp_directory_path() / ("picture-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    explicit TempFile(const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
+    ~TempFile() { fs::remove(path); }
+    static inline int n = 0;
+};
+
+}  // namespace
+
+TEST(Picture, FitKeepsTheAspectAndNeverEnlarges) {
+    int w = 0, h = 0;
+    fit_size(4000, 3000, 1920, 1080, w, h);
+    EXPECT_EQ(w, 1440);
+    EXPECT_EQ(h, 1080);
+    fit_size(3000, 4000, 1920, 1080, w, h);  // portrait
+    EXPECT_EQ(w, 810);
+    EXPECT_EQ(h, 1080);
+    fit_size(2048, 2048, 1080, 1920, w, h);  // square on a portrait screen
+    EXPECT_EQ(w, 1080);
+    EXPECT_EQ(h, 1080);
+    fit_size(640, 480, 1920, 1080, w, h);  // small: as it is
+    EXPECT_EQ(w, 640);
+    EXPECT_EQ(h, 480);
+}
+
+// A 12-megapixel photo decoded for a 1080p box: the right size and the right
+// colours in the right places (DCT scaling at 1/2, then averaging).
+TEST(Picture, TwelveMegapixelJpegDecodesAtTheDrawnSize) {
+    const int w = 4000, h = 3000;
+    const std::string jpeg = test::make_jpeg(w, h, [&](int x, int y) { return quadrants(x, y, w, h); });
+    const auto info = probe(jpeg);
+    ASSERT_TRUE(info.ok()) << info.error;
+    EXPECT_EQ(info.value->format, Format::jpeg);
+    EXPECT_EQ(info.value->width, 4000);
+    EXPECT_EQ(info.value->orientation, 1);
+    const auto r = decode(jpeg, 1920, 1080);
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.value->width, 1440);
+    EXPECT_EQ(r.value->height, 1080);
+    EXPECT_EQ(r.value->rgba.size(), 1440u * 1080u * 4u);
+    EXPECT_TRUE(near(pixel(*r.value, 100, 100), 0, 200, 0));
+    EXPECT_TRUE(near(pixel(*r.value, 100, 800), 220, 20, 20));
+    EXPECT_TRUE(near(pixel(*r.value, 1300, 500), 20, 20, 220));
+    EXPECT_EQ(pixel(*r.value, 700, 700)[3], 255);
+}
+
+// A phone's portrait photo is stored landscape with orientation 6: shown upright.
+TEST(Picture, ExifOrientationStandsThePhotoUp) {
+    const int w = 400, h = 300;
+    const std::string jpeg = test::make_jpeg(w, h, [&](int x, int y) { return quadrants(x, y, w, h); }, 90, 6);
+    const auto info = probe(jpeg);
+    ASSERT_TRUE(info.ok()) << info.error;
+    EXPECT_EQ(info.value->orientation, 6);
+    EXPECT_EQ(info.value->shown_width(), 300);
+    EXPECT_EQ(info.value->shown_height(), 400);
+    const auto r = decode(jpeg, 1000, 1000);
+    ASSERT_TRUE(r.ok()) << r.error;
+    ASSERT_EQ(r.value->width, 300);
+    ASSERT_EQ(r.value->height, 400);
+    // Rotated 90° clockwise: the stored left half is the top, its top-left green corner is top-right.
+    EXPECT_TRUE(near(pixel(*r.value, 280, 20), 0, 200, 0));
+    EXPECT_TRUE(near(pixel(*r.value, 20, 20), 220, 20, 20));
+    EXPECT_TRUE(near(pixel(*r.value, 150, 350), 20, 20, 220));
+    // Orientation 3 (upside down) and 8 (the other way) too.
+    const auto upside = decode(test::make_jpeg(w, h, [&](int x, int y) { return quadrants(x, y, w, h); }, 90, 3), 400, 300);
+    ASSERT_TRUE(upside.ok());
+    EXPECT_TRUE(near(pixel(*upside.value, 20, 150), 20, 20, 220));
+    EXPECT_TRUE(near(pixel(*upside.value, 380, 290), 0, 200, 0));
+    const auto left = decode(test::make_jpeg(w, h, [&](int x, int y) { return quadrants(x, y, w, h); }, 90, 8), 300, 400);
+    ASSERT_TRUE(left.ok());
+    EXPECT_TRUE(near(pixel(*left.value, 20, 380), 0, 200, 0));
+    EXPECT_TRUE(near(pixel(*left.value, 150, 20), 20, 20, 220));
+}
+
+TEST(Picture, PngWithAlphaIsPremultiplied) {
+    const std::string png = test::make_png(300, 200, [](int x, int) {
+        return x < 150 ? Rgba{255, 0, 0, 255} : Rgba{0, 0, 255, 128};
+    }, true);
+    const auto r = decode(png, 150, 100);
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.value->width, 150);
+    EXPECT_EQ(r.value->height, 100);
+    EXPECT_TRUE(near(pixel(*r.value, 10, 50), 255, 0, 0, 2));
+    const std::uint8_t* blue = pixel(*r.value, 140, 50);
+    EXPECT_NEAR(blue[3], 128, 2);
+    EXPECT_NEAR(blue[2], 128, 2);  // 255 × 128/255
+    // Interlaced, small: decoded whole, the same result.
+    const std::string interlaced = test::make_png(300, 200, [](int x, int) {
+        return x < 150 ? Rgba{255, 0, 0, 255} : Rgba{0, 0, 255, 128};
+    }, true, true);
+    const auto ri = decode(interlaced, 150, 100);
+    ASSERT_TRUE(ri.ok()) << ri.error;
+    EXPECT_EQ(ri.value->rgba, r.value->rgba);
+}
+
+TEST(Picture, WebpIsScaledWhileDecoding) {
+    const std::string webp = test::make_webp(1000, 1000, [](int x, int y) {
+        return (x < 500) == (y < 500) ? Rgba{250, 250, 250} : Rgba{10, 10, 10};
+    });
+    const auto info = probe(webp);
+    ASSERT_TRUE(info.ok()) << info.error;
+    EXPECT_EQ(info.value->format, Format::webp);
+    const auto r = decode(webp, 300, 300);
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.value->width, 300);
+    EXPECT_TRUE(near(pixel(*r.value, 50, 50), 250, 250, 250));
+    EXPECT_TRUE(near(pixel(*r.value, 250, 50), 10, 10, 10));
+}
+
+//-----------------------------------------------------------------------------
+// Bad pictures: each refused within its limit, with a reason
+//-----------------------------------------------------------------------------
+
+TEST(BadPicture, TruncatedJpegIsRefusedNotShownHalfGrey) {
+    const std::string jpeg = test::make_jpeg(800, 600, [](int x, int y) { return Rgba{static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(y), 90}; });
+    const auto r = decode(jpeg.substr(0, jpeg.size() / 2), 400, 300);
+    EXPECT_FALSE(r.ok());
+    EXPECT_NE(r.error.find("truncated"), std::string::npos) << r.error;
+    const auto header_only = decode(jpeg.substr(0, 40), 400, 300);
+    EXPECT_FALSE(header_only.ok());
+    EXPECT_NE(header_only.error.find("corrupt JPEG"), std::string::npos) << header_only.error;
+}
+
+TEST(BadPicture, PngClaiming60000SquareIsRefusedFromItsHeader) {
+    const std::string png = test::png_header_claiming(60000, 60000);
+    const auto info = probe(png);
+    EXPECT_FALSE(info.ok());
+    EXPECT_EQ(info.error, "60000×60000 pixels is over the limit of 8192×8192") << info.error;
+    const auto r = decode(png, 1920, 1080);
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.error, info.error);
+    // Within the limit but with no pixel data: corrupt, not a crash.
+    const auto empty = decode(test::png_header_claiming(100, 100), 100, 100);
+    EXPECT_FALSE(empty.ok());
+    EXPECT_NE(empty.error.find("corrupt PNG"), std::string::npos) << empty.error;
+}
+
+TEST(BadPicture, A25MegabyteFileIsRefusedBeforeDecoding) {
+    std::string big = test::make_jpeg(64, 64, [](int, int) { return Rgba{1, 2, 3}; });
+    big.resize(25u * 1000u * 1000u, '\0');
+    const TempFile file(big);
+    const auto r = decode_file(file.path.string(), "", 1920, 1080);
+    EXPECT_FALSE(r.ok());
+    EXPECT_NE(r.error.find("25000000 bytes is over the limit of 20971520 bytes"), std::string::npos) << r.error;
+    EXPECT_EQ(r.error.rfind(file.path.string(), 0), 0u) << r.error;
+    EXPECT_FALSE(decode(big, 100, 100).ok());
+}
+
+TEST(BadPicture, HtmlSavedAsJpgIsNotAPicture) {
+    const std::string html = "<!DOCTYPE html><html><body>404 Not Found</body></html>";
+    const auto r = decode(html, 100, 100);
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.error, "not a JPEG, PNG or WebP picture (it starts with \"<!DOCTYPE ht\")");
+    EXPECT_FALSE(probe("").ok());
+    EXPECT_EQ(probe("").error, "an empty file, not a picture");
+}
+
+TEST(BadPicture, BytesThatAreNotTheFeedsAreNotDecoded) {
+    const std::string png = test::make_png(20, 20, [](int, int) { return Rgba{9, 9, 9}; }, false);
+    const TempFile file(png);
+    const auto good = decode_file(file.path.string(), campus::sha256_hex(png), 20, 20);
+    EXPECT_TRUE(good.ok()) << good.error;
+    const auto wrong = decode_file(file.path.string(), campus::sha256_hex("other"), 20, 20);
+    EXPECT_FALSE(wrong.ok());
+    EXPECT_NE(wrong.error.find("the feed says"), std::string::npos) << wrong.error;
+}
+
+TEST(BadPicture, OversizedJpegAndWebpHeadersAreRefused) {
+    const std::string jpeg = test::make_jpeg(9000, 16, [](int, int) { return Rgba{1, 2, 3}; });
+    EXPECT_EQ(probe(jpeg).error, "9000×16 pixels is over the limit of 8192×8192");
+    Limits small;
+    small.max_side = 500;
+    const std::string webp = test::make_webp(600, 10, [](int, int) { return Rgba{1, 2, 3}; });
+    EXPECT_EQ(decode(webp, 100, 100, small).error, "600×10 pixels is over the limit of 500×500");
+}
+
+//-----------------------------------------------------------------------------
+// QR codes: what zbarimg (zbar-tools) reads back is the exact link
+//-----------------------------------------------------------------------------
+
+namespace {
+
+// The code as a PNG: `module` pixels a module, the quiet zone around it.
+std::string qr_png(const QrCode& code, int module) {
+    const int side = (code.size + 2 * kQrQuietModules) * module;
+    return test::make_png(side, side, [&](int x, int y) {
+        const int mx = x / module - kQrQuietModules, my = y / module - kQrQuietModules;
+        const bool dark = mx >= 0 && my >= 0 && mx < code.size && my < code.size && code.is_dark(mx, my);
+        return dark ? Rgba{20, 20, 20} : Rgba{250, 250, 245};
+    }, false);
+}
+
+std::string zbarimg(const fs::path& png) {
+    const std::string command = "zbarimg --quiet --raw -Sbinary '" + png.string() + "' 2>/dev/null";
+    std::string out;
+    if (FILE* p = ::popen(command.c_str(), "r")) {
+        char buffer[4096];
+        std::size_t n;
+        while ((n = std::fread(buffer, 1, sizeof buffer, p)) > 0) out.append(buffer, n);
+        ::pclose(p);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(QrCode, ZbarReadsBackTheExactLink) {
+    if (std::system("command -v zbarimg >/dev/null 2>&1") != 0) GTEST_SKIP() << "zbarimg (zbar-tools) is not installed";
+    for (const std::string& link : {std::string("https://school.example.invalid/notice/reading?id=2&from=屏幕"),
+                                   "https://www.gov.cn/zhengce/" + std::string(300, 'a') + "/index.html"}) {
+        const auto code = encode_qr(link);
+        ASSERT_TRUE(code.ok()) << code.error;
+        EXPECT_GE(code.value->size, 21);
+        EXPECT_EQ((code.value->size - 17) % 4, 0);  // versions grow by 4 modules
+        const TempFile file(qr_png(*code.value, 6));
+        std::string read = zbarimg(file.path);
+        while (!read.empty() && (read.back() == '\n' || read.back() == '\r')) read.pop_back();
+        EXPECT_EQ(read, link);
+    }
+    EXPECT_FALSE(encode_qr(std::string(4000, 'x')).ok());
+}
+
+TEST(Picture, EncodeJpegWritesNoMetadataAndReadsBack) {
+    const std::string with_exif = test::make_jpeg(400, 300, [](int x, int y) { return quadrants(x, y, 400, 300); }, 90, 6);
+    const auto info = probe(with_exif);
+    ASSERT_TRUE(info.ok());
+    EXPECT_TRUE(info.value->has_metadata);
+    const auto upright = decode(with_exif, 400, 400);
+    ASSERT_TRUE(upright.ok());
+    const auto jpeg = encode_jpeg(*upright.value, 90);
+    ASSERT_TRUE(jpeg.ok()) << jpeg.error;
+    const auto again = probe(*jpeg.value);
+    ASSERT_TRUE(again.ok()) << again.error;
+    EXPECT_FALSE(again.value->has_metadata);
+    EXPECT_EQ(again.value->orientation, 1);
+    EXPECT_EQ(again.value->width, 300);  // upright now: no orientation needed
+    EXPECT_EQ(again.value->height, 400);
+    const auto back = decode(*jpeg.value, 300, 400);
+    ASSERT_TRUE(back.ok());
+    EXPECT_TRUE(near(pixel(*back.value, 280, 20), 0, 200, 0));
+    EXPECT_EQ(jpeg.value->find("Exif"), std::string::npos);
+}
