@@ -10,8 +10,13 @@ install(FILES ${PROJECT_SOURCE_DIR}/packaging/campus-kiosk.service DESTINATION /
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/kiosk.json DESTINATION /etc/campus-kiosk)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/config.md
               ${PROJECT_SOURCE_DIR}/docs/monitoring.md ${PROJECT_SOURCE_DIR}/docs/office.md
+              ${PROJECT_SOURCE_DIR}/docs/deploy.md
               ${PROJECT_SOURCE_DIR}/assets/kiosk.example.json
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/campus-kiosk)
+# One Prometheus for the fleet (docs/deploy.md): its config and the alert rules.
+install(FILES ${PROJECT_SOURCE_DIR}/assets/prometheus/prometheus.yml
+              ${PROJECT_SOURCE_DIR}/assets/prometheus/campus-kiosk.rules.yml
+        DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/campus-kiosk/prometheus)
 
 # dpkg treats files under /etc as the admin's only when listed as conffiles.
 file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/packaging/conffiles "/etc/campus-kiosk/kiosk.json\n")
