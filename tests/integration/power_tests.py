@@ -76,11 +76,11 @@ class Env:
             json.dump(feed, f, ensure_ascii=False)
         return path
 
-    def switch_script(self, body='echo "$1" >> "$0"'):
-        """A TV's switch: appends its argument (off, on) to power.log."""
+    def switch_script(self, body='echo "$1" >> "$log"'):
+        """A TV's switch: appends its argument (off, on) to power.log ($log)."""
         path = os.path.join(self.tmp, "tv-power")
         with open(path, "w") as f:
-            f.write("#!/bin/sh\n" + body + "\n")
+            f.write(f"#!/bin/sh\nlog='{self.power_log}'\n{body}\n")
         os.chmod(path, 0o755)
         return path
 
@@ -243,7 +243,7 @@ def command_fails(env):
     """An off_command that fails: logged once, counted, named in the status
     file; the panel counts as lit (it shows black); the loop goes on and
     shows the emergency that comes at night."""
-    script = env.switch_script('echo "$1" >> "$0"; if [ "$1" = off ]; then echo "RS-232: no answer" >&2; exit 4; fi')
+    script = env.switch_script('echo "$1" >> "$log"; if [ "$1" = off ]; then echo "RS-232: no answer" >&2; exit 4; fi')
     power = {"backend": "command", "off_command": [script, "off"], "on_command": [script, "on"]}
     feed = env.feed(emergency=("2026-11-20T18:30:04+08:00", "2026-11-20T18:40:00+08:00"))
     kiosk = Kiosk(env, feed, env.config(power), EVENING)
@@ -272,7 +272,7 @@ def command_fails(env):
 def command_hangs(env):
     """An off_command that hangs is killed at power.timeout_seconds and
     counted; meanwhile the loop draws (the emergency shows while it hangs)."""
-    script = env.switch_script('echo "$1" >> "$0"; if [ "$1" = off ]; then exec sleep 60; fi')
+    script = env.switch_script('echo "$1" >> "$log"; if [ "$1" = off ]; then exec sleep 60; fi')
     power = {"backend": "command", "off_command": [script, "off"], "on_command": [script, "on"],
              "timeout_seconds": 4}
     feed = env.feed(emergency=("2026-11-20T18:30:01+08:00", "2026-11-20T18:40:00+08:00"))
