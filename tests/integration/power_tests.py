@@ -19,6 +19,7 @@ process group and is killed on the way out. Exit 77: skipped, with the reason.
 """
 
 import argparse
+import datetime
 import json
 import os
 import shutil
@@ -38,8 +39,19 @@ POLL_SECONDS = 5  # --poll's minimum: the status and metrics files are rewritten
 # Sanitizer builds start and draw several times slower.
 SCALE = float(os.environ.get("KIOSK_TEST_TIME_SCALE", "1"))
 HOURS = "daily 07:00-18:30"
-EVENING = "2026-11-20T18:29:57+08:00"  # 3 s before the hours end
-MORNING = "2026-11-20T06:59:57+08:00"  # 3 s before they begin
+SCHOOL = datetime.timezone(datetime.timedelta(hours=8))
+HOURS_END = datetime.datetime(2026, 11, 20, 18, 30, tzinfo=SCHOOL)
+HOURS_BEGIN = datetime.datetime(2026, 11, 20, 7, 0, tzinfo=SCHOOL)
+LEAD = 3 * SCALE  # the kiosk's clock starts this long before a change: time to start and draw
+
+
+def evening(seconds):
+    """RFC 3339 for `seconds` (scaled) after the hours end (negative: before)."""
+    return (HOURS_END + datetime.timedelta(seconds=seconds * SCALE)).isoformat()
+
+
+EVENING = (HOURS_END - datetime.timedelta(seconds=LEAD)).isoformat()
+MORNING = (HOURS_BEGIN - datetime.timedelta(seconds=LEAD)).isoformat()
 
 
 def scenario(fn):
@@ -200,7 +212,7 @@ def command_power(env, **extra):
 def command_evening(env):
     """On at start (inside the hours), off when they end, on for an emergency
     at night and off again at its end: each once, in that order."""
-    feed = env.feed(emergency=("2026-11-20T18:30:03+08:00", "2026-11-20T18:30:06+08:00"))
+    feed = env.feed(emergency=(evening(3), evening(6)))
     kiosk = Kiosk(env, feed, env.config(command_power(env)), EVENING)
     try:
         kiosk.wait_switches(["on"], 10)
@@ -245,7 +257,7 @@ def command_fails(env):
     shows the emergency that comes at night."""
     script = env.switch_script('echo "$1" >> "$log"; if [ "$1" = off ]; then echo "RS-232: no answer" >&2; exit 4; fi')
     power = {"backend": "command", "off_command": [script, "off"], "on_command": [script, "on"]}
-    feed = env.feed(emergency=("2026-11-20T18:30:04+08:00", "2026-11-20T18:40:00+08:00"))
+    feed = env.feed(emergency=(evening(4), evening(600)))
     kiosk = Kiosk(env, feed, env.config(power), EVENING)
     try:
         kiosk.wait_switches(["on", "off"], 14)
@@ -273,21 +285,23 @@ def command_hangs(env):
     """An off_command that hangs is killed at power.timeout_seconds and
     counted; meanwhile the loop draws (the emergency shows while it hangs)."""
     script = env.switch_script('echo "$1" >> "$log"; if [ "$1" = off ]; then exec sleep 60; fi')
+    timeout = round(4 * SCALE)
     power = {"backend": "command", "off_command": [script, "off"], "on_command": [script, "on"],
-             "timeout_seconds": 4}
-    feed = env.feed(emergency=("2026-11-20T18:30:01+08:00", "2026-11-20T18:40:00+08:00"))
+             "timeout_seconds": timeout}
+    feed = env.feed(emergency=(evening(1), evening(600)))
     kiosk = Kiosk(env, feed, env.config(power), EVENING)
     try:
         kiosk.wait_switches(["on", "off"], 14)
         hung = time.monotonic()
         kiosk.wait(lambda: kiosk.showing() == "emergency", 3, "the emergency while the off hangs")
-        check(time.monotonic() - hung < 3.5, "the emergency waited for the hanging command")
+        check(env.switches() == ["on", "off"], f"the emergency waited for the hanging command: {env.switches()}")
         kiosk.wait_switches(["on", "off", "on"], 6)  # after the kill, the wanted state: on
-        check(time.monotonic() - hung > 3, "the hanging command was not given its timeout")
+        check(time.monotonic() - hung > timeout - 1, "the hanging command was not given its timeout")
         m = kiosk.wait(lambda: (x := kiosk.metrics()) and x.get("campus_kiosk_power_errors_total") == 1 and x,
                        POLL_SECONDS * 1.2 + 3, "campus_kiosk_power_errors_total 1")
         check(m["campus_kiosk_display_on"] == 1, m)
-        check("did not finish within 4 s (power.timeout_seconds); killed" in kiosk.log_text(20000), kiosk.log_text())
+        check(f"did not finish within {timeout} s (power.timeout_seconds); killed" in kiosk.log_text(20000),
+              kiosk.log_text())
     finally:
         kiosk.stop()
 
@@ -299,7 +313,7 @@ def command_hangs(env):
 def dpms_without_the_extension(env):
     """Xvfb has no DPMS: the dpms backend says so once, the screen goes black
     instead, and the loop goes on."""
-    feed = env.feed(emergency=("2026-11-20T18:30:04+08:00", "2026-11-20T18:40:00+08:00"))
+    feed = env.feed(emergency=(evening(4), evening(600)))
     kiosk = Kiosk(env, feed, env.config({"backend": "dpms"}), EVENING)
     try:
         status = kiosk.wait(lambda: (s := kiosk.read_json(kiosk.status_path)) and s.get("power_error") and s,
@@ -403,7 +417,7 @@ def dpms_xorg(env):
                        "the server no DPMS hook), so the monitor state cannot be read back; the backend's failure "
                        "path is integration.power.dpms_without_the_extension")
         log(f"Xorg {display} up; monitor {state}")
-        feed = env.feed(emergency=("2026-11-20T18:30:05+08:00", "2026-11-20T18:40:00+08:00"))
+        feed = env.feed(emergency=(evening(5), evening(600)))
         kiosk = Kiosk(env, feed, env.config({"backend": "dpms"}), EVENING, display=display)
         kiosk.wait(lambda: kiosk.showing() == "page", 15, "a page inside the hours")
         kiosk.wait(lambda: monitor_state(xset, display) == "On", 5, "Monitor is On inside the hours")
