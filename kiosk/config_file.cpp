@@ -747,7 +747,7 @@ bool is_empty_value(const json& v) {
     return (v.is_string() && v.get_ref<const std::string&>().empty()) || (v.is_array() && v.empty());
 }
 
-void read_key(KioskConfig& config, const Setting* s, const std::string& at, const json& v, const KeyReader& r);
+void read_value(KioskConfig& config, const Setting* s, const std::string& at, const json& v, const KeyReader& r);
 
 // {"power": {"backend": "dpms"}}: each member is the table's "power.backend".
 void read_section(KioskConfig& config, const std::string& section, const json& v, const KeyReader& r) {
@@ -763,7 +763,7 @@ void read_section(KioskConfig& config, const std::string& section, const json& v
             fail(r.origin, pointer_child(at, member), why + " (the keys of " + in_quotes(section) + " are " +
                                                            list_of(names) + ")");
         }
-        read_key(config, s, key_pointer(*s), value, r);
+        read_value(config, s, key_pointer(*s), value, r);
     }
 }
 
@@ -781,10 +781,10 @@ void read_key(KioskConfig& config, const std::string& key, const json& v, const 
         }
         fail(r.origin, at, why + " (the keys are " + list_of(config_keys()) + ")");
     }
-    read_key(config, s, at, v, r);
+    read_value(config, s, at, v, r);
 }
 
-void read_key(KioskConfig& config, const Setting* s, const std::string& at, const json& v, const KeyReader& r) {
+void read_value(KioskConfig& config, const Setting* s, const std::string& at, const json& v, const KeyReader& r) {
     if (s->page_times) {
         read_page_times(config, v, at, r);
         return;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Sleep at night, through the real kiosk: the display switched off when the
 display hours end, on when they begin and for an emergency at night, by the
-`command` backend (commands that append to a file), a failing or hanging
+`command` backend (commands that append to a file) and `cec` (a stand-in
+cec-ctl), a failing or hanging
 backend counted in the metrics and named in the status file while the loop
 goes on, and `dpms` against an X server that has no DPMS (Xvfb) and against
 Xorg with the dummy driver (its monitor state read back with `xset q`).
@@ -114,7 +115,7 @@ class Kiosk:
     """The kiosk, windowed, under its own Xvfb (xvfb-run) or on a given
     DISPLAY, in a process group of its own."""
 
-    def __init__(self, env, feed, config, clock_from, display=None, extra=()):
+    def __init__(self, env, feed, config, clock_from, display=None, extra=(), path_first=None):
         self.env = env
         tmp = env.tmp
         self.state_path = os.path.join(tmp, "state.json")
@@ -127,6 +128,8 @@ class Kiosk:
                  "--size", SIZE, "--windowed", *extra]
         child_env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
         child_env.update(HOME=tmp, XDG_CACHE_HOME=os.path.join(tmp, ".cache"), LIBGL_ALWAYS_SOFTWARE="1")
+        if path_first:
+            child_env["PATH"] = path_first + os.pathsep + child_env.get("PATH", "/usr/bin:/bin")
         if display:
             child_env["DISPLAY"] = display
             cmd = kiosk
@@ -302,6 +305,28 @@ def command_hangs(env):
         check(m["campus_kiosk_display_on"] == 1, m)
         check(f"did not finish within {timeout} s (power.timeout_seconds); killed" in kiosk.log_text(20000),
               kiosk.log_text())
+    finally:
+        kiosk.stop()
+
+
+@scenario
+def cec_with_cec_ctl(env):
+    """The cec backend runs v4l-utils' cec-ctl (here a stand-in first in
+    PATH that records its arguments): standby after the hours, image-view-on
+    for the emergency."""
+    tools = os.path.join(env.tmp, "bin")
+    os.mkdir(tools)
+    with open(os.path.join(tools, "cec-ctl"), "w") as f:
+        f.write(f"#!/bin/sh\necho \"$*\" | tr ' ' '_' >> '{env.power_log}'\n")
+    os.chmod(os.path.join(tools, "cec-ctl"), 0o755)
+    feed = env.feed(emergency=(evening(3), evening(600)))
+    kiosk = Kiosk(env, feed, env.config({"backend": "cec"}), EVENING, path_first=tools)
+    try:
+        on, off = "--playback_--to_0_--image-view-on", "--playback_--to_0_--standby"
+        kiosk.wait_switches([on], 10)
+        kiosk.wait_switches([on, off], 8)
+        kiosk.wait_switches([on, off, on], 8)
+        kiosk.wait(lambda: kiosk.showing() == "emergency", 3, "the emergency")
     finally:
         kiosk.stop()
 
