@@ -465,7 +465,7 @@ def dpms_xorg(env):
 
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--list":
-        print("\n".join(SCENARIOS))
+        print(";".join(SCENARIOS))  # a CMake list
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenario", choices=sorted(SCENARIOS))
