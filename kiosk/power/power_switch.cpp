@@ -198,14 +198,15 @@ namespace {
 // records the error of its own connection (GLFW's are passed on).
 std::atomic<Display*> g_dpms_display{nullptr};
 std::atomic<int> g_dpms_error{0};
-XErrorHandler g_previous_handler = nullptr;
+std::atomic<XErrorHandler> g_previous_handler{nullptr};  // GLFW's errors may arrive on the main thread meanwhile
 
 int record_dpms_error(Display* display, XErrorEvent* event) {
     if (display == g_dpms_display.load()) {
         g_dpms_error = event->error_code;
         return 0;
     }
-    return g_previous_handler != nullptr ? g_previous_handler(display, event) : 0;
+    const XErrorHandler previous = g_previous_handler.load();
+    return previous != nullptr ? previous(display, event) : 0;
 }
 
 }  // namespace
@@ -236,7 +237,7 @@ std::string PowerSwitch::dpms(bool on) {
     CARD16 level = 0;
     BOOL enabled = False;
     const Status info = DPMSInfo(display, &level, &enabled);
-    XSetErrorHandler(g_previous_handler);
+    XSetErrorHandler(g_previous_handler.load());
     g_dpms_display = nullptr;
     if (const int error = g_dpms_error.load(); error != 0) {
         char text[128] = {};
