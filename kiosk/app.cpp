@@ -4,6 +4,7 @@
 //   [feeds]     where the feed comes from: bundled sample, a file, FeedSync
 //   [signals]   SIGINT/SIGTERM end the loop cleanly, SIGUSR1 asks for screen.png (a thread in sigwait)
 //   [frame]     one frame: header, page, footer, into one ImGui window
+//   [power]     the display switched off outside the hours (kiosk/power/)
 //   [run]       the idle-friendly loop
 //   [dump]      every page of the rotation to PNG + layout report
 #include "kiosk/app.hpp"
@@ -42,6 +43,8 @@
 #include "kiosk/picture_shelf.hpp"
 #include "kiosk/platform_glfw.hpp"
 #include "kiosk/pages/emergency_page.hpp"
+#include "kiosk/power/display_power.hpp"
+#include "kiosk/power/power_switch.hpp"
 #include "kiosk/pages/events_line.hpp"
 #include "kiosk/pages/urgent_banner.hpp"
 #include "kiosk/rotation.hpp"
@@ -156,9 +159,21 @@ private:
     std::thread thread_;
 };
 
-Instant current_time(const Options& options) {
+// The kiosk's "now": frozen under --at; under --clock-from the system clock
+// moved by a fixed offset (the schedule's changes come within seconds).
+std::chrono::system_clock::duration clock_offset_of(const Options& options) {
+    if (!options.clock_from) return {};
+    return *options.clock_from - std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::chrono::system_clock::time_point wall_clock(const Options& options, std::chrono::system_clock::duration offset) {
+    if (options.at) return std::chrono::system_clock::time_point(*options.at);
+    return std::chrono::system_clock::now() + offset;
+}
+
+Instant current_time(const Options& options, std::chrono::system_clock::duration offset = {}) {
     if (options.at) return *options.at;
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return std::chrono::floor<std::chrono::seconds>(wall_clock(options, offset));
 }
 
 const char* showing_name(Showing showing) {
@@ -223,6 +238,7 @@ struct App::Impl {
     }
     ~Impl() {
         sync.reset();  // its thread posts to GLFW: stop it while GLFW is up
+        power_switch.reset();  // so does the power switch's
         motion.reset();  // its programs and textures need the GL context
         if (pictures && platform) pictures->release_gl();
         pictures.reset();
@@ -509,6 +525,47 @@ struct App::Impl {
         }
     }
 
+    // [SECTION] power ---------------------------------------------------------------
+    // The display switched off outside the hours and on when they begin or an
+    // emergency wakes the screen (kiosk/power/): the decision here, once a
+    // turn; the switch on PowerSwitch's thread, never in the loop's way. A
+    // failed switch is logged once, counted and named in the status file; the
+    // dark screen is black anyway, so a panel left lit shows nothing.
+    power::DisplayPower display_power{power::Backend::none};
+    std::unique_ptr<power::PowerSwitch> power_switch;
+
+    void start_power() {
+        display_power = power::DisplayPower(options.power.backend);
+        if (options.power.backend == power::Backend::none) return;
+        power_switch = std::make_unique<power::PowerSwitch>(options.power, [] { Platform::post_empty_event(); });
+        spdlog::info("display power: {} (off outside the hours)", power::backend_name(options.power.backend));
+    }
+
+    void update_power(bool wanted) {
+        if (power_switch) {
+            if (auto done = power_switch->take_finished()) {
+                display_power.finished(done->which, done->problem);
+                if (done->problem.empty()) {
+                    spdlog::info("display power: switched {}", power::switch_name(done->which));
+                } else {
+                    if (sync) sync->screen_counters().power_error();
+                    if (display_power.take_new_problem())
+                        spdlog::error("display power: switching {} failed: {}; the screen shows black instead",
+                                      power::switch_name(done->which), done->problem);
+                }
+                if (sync) sync->screen_counters().power_problem(display_power.problem());
+            }
+            if (const power::Switch due = display_power.decide(wanted); due != power::Switch::none) {
+                spdlog::info("display power: switching {} ({})", power::switch_name(due),
+                             power::backend_name(options.power.backend));
+                power_switch->request(due);
+            }
+        } else {
+            display_power.decide(wanted);
+        }
+        if (sync) sync->screen_counters().display(display_power.lit());  // the metrics' campus_kiosk_display_on
+    }
+
     // -- motion (kiosk/motion/motion_layer.hpp) --
     // The waving flag, page transitions and the lobby's background. Created
     // after the GL context, destroyed before it. Its times are seconds on the
@@ -611,11 +668,7 @@ struct App::Impl {
         for (const auto& r : damage.rects) regions.push_back(Platform::Region{r.x0, r.y0, r.x1, r.y1});
         platform->present(regions, damage.full);
         presented = true;
-        if (sync) {
-            // For the metrics file: frames presented, and whether the display hours have it lit.
-            sync->screen_counters().frame();
-            sync->screen_counters().display(shown != Showing::dark);
-        }
+        if (sync) sync->screen_counters().frame();  // for the metrics file (the display's state: update_power)
     }
 
     // The rotation is about to move: the page on screen is drawn once more,
@@ -760,6 +813,8 @@ int App::run() {
         app.sync = std::make_unique<FeedSync>(app.sync_config());
         app.sync->start([] { Platform::post_empty_event(); });  // any thread; wakes the loop
     }
+    app.start_power();
+    const auto clock_offset = clock_offset_of(options);  // --clock-from
 
     ScreenSize size = app.platform->framebuffer_size();
     auto snap = app.snapshot();
@@ -824,7 +879,7 @@ int App::run() {
                 loop.font_wait_until = SteadyClock::now() + runner::kFontWait;
             }
         }
-        const Instant now = current_time(options);
+        const Instant now = current_time(options, clock_offset);
         // A decoded picture arrived (or failed): the page showing it is drawn again.
         if (app.pictures->upload_ready()) {
             loop.page_dirty = true;
@@ -832,6 +887,8 @@ int App::run() {
         }
         app.model_for(snap, now, size);  // derived again only when something it depends on changed
         const std::shared_ptr<const ScreenModel> model = app.model;
+        // Before anything is drawn: a display that wakes is switched on first.
+        app.update_power(model->state.on);
         const runner::Redraws due = runner::due_redraws(drawn_model.get(), *model, fonts_swapped, exposed);
         if (due.page || (due.screen && !app.cached())) {
             // A minute's tick alone redraws the header's band, anything more the page.
@@ -844,7 +901,7 @@ int App::run() {
         const auto observe = [&] {
             runner::Observed seen;
             seen.steady_now = SteadyClock::now();
-            seen.wall_now = options.at ? std::chrono::system_clock::time_point(now) : std::chrono::system_clock::now();
+            seen.wall_now = wall_clock(options, clock_offset);
             seen.live_clock = !options.at;
             seen.screen_on = model->state.on;
             seen.emergency = model->state.emergency != nullptr;

@@ -154,7 +154,8 @@ std::string pointer_child(std::string parent, std::string_view token) {
     return parent;
 }
 
-std::string key_pointer(const Setting& s) { return pointer_child("", s.key); }
+// "power.backend" → "power": the top-level key of a key in a section.
+std::string_view top_key(std::string_view key) { return key.substr(0, key.find('.')); }
 
 //-----------------------------------------------------------------------------
 // [SECTION] rules (each setting's checks)
@@ -237,6 +238,39 @@ void check_hours(const KioskConfig& c, const Setting& s, std::string_view origin
     }
 }
 
+void check_power_backend(const KioskConfig& c, const Setting& s, std::string_view origin) {
+    if (one_of(s.choices, c.power_backend)) return;
+    std::string why = in_quotes(c.power_backend) + " is not a power backend";
+    if (const std::string guess = closest(s.choices, c.power_backend); !guess.empty())
+        why += "; did you mean " + in_quotes(guess) + "?";
+    fail(origin, key_pointer(s), why + " (" + list_of(s.choices) + ")");
+}
+
+// off_command and on_command: both for the command backend and only for
+// it, so that a half-written section is seen at start, not at 18:30.
+void check_power_command(const KioskConfig& c, const Setting& s, std::string_view origin) {
+    const bool off = s.key == "power.off_command";
+    const std::vector<std::string>& command = off ? c.power_off_command : c.power_on_command;
+    const std::string what = off ? "off" : "on";
+    if (c.power_backend == "command") {
+        if (command.empty())
+            fail(origin, key_pointer(s),
+                 "is missing: the backend \"command\" runs it to switch the display " + what +
+                     " (an argument list, no shell: [\"/usr/local/bin/tv\", \"" + what + "\"])");
+        if (command.front().empty()) fail(origin, pointer_child(key_pointer(s), "0"), "the program's name is empty");
+    } else if (!command.empty()) {
+        fail(origin, key_pointer(s),
+             "is only used with \"backend\": \"command\" (the backend is " + in_quotes(c.power_backend) + ")");
+    }
+}
+
+void check_power_timeout(const KioskConfig& c, const Setting& s, std::string_view origin) {
+    if (c.power_timeout_seconds < s.min || c.power_timeout_seconds > s.max)
+        fail(origin, key_pointer(s),
+             std::to_string(c.power_timeout_seconds) + " is out of range: " + number_text(s.min) + " to " +
+                 number_text(s.max) + " seconds");
+}
+
 void check_monitor(const KioskConfig& c, const Setting& s, std::string_view origin) {
     if (c.monitor < s.min) {
         fail(origin, key_pointer(s), std::to_string(c.monitor) + " is not a monitor index: 0 (the primary) or more");
@@ -259,6 +293,11 @@ void check_monitor(const KioskConfig& c, const Setting& s, std::string_view orig
 template <class T>
 constexpr SettingValue stored_in(T KioskConfig::*config, std::optional<T> KioskCliOverrides::*command_line) {
     return SettingField<T>{config, command_line};
+}
+// A key of the file only: no flag sets it (an argument list does not fit one).
+template <class T>
+constexpr SettingValue stored_in_file(T KioskConfig::*config) {
+    return SettingField<T>{config, nullptr};
 }
 // A flag with no config key: kiosk/options.cpp keeps its value.
 template <class T>
@@ -456,12 +495,62 @@ const Setting kSettings[] = {
      .doc_default = "`false`",
      .doc = "No motion: no waving flag, no transitions, no moving background. Classrooms are calm during lessons "
             "whatever this says; `true` makes every role calm (a screen by a quiet office, a slow machine)."},
+    {.key = "power.backend",
+     .flag = "--power-backend",
+     .value_name = "NAME",
+     .value = stored_in(&KioskConfig::power_backend, &KioskCliOverrides::power_backend),
+     .help = "how the display is switched off outside the hours: none, dpms, cec or command (default none: the "
+             "screen shows black and the panel stays lit)",
+     .doc_type = "string",
+     .doc_default = "`\"none\"`: black, the panel lit",
+     .doc = "How the display sleeps outside `hours`: `none` (the picture is black, the panel stays lit), `dpms` "
+            "(the X server's DPMS: a monitor, most TVs over HDMI), `cec` (HDMI-CEC standby and image-view-on "
+            "through `cec-ctl` from v4l-utils, else `cec-client` from cec-utils for a Pulse-Eight adapter) or "
+            "`command` (`off_command` and `on_command`). The display is switched on when the hours begin and for "
+            "an emergency at night, before anything is drawn. A switch that fails is logged once, counted "
+            "(`campus_kiosk_power_errors_total`), named in the status file, and the screen shows black instead; "
+            "the kiosk goes on.",
+     .choices = kPowerBackends,
+     .check = check_power_backend},
+    {.key = "power.off_command",
+     .value = stored_in_file(&KioskConfig::power_off_command),
+     .help = "the command backend's program and arguments that switch the display off",
+     .doc_type = "array of strings",
+     .doc_default = "`[]`: none",
+     .doc = "With `\"backend\": \"command\"`: the program and its arguments that switch the display off "
+            "(`[\"/usr/local/bin/tv-rs232\", \"off\"]`: a TV's serial port, a smart plug). Run as a list, no "
+            "shell, as the kiosk's user; exit 0 means done. Required with that backend, refused with the others.",
+     .check = check_power_command},
+    {.key = "power.on_command",
+     .value = stored_in_file(&KioskConfig::power_on_command),
+     .help = "the command backend's program and arguments that switch the display on",
+     .doc_type = "array of strings",
+     .doc_default = "`[]`: none",
+     .doc = "With `\"backend\": \"command\"`: the program and arguments that switch the display on, as "
+            "`off_command`.",
+     .check = check_power_command},
+    {.key = "power.timeout_seconds",
+     .value = stored_in_file(&KioskConfig::power_timeout_seconds),
+     .help = "seconds a switch may take, 1..120, before it is stopped and counted as failed",
+     .doc_type = "integer 1–120",
+     .doc_default = "`15`",
+     .doc = "How long a switch (`cec-client` opening its adapter, a command) may take before it is killed and "
+            "counted as failed. It runs beside the screen, never in its way; longer only delays the next switch.",
+     .min = 1,
+     .max = 120,
+     .check = check_power_timeout},
 
     // Flags with no config key: a screen's preview and tests, not its setup.
     {.flag = "--at",
      .value_name = "TIME",
      .value = command_line_value<std::string>(),
      .help = "freeze \"now\" at an RFC 3339 time, e.g. 2026-11-18T10:00:00+08:00 (default: the clock)"},
+    {.flag = "--clock-from",
+     .value_name = "TIME",
+     .value = command_line_value<std::string>(),
+     .help = "start \"now\" at an RFC 3339 time and let it run, e.g. 2026-11-18T18:29:55+08:00: the hours' and "
+             "the power schedule's changes within seconds (tests; default: the clock)",
+     .excludes = "--at"},
     {.flag = "--size",
      .value_name = "WxH",
      .value = command_line_value<std::string>(),
@@ -501,16 +590,28 @@ const Setting kSettings[] = {
              "none)"},
 };
 
-// The config keys in table order: the "unknown key" error lists them.
+// The file's top-level keys in table order, a section once ("power"): the
+// "unknown key" error lists them.
 const std::vector<std::string_view>& config_keys() {
     static const std::vector<std::string_view> keys = [] {
         std::vector<std::string_view> out;
         for (const Setting& s : kSettings) {
-            if (s.in_config()) out.push_back(s.key);
+            if (s.in_config() && std::find(out.begin(), out.end(), top_key(s.key)) == out.end())
+                out.push_back(top_key(s.key));
         }
         return out;
     }();
     return keys;
+}
+
+// A section's own keys ("backend", "off_command", … of "power"), table order.
+std::vector<std::string_view> section_keys(std::string_view section) {
+    std::vector<std::string_view> out;
+    for (const Setting& s : kSettings) {
+        if (s.in_config() && s.key.size() > section.size() && s.key.starts_with(section) && s.key[section.size()] == '.')
+            out.push_back(s.key.substr(section.size() + 1));
+    }
+    return out;
 }
 
 //-----------------------------------------------------------------------------
@@ -650,16 +751,44 @@ bool is_empty_value(const json& v) {
     return (v.is_string() && v.get_ref<const std::string&>().empty()) || (v.is_array() && v.empty());
 }
 
+void read_value(KioskConfig& config, const Setting* s, const std::string& at, const json& v, const KeyReader& r);
+
+// {"power": {"backend": "dpms"}}: each member is the table's "power.backend".
+void read_section(KioskConfig& config, const std::string& section, const json& v, const KeyReader& r) {
+    const std::string at = pointer_child("", section);
+    const std::vector<std::string_view> names = section_keys(section);
+    if (!v.is_object()) fail(r.origin, at, "expected an object of " + list_of(names) + ", got " + describe(v));
+    for (const auto& [member, value] : v.items()) {
+        const Setting* s = setting_for_key(section + "." + member);
+        if (!s) {
+            std::string why = "unknown key";
+            if (const std::string guess = closest(names, member); !guess.empty())
+                why += "; did you mean " + in_quotes(guess) + "?";
+            fail(r.origin, pointer_child(at, member), why + " (the keys of " + in_quotes(section) + " are " +
+                                                           list_of(names) + ")");
+        }
+        read_value(config, s, key_pointer(*s), value, r);
+    }
+}
+
 void read_key(KioskConfig& config, const std::string& key, const json& v, const KeyReader& r) {
     const std::string at = pointer_child("", key);
     const Setting* s = setting_for_key(key);
-    if (!s) {
+    if (!s && !section_keys(key).empty()) {
+        read_section(config, key, v, r);
+        return;
+    }
+    if (!s || key.find('.') != std::string::npos) {  // "power.backend" is written {"power": {"backend": …}}
         std::string why = "unknown key";
         if (const std::string guess = closest(config_keys(), key); !guess.empty()) {
             why += "; did you mean " + in_quotes(guess) + "?";
         }
         fail(r.origin, at, why + " (the keys are " + list_of(config_keys()) + ")");
     }
+    read_value(config, s, at, v, r);
+}
+
+void read_value(KioskConfig& config, const Setting* s, const std::string& at, const json& v, const KeyReader& r) {
     if (s->page_times) {
         read_page_times(config, v, at, r);
         return;
@@ -697,6 +826,17 @@ const Setting* setting_for_key(std::string_view key) {
         if (s.in_config() && s.key == key) return &s;
     }
     return nullptr;
+}
+
+std::string key_pointer(const Setting& s) {
+    std::string pointer;
+    std::string_view rest = s.key;
+    for (;;) {
+        const auto dot = rest.find('.');
+        pointer = pointer_child(std::move(pointer), rest.substr(0, dot));
+        if (dot == std::string_view::npos) return pointer;
+        rest = rest.substr(dot + 1);
+    }
 }
 
 const Setting* setting_for_flag(std::string_view flag) {

@@ -52,6 +52,13 @@ inline constexpr std::string_view kPageKinds[] = {"class", "habit", "standings",
 
 inline constexpr std::string_view kRoles[] = {"lobby", "corridor", "classroom", "assembly"};
 
+// How the display is switched off outside the hours (kiosk/power/display_power.hpp):
+//   none     the screen shows black, the panel stays lit (the default)
+//   dpms     the X server's DPMS extension (a monitor, most TVs over HDMI)
+//   cec      HDMI-CEC standby / image-view-on (cec-ctl, else cec-client)
+//   command  the config's off_command / on_command (RS-232, a smart plug)
+inline constexpr std::string_view kPowerBackends[] = {"none", "dpms", "cec", "command"};
+
 // The settings a screen is set up with. Each field's default is here; what it
 // trades, and its range, are in its entry of the settings table (config_file.cpp),
 // which docs/config.md is generated from.
@@ -77,6 +84,12 @@ struct KioskConfig {
     std::string status_file;                // "status_file": "" = none
     std::string metrics_file;               // "metrics_file": Prometheus text for node-exporter; "" = none
     bool calm = false;                      // "calm": no motion on any role
+    // The "power" section ({"backend": "command", "off_command": [...], ...}):
+    // its keys are "power.backend" and so on in the table.
+    std::string power_backend = "none";          // "power.backend": one of kPowerBackends
+    std::vector<std::string> power_off_command;  // "power.off_command": argv, no shell; the command backend
+    std::vector<std::string> power_on_command;   // "power.on_command": argv, no shell; the command backend
+    int power_timeout_seconds = 15;              // "power.timeout_seconds": a switch that takes longer failed
 
     // How long a page stays: its own entry in page_seconds if any, else the default.
     double seconds_for_page(std::string_view kind) const;
@@ -100,6 +113,7 @@ struct KioskCliOverrides {
     std::optional<std::string> status_file;
     std::optional<std::string> metrics_file;
     std::optional<bool> calm;
+    std::optional<std::string> power_backend;
 };
 
 //-----------------------------------------------------------------------------
@@ -127,7 +141,10 @@ struct Setting;
 using SettingCheck = void (*)(const KioskConfig& config, const Setting& setting, std::string_view origin);
 
 struct Setting {
-    std::string_view key = {};         // in the config file ("poll_seconds"); "" = command line only
+    // In the config file ("poll_seconds"); "" = command line only. A key in a
+    // section is "section.key" ("power.backend"): the file writes it
+    // {"power": {"backend": ...}}, the docs and errors as /power/backend.
+    std::string_view key = {};
     std::string_view flag = {};        // on the command line ("--poll"); "" = config file only
     std::string_view value_name = {};  // the flag's value in --help and the docs ("S", "URL|PATH"); "" for a bool
     SettingValue value = {};
@@ -156,9 +173,12 @@ struct Setting {
 // (a screen's preview and tests).
 std::span<const Setting> settings();
 
-// The entry for a config key or a flag ("poll_seconds", "--poll"); null when none.
+// The entry for a config key or a flag ("poll_seconds", "power.backend",
+// "--poll"); null when none.
 const Setting* setting_for_key(std::string_view key);
 const Setting* setting_for_flag(std::string_view flag);
+// A key as the JSON pointer errors name it: "/poll_seconds", "/power/backend".
+std::string key_pointer(const Setting& setting);
 
 // The generated parts of docs/config.md, as markdown tables: the keys (type,
 // default, what it does and trades), each key's flag, and the flags with no key.

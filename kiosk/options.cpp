@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include "kiosk/config_file.hpp"
+#include "sync/user_agent.hpp"  // kiosk_version()
 
 namespace campus::kiosk {
 
@@ -71,6 +72,8 @@ void define(CommandLine& cli) {
         std::visit([&](const auto& field) { add_flag<typename std::decay_t<decltype(field)>::value_type>(cli, s); },
                    s.value);
     }
+    // The version the package carries (CMake's project version): `kiosk --version`.
+    cli.app.set_version_flag("--version", std::string(kiosk_version()), "print the kiosk's version and exit");
     for (const Setting& s : settings()) {
         if (!s.excludes.empty()) {
             cli.app.get_option(std::string(s.flag))->excludes(cli.app.get_option(std::string(s.excludes)));
@@ -105,7 +108,7 @@ std::string as_flag_message(const std::string& message) {
     const std::string rest = message.substr(prefix.size());
     for (const Setting& s : settings()) {
         if (!s.in_config() || !s.on_command_line()) continue;
-        const std::string pointer = "/" + std::string(s.key);
+        const std::string pointer = key_pointer(s);
         const bool names_it = rest.rfind(pointer, 0) == 0 && rest.size() > pointer.size() &&
                               (rest[pointer.size()] == ':' || rest[pointer.size()] == '/');
         if (names_it) return std::string(s.flag) + rest.substr(pointer.size());
@@ -132,6 +135,14 @@ Options convert(const CommandLine& cli, const KioskConfig& config) {
             throw OptionsError("--at " + at + ": expected an RFC 3339 time with an offset, e.g. 2026-11-18T10:00:00+08:00");
         o.at = stamp->instant;
     }
+    if (cli.given("--clock-from")) {
+        const std::string& from = cli.value<std::string>("--clock-from");
+        auto stamp = parse_rfc3339(from);
+        if (!stamp)
+            throw OptionsError("--clock-from " + from +
+                               ": expected an RFC 3339 time with an offset, e.g. 2026-11-18T18:29:55+08:00");
+        o.clock_from = stamp->instant;
+    }
     if (cli.given("--size")) {
         const std::string& size = cli.value<std::string>("--size");
         o.size = parse_size(size);
@@ -155,6 +166,10 @@ Options convert(const CommandLine& cli, const KioskConfig& config) {
     o.cache_dir = config.cache_dir;
     o.status_file = config.status_file;
     o.metrics_file = config.metrics_file;
+    o.power.backend = *power::parse_backend(config.power_backend);  // check_config checked it
+    o.power.off_command = config.power_off_command;
+    o.power.on_command = config.power_on_command;
+    o.power.timeout = std::chrono::seconds(config.power_timeout_seconds);
     if (cli.given("--state-file")) o.state_file = cli.value<std::string>("--state-file");
     if (o.role == Role::classroom && o.class_id.empty())
         throw OptionsError("--role classroom needs --class ID (config key \"class\"): the class this screen belongs "
@@ -218,6 +233,9 @@ std::optional<Options> parse_options(int argc, const char* const* argv) {
         cli.app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
     } catch (const CLI::CallForHelp&) {
         std::cout << cli.app.help();
+        return std::nullopt;
+    } catch (const CLI::CallForVersion&) {
+        std::cout << "kiosk " << kiosk_version() << "\n";
         return std::nullopt;
     } catch (const CLI::ParseError& e) {
         throw OptionsError(e.what());

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/power/display_power.hpp"
 #include "kiosk/role.hpp"
 #include "sync/civil_time.hpp"
 
@@ -34,6 +35,9 @@ struct Options {
     int grade = 0;                          // 0 = none
     std::string screen_id;
     std::optional<Instant> at;              // frozen "now"
+    // --clock-from: "now" starts at this instant and runs (the display hours'
+    // and the power schedule's changes within seconds, for tests); nullopt: the clock.
+    std::optional<Instant> clock_from;
     std::optional<ScreenSize> size;         // window / dump size; default: the monitor's mode (dump: 1920x1080)
     bool windowed = false;                  // default full-screen
     int monitor = 0;                        // index into the connected monitors, 0 = primary
@@ -59,6 +63,7 @@ struct Options {
     std::string cache_dir;
     std::string status_file;
     std::string metrics_file;               // "" = none (sync/metrics_file.hpp)
+    power::PowerSettings power;             // the config's "power" section: how the display sleeps
     // Rewritten (atomically: a temporary file renamed over it) whenever what
     // the screen shows changes: one JSON object {"page": "standings-red-flag",
     // "position": 2, "count": 7, "role": "lobby", "emergency": "" or the

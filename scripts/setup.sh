@@ -24,6 +24,10 @@ packages=(
   zbar-tools  # zbarimg reads the QR codes back from the render tests' PNGs
   python3-prometheus-client  # parses the metrics file as Prometheus does (tests/integration)
   xinit  # the packaged unit's ExecStart (systemd-analyze verify checks it exists)
+  libxext-dev  # the dpms power backend (kiosk/power/: DPMSForceLevel)
+  xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils  # dpms under Xorg + dummy, xset q (tests/integration/power_tests.py)
+  prometheus  # promtool: checks and unit-tests assets/prometheus/ (tests/integration/prometheus_rules.py)
+  lintian  # the .deb's errors (tests/integration/package_test.py)
   # the peer in the benchmarks (bench/run): a Chromium kiosk showing the same pages
   chromium
 )

@@ -547,6 +547,14 @@ void FeedSync::Impl::write_status() {
         status["media_missing"] = std::move(missing);
         status["media_pending"] = media_pending;
     }
+    // The screen's side, once it said anything (kiosk-sync has no screen):
+    // whether the display is lit, and what its power switch last failed at.
+    if (screen_counters.reported.load(std::memory_order_relaxed)) {
+        const int on = screen_counters.display_on.load(std::memory_order_relaxed);
+        status["display_on"] = on < 0 ? json(nullptr) : json(on == 1);
+        const std::string power = screen_counters.power_problem();
+        status["power_error"] = power.empty() ? json(nullptr) : json(power);
+    }
     std::string err = write_file_atomically(
         config.status_file, status.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
     // A read-only status path must not flood the log every poll: report changes.

@@ -65,7 +65,7 @@ std::string format_metrics(const SyncMetrics& sync, const ScreenCounters* screen
            flag(sync.cache_writable));
     if (screen && screen->reported.load(std::memory_order_relaxed)) {
         const int on = screen->display_on.load(std::memory_order_relaxed);
-        if (on >= 0) metric(out, "campus_kiosk_display_on", "gauge", "1 when the display is on.", flag(on == 1));
+        if (on >= 0) metric(out, "campus_kiosk_display_on", "gauge", "1 when the panel is lit (showing the screen, or left on by a failed switch); 0 when dark.", flag(on == 1));
         metric(out, "campus_kiosk_frames_total", "counter", "Frames drawn, since the start.",
                std::to_string(screen->frames.load(std::memory_order_relaxed)));
         metric(out, "campus_kiosk_power_errors_total", "counter",

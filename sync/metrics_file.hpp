@@ -11,12 +11,14 @@
 // which has no screen, writes only the sync side's).
 //
 // Thread safety: ScreenCounters may be touched from any thread (atomics,
-// relaxed: counters, no ordering with anything else). The functions are pure
+// relaxed: counters, no ordering with anything else; the power problem's
+// text under its own mutex). The functions are pure
 // but for write_metrics_file's file.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -29,11 +31,25 @@ struct ScreenCounters {
     void frame() { frames.fetch_add(1, std::memory_order_relaxed); reported.store(true, std::memory_order_relaxed); }
     void display(bool on) { display_on.store(on ? 1 : 0, std::memory_order_relaxed); reported.store(true, std::memory_order_relaxed); }
     void power_error() { power_errors.fetch_add(1, std::memory_order_relaxed); reported.store(true, std::memory_order_relaxed); }
+    // What the last switch of the display's power said: "" = it worked (or
+    // none was asked). The status file names it (FeedSync's power_error).
+    void power_problem(std::string why) {
+        std::lock_guard lock(problem_mutex);
+        power_problem_text = std::move(why);
+    }
+    std::string power_problem() const {
+        std::lock_guard lock(problem_mutex);
+        return power_problem_text;
+    }
 
     std::atomic<bool> reported{false};   // any of the above ever called
     std::atomic<int> display_on{-1};     // -1 = not said yet, else 0/1
     std::atomic<uint64_t> frames{0};
     std::atomic<uint64_t> power_errors{0};
+
+private:
+    mutable std::mutex problem_mutex;
+    std::string power_problem_text;
 };
 
 // The sync side's facts at one moment (the sync thread's, copied).

@@ -86,6 +86,11 @@ with tempfile.TemporaryDirectory() as d:
     expect(["--dump", os.path.join(d, "out")], 1, ["no display", "xvfb-run"])
     expect([], 1, ["no display"])
 expect(["--help"], 0, ["--feed", "--dump", "--role"])
+expect(["--help"], 0, ["--power-backend", "--clock-from", "--version"])
+expect(["--version"], 0, ["kiosk 0."])  # the package's version (tests/integration/package_install.py: exactly)
+expect(["--power-backend", "dmps"], 2, ["--power-backend", "dpms"])
+expect(["--clock-from", "tonight"], 2, ["--clock-from", "RFC 3339"])
+expect(["--clock-from", "2026-11-18T18:29:55+08:00", "--at", "2026-11-18T10:00:00+08:00"], 2, ["--clock-from"])
 
 # A --feed that cannot be reached: the dump holds the calm waiting screen
 # (never the bundled sample passed off as the school's data) and exits 1.

@@ -43,7 +43,8 @@ const std::string kOtherKey = "RWQFDmaqVzrlxiaBR4VqxtQ4D8ELO4f+G26hkARvoAgvVhUjd
 const std::set<std::string> kEveryKey = {"feed",         "trusted_keys", "role",  "class",   "grade",
                                          "screen_id",    "poll_seconds", "page_seconds", "pages", "hours",
                                          "monitor",      "cache_dir",    "status_file",  "calm",
-                                         "metrics_file"};
+                                         "metrics_file", "power.backend", "power.off_command",
+                                         "power.on_command", "power.timeout_seconds"};
 
 TEST(ConfigFileDefaults, AnEmptyObjectGivesEveryDefault) {
     const KioskConfig c = parse_config("{}", "kiosk.json");
@@ -254,7 +255,13 @@ TEST(ConfigFileLoad, TheExampleFileIsValidAndComplete) {
     std::ifstream in(example);
     const nlohmann::json document = nlohmann::json::parse(in);
     std::set<std::string> keys;
-    for (const auto& [key, value] : document.items()) keys.insert(key);
+    for (const auto& [key, value] : document.items()) {
+        if (value.is_object() && key != "page_seconds") {  // a section: {"power": {"backend": …}}
+            for (const auto& [member, inner] : value.items()) keys.insert(key + "." + member);
+        } else {
+            keys.insert(key);
+        }
+    }
     EXPECT_EQ(keys, kEveryKey);
     for (const std::string& key : keys) EXPECT_NE(setting_for_key(key), nullptr) << key;
 }
@@ -265,6 +272,62 @@ TEST(ConfigFileLoad, TheDocsNameEveryKey) {
     ASSERT_TRUE(in);
     const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     for (const std::string& key : kEveryKey) EXPECT_NE(doc.find("| `" + key + "`"), std::string::npos) << key;
+}
+
+// [SECTION] the power section --------------------------------------------------------
+
+TEST(ConfigFilePower, ASectionOfItsOwnReadIntoItsKeys) {
+    const KioskConfig c = parse_config(R"({"power": {"backend": "command", "off_command": ["/usr/local/bin/tv", "off"],
+        "on_command": ["/usr/local/bin/tv", "on"], "timeout_seconds": 5}})",
+                                       "kiosk.json");
+    EXPECT_EQ(c.power_backend, "command");
+    EXPECT_EQ(c.power_off_command, (std::vector<std::string>{"/usr/local/bin/tv", "off"}));
+    EXPECT_EQ(c.power_on_command, (std::vector<std::string>{"/usr/local/bin/tv", "on"}));
+    EXPECT_EQ(c.power_timeout_seconds, 5);
+    const KioskConfig defaults = parse_config("{}", "kiosk.json");
+    EXPECT_EQ(defaults.power_backend, "none");
+    EXPECT_EQ(parse_config(R"({"power": {"backend": "dpms"}})", "kiosk.json").power_backend, "dpms");
+}
+
+TEST(ConfigFilePower, MistakesNameTheKeyInsideTheSection) {
+    const auto error_of = [](const std::string& text) {
+        try {
+            parse_config(text, "kiosk.json");
+        } catch (const ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    EXPECT_EQ(error_of(R"({"power": {"backend": "dmps"}})"),
+              "kiosk.json: /power/backend: \"dmps\" is not a power backend; did you mean \"dpms\"? (none, dpms, cec, "
+              "command)");
+    EXPECT_EQ(error_of(R"({"power": {"backend": "dpms", "of_command": ["x"]}})"),
+              "kiosk.json: /power/of_command: unknown key; did you mean \"off_command\"? (the keys of \"power\" are "
+              "backend, off_command, on_command, timeout_seconds)");
+    EXPECT_EQ(error_of(R"({"power": "dpms"})"),
+              "kiosk.json: /power: expected an object of backend, off_command, on_command, timeout_seconds, got the "
+              "string \"dpms\"");
+    EXPECT_EQ(error_of(R"({"power": {"backend": "command", "off_command": ["tv", "off"]}})"),
+              "kiosk.json: /power/on_command: is missing: the backend \"command\" runs it to switch the display on (an "
+              "argument list, no shell: [\"/usr/local/bin/tv\", \"on\"])");
+    EXPECT_EQ(error_of(R"({"power": {"backend": "dpms", "off_command": ["tv", "off"]}})"),
+              "kiosk.json: /power/off_command: is only used with \"backend\": \"command\" (the backend is \"dpms\")");
+    EXPECT_EQ(error_of(R"({"power": {"backend": "command", "off_command": ["", "off"], "on_command": ["tv"]}})"),
+              "kiosk.json: /power/off_command/0: the program's name is empty");
+    EXPECT_EQ(error_of(R"({"power": {"timeout_seconds": 0}})"),
+              "kiosk.json: /power/timeout_seconds: 0 is out of range: 1 to 120 seconds");
+    EXPECT_EQ(error_of(R"({"power": {"off_command": "tv off"}})"),
+              "kiosk.json: /power/off_command: expected an array of strings, got the string \"tv off\"");
+    // The table's dotted name is not a key of the file.
+    EXPECT_EQ(error_of(R"({"power.backend": "dpms"})").rfind("kiosk.json: /power.backend: unknown key", 0), 0u);
+}
+
+TEST(ConfigFilePower, TheCommandLineSetsTheBackend) {
+    const KioskConfig file = parse_config(R"({"power": {"backend": "dpms"}})", "kiosk.json");
+    KioskCliOverrides cli;
+    cli.power_backend = "none";
+    EXPECT_EQ(merge(file, cli).power_backend, "none");
+    EXPECT_EQ(merge(file, {}).power_backend, "dpms");
 }
 
 TEST(ConfigFileMerge, TheCommandLineWinsKeyByKey) {
@@ -372,7 +435,7 @@ TEST(SettingsTable, HoldsEveryKeyOnceAndEveryFlagOnce) {
         "--poll",   "--page-seconds", "--pages",   "--hours",    "--monitor",         "--cache-dir",
         "--status-file", "--calm",   "--config",   "--at",       "--size",            "--windowed",
         "--fullscreen", "--dump",    "--dump-transition", "--max-fps", "--bench-frames", "--state-file",
-        "--metrics-file"};
+        "--metrics-file", "--power-backend", "--clock-from"};
     EXPECT_EQ(flags, kEveryFlag);
     EXPECT_EQ(setting_for_key("poll_seconds"), setting_for_flag("--poll"));
     EXPECT_EQ(setting_for_key("--poll"), nullptr);
