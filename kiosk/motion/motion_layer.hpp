@@ -121,7 +121,13 @@ public:
     // The window's back buffer keeps what was presented (GLX_MESA_copy_sub_buffer):
     // a crossfade can then be composed over the previous frame (see page_turning).
     // Default false: every transition frame is composed from both layers.
-    void set_back_buffer_kept(bool kept) { back_buffer_kept_ = kept; }
+    // With nothing that ever moves (calm), the page is then drawn straight
+    // into the back buffer, over the paper, and no layer exists at all: a
+    // redraw is one ImGui pass and a present, as before the cache.
+    void set_back_buffer_kept(bool kept) {
+        back_buffer_kept_ = kept;
+        direct_ = kept && clock_.settings().calm;
+    }
     // The rotation is about to show another page, and the clock starts the
     // transition (a hard cut when calm or unavailable). Call redraw_page for
     // the new page next.
@@ -190,6 +196,10 @@ private:
     bool compose_fade(double now, int width, int height, bool whole);
     // screen_ = the page layer over the paper, its cloths over it, at `now`.
     bool compose_screen_layer(double now, int width, int height);
+    // redraw_page when direct_: into the back buffer, over the paper.
+    bool redraw_direct(int width, int height, const std::function<void()>& render_ui, std::optional<ScreenRect> only);
+    void note_redrawn(const std::optional<ScreenRect>& only);  // what the next damage() must include
+    static void narrow_draw_data(const ScreenRect& only);      // every ImGui command clipped to `only`
     void check_health();
     GlProgram page_program_;  // shaders/crossfade_over.frag: one exact texel per pixel
     GLint u_page_ = -1;
@@ -197,6 +207,9 @@ private:
     Layer current_, outgoing_;
     bool outgoing_ready_ = false;  // outgoing_ holds the page being left, for the running transition
     bool back_buffer_kept_ = false;
+    bool direct_ = false;  // calm over a kept back buffer: pages drawn straight into it (set_back_buffer_kept)
+    bool direct_drawn_ = false;  // the back buffer holds a page (direct_), drawn at this size:
+    int direct_width_ = 0, direct_height_ = 0;
     // The crossfade over the kept back buffer (page_turning).
     Layer screen_;                    // the incoming page over the paper, opaque
     bool fading_ = false;             // the running transition is this blend
