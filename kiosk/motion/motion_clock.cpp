@@ -55,6 +55,17 @@ void MotionClock::page_arrived(double now, bool with_transition) {
     }
 }
 
+void MotionClock::restart_transition(double now) {
+    if (settings_.calm || !transition_running(now)) return;
+    const double shift = now - transition_start_;
+    if (wave_start_ == transition_end_) {
+        wave_start_ += shift;
+        wave_end_ += shift;
+    }
+    transition_start_ += shift;
+    transition_end_ += shift;
+}
+
 void MotionClock::frame_drawn(double now, bool flag_on_screen) {
     last_frame_ = now;
     if (!flag_on_screen && now < wave_end_) wave_end_ = std::min(wave_end_, std::max(wave_start_, now));

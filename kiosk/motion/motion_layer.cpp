@@ -298,8 +298,12 @@ MotionLayer::Damage MotionLayer::damage(double now, int width, int height) const
     Damage d;
     const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
     if (fading_) {
-        // The blend's frames: the whole screen when it (re)starts, else the page area while the weight moves.
-        if (screen_layer_dirty_ || full_pending_ || region_pending_)
+        // The blend's frames: nothing while the screen layer is to be made
+        // (compose_screen makes it, in a turn of its own), the whole screen
+        // when the blend (re)starts, else the page area while the weight moves.
+        if (screen_layer_dirty_)
+            return d;
+        if (full_pending_ || region_pending_)
             d.full = true;
         else if (eased(clock_.transition_progress(now)) != faded_)
             d.rects.push_back(page_area_.value_or(screen));
@@ -395,12 +399,14 @@ bool MotionLayer::compose_screen_layer(double now, int width, int height) {
 }
 
 bool MotionLayer::compose_fade(double now, int width, int height, bool whole) {
-    if (screen_layer_dirty_ || screen_.width != width || screen_.height != height) {
+    // Resized mid-blend: the back buffer no longer holds the frame before; the rest of the change is a cut.
+    const bool resized = screen_.framebuffer != 0 && (screen_.width != width || screen_.height != height);
+    if (screen_layer_dirty_ || resized) {
         if (!compose_screen_layer(now, width, height)) return false;
         screen_layer_dirty_ = false;
         whole = true;
     }
-    const bool landed = !clock_.transition_running(now);
+    const bool landed = resized || !clock_.transition_running(now);
     const float f = landed ? 1.0f : eased(clock_.transition_progress(now));
     // The weight of the frame on screen in the next: (1 − f) of the old page is left of (1 − faded_).
     const float keep = landed || faded_ >= 1.0f ? 0.0f : std::clamp((1.0f - f) / (1.0f - faded_), 0.0f, 1.0f);
@@ -487,6 +493,30 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
         region_pending_.reset();
         clock_.frame_drawn(now, !flags_->layer_flags().empty());
         check_health();
+        return;
+    }
+    if (fading_ && framebuffer == 0 && screen_layer_dirty_ && current_.texture != 0) {
+        // The incoming page over the paper, made in a loop turn of its own
+        // that presents nothing: no frame of the blend carries this pass (nor
+        // the page's ImGui pass before it), and the blend starts once it is
+        // ready (its first step is then on time).
+        if (compose_screen_layer(now, width, height)) {
+            screen_layer_dirty_ = false;
+            // Software GL draws when flushed, on its own threads: finished
+            // here, in this turn that presents nothing, the page's pass and
+            // this one are not left to slow the blend's first step. (The
+            // only glFinish of the loop, once a page turn.)
+            glFinish();
+            if (faded_ == 0) clock_.restart_transition(now);
+            clock_.frame_drawn(now, !flags_->layer_flags().empty());
+            check_health();
+            return;
+        }
+        fading_ = false;  // no memory for it: the change is a cut
+        free_layer(screen_);
+        Damage all;
+        all.full = true;
+        compose_screen(now, width, height, all, framebuffer);
         return;
     }
     if (damage.empty() || current_.texture == 0) {
