@@ -728,7 +728,7 @@ struct App::Impl {
     // finished. Every frame is inside a page transition (the incoming page
     // into its texture, the blend; the outgoing page captured once per
     // change), the lobby background moves and standings pages wave their
-    // flags. Simulated clock: frames 1/max_fps apart, a new page change as
+    // flags. Simulated clock: frames 1/transition_fps apart, a new page change as
     // soon as a transition ends. Prints on stdout, "name value unit":
     //   frame_ms_p50_<1080p|4k|WxH>, frame_ms_p95_<…>, frame_ms_max_<…>, frames_<…>
     int bench() {
@@ -743,6 +743,7 @@ struct App::Impl {
         // The role's motion (the lobby's, the most work, by default); with
         // --calm the same frames still, hard cuts: the cost of motion is the difference.
         motion = std::make_unique<motion::MotionLayer>(motion_settings());
+        motion->set_back_buffer_kept(platform->keeps_back_buffer());
         double t = 0;
         motion->page_arrived(t);
         if (!compose(size, fixed, now, nullptr)) return 1;  // expands the rotation
@@ -750,10 +751,10 @@ struct App::Impl {
         constexpr int kWarmUp = 5;  // shader compiles, first texture allocations
         const motion::MotionSettings& settings = motion->clock().settings();
         const int frames_per_change =
-            std::max(1, static_cast<int>(std::ceil(settings.transition_seconds * settings.max_fps - 1e-6)));
+            std::max(1, static_cast<int>(std::ceil(settings.transition_seconds * settings.transition_fps - 1e-6)));
         std::vector<double> frame_ms;
         for (int i = 0; i < options.bench_frames + kWarmUp; ++i) {
-            t += 1.0 / settings.max_fps;
+            t += 1.0 / settings.transition_fps;
             const auto started = SteadyClock::now();
             if (i % frames_per_change == 0) {  // calm: a cut as often
                 turn_page(size, fixed, now, t);
@@ -823,6 +824,7 @@ int App::run() {
     app.fonts->attach_gl();
     app.fonts->set_on_ready([] { Platform::post_empty_event(); });
     app.motion = std::make_unique<motion::MotionLayer>(app.motion_settings());
+    app.motion->set_back_buffer_kept(app.platform->keeps_back_buffer());
     app.motion->page_arrived(app.motion_time(SteadyClock::now()));
     app.pictures = std::make_unique<PictureShelf>(false, [] { Platform::post_empty_event(); });
 

@@ -17,11 +17,23 @@
  * the frame is rasterised and handed to the X server, so the end of the swap
  * is the frame presented.
  *
+ * The page cache presents without a swap where the driver keeps the back
+ * buffer (kiosk/platform_glx.cpp: glXCopySubBufferMESA, one call per damaged
+ * rectangle, looked up through glfwGetProcAddress). The shim hands out its
+ * own wrapper for that name too, and a loop turn that copied regions counts
+ * as one frame, ending with its last copy; it is written when the loop next
+ * goes to sleep (the turn's last copy is known only then).
+ *
  * Output, to the file named by KIOSK_PROBE_LOG (one write() per line, so a
  * reader sees whole lines):
  *     t0 <ns>                       KIOSK_PROBE_T0, the launcher's clock just before exec
- *     frame <end_ns> <work_ns>      one per glfwSwapBuffers; work_ns = -1 for the first
- *                                   frame (it has no wake-up before it)
+ *     frame <end_ns> <work_ns> <cpu_ns> <how>
+ *                                   one per frame presented (a swap, or a turn's
+ *                                   region copies); work_ns = -1 for the first
+ *                                   frame (it has no wake-up before it); cpu_ns:
+ *                                   the process's CPU time over the same span
+ *                                   (every thread: llvmpipe rasterises on its
+ *                                   own); how: swap or copy
  * Without KIOSK_PROBE_LOG the shim only forwards.
  *
  * Built by bench/run and bench/soak at run time (cc -shared -fPIC), not by CMake:
@@ -39,11 +51,18 @@
 typedef struct GLFWwindow GLFWwindow;
 
 static int log_fd = -1;
-static long long last_wake_ns = -1;
+static long long last_wake_ns = -1, last_wake_cpu_ns = -1;
+static long long copied_end_ns = -1, copied_cpu_ns = -1;  /* this turn's last region copy */
 
 static long long now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long cpu_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -80,33 +99,74 @@ static void* real(const char* name) {
     return f;
 }
 
+static void write_frame(long long end, long long end_cpu, const char* how) {
+    char line[128];
+    snprintf(line, sizeof line, "frame %lld %lld %lld %s\n", end, last_wake_ns < 0 ? -1LL : end - last_wake_ns,
+             last_wake_cpu_ns < 0 ? -1LL : end_cpu - last_wake_cpu_ns, how);
+    write_line(line);
+}
+
+/* The loop goes to sleep: a turn that copied regions presented one frame. */
+static void before_sleep(void) {
+    if (copied_end_ns < 0) return;
+    write_frame(copied_end_ns, copied_cpu_ns, "copy");
+    copied_end_ns = copied_cpu_ns = -1;
+}
+
+static void woke(void) {
+    last_wake_ns = now_ns();
+    last_wake_cpu_ns = cpu_ns();
+}
+
 void glfwWaitEventsTimeout(double timeout) {
     static void (*fn)(double) = NULL;
     if (!fn) fn = (void (*)(double))real("glfwWaitEventsTimeout");
+    before_sleep();
     fn(timeout);
-    last_wake_ns = now_ns();
+    woke();
 }
 
 void glfwPollEvents(void) {
     static void (*fn)(void) = NULL;
     if (!fn) fn = (void (*)(void))real("glfwPollEvents");
+    before_sleep();
     fn();
-    last_wake_ns = now_ns();
+    woke();
 }
 
 void glfwWaitEvents(void) {
     static void (*fn)(void) = NULL;
     if (!fn) fn = (void (*)(void))real("glfwWaitEvents");
+    before_sleep();
     fn();
-    last_wake_ns = now_ns();
+    woke();
 }
 
 void glfwSwapBuffers(GLFWwindow* window) {
     static void (*fn)(GLFWwindow*) = NULL;
     if (!fn) fn = (void (*)(GLFWwindow*))real("glfwSwapBuffers");
     fn(window);
-    const long long end = now_ns();
-    char line[96];
-    snprintf(line, sizeof line, "frame %lld %lld\n", end, last_wake_ns < 0 ? -1LL : end - last_wake_ns);
-    write_line(line);
+    write_frame(now_ns(), cpu_ns(), "swap");
+}
+
+/* glXCopySubBufferMESA(Display*, GLXDrawable, x, y, w, h), reached through glfwGetProcAddress. */
+typedef void (*CopySubBuffer)(void*, unsigned long, int, int, int, int);
+static CopySubBuffer real_copy = NULL;
+
+static void probe_copy_sub_buffer(void* display, unsigned long drawable, int x, int y, int w, int h) {
+    real_copy(display, drawable, x, y, w, h);
+    copied_end_ns = now_ns();
+    copied_cpu_ns = cpu_ns();
+}
+
+typedef void (*GLFWglproc)(void);
+GLFWglproc glfwGetProcAddress(const char* name) {
+    static GLFWglproc (*fn)(const char*) = NULL;
+    if (!fn) fn = (GLFWglproc(*)(const char*))real("glfwGetProcAddress");
+    GLFWglproc proc = fn(name);
+    if (proc != NULL && name != NULL && strcmp(name, "glXCopySubBufferMESA") == 0) {
+        real_copy = (CopySubBuffer)proc;
+        return (GLFWglproc)probe_copy_sub_buffer;
+    }
+    return proc;
 }

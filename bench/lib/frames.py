@@ -5,12 +5,16 @@
       CLOCK_MONOTONIC in ns (the probe's clock), to mark a window from a script.
   frames.py first --log F
       first_frame_ms: from the launcher's clock just before exec (the `t0` line)
-      to the end of the first glfwSwapBuffers. Exit 1 when no frame was logged.
+      to the end of the first frame presented. Exit 1 when no frame was logged.
   frames.py stats --log F [--from NS] [--to NS]
       Over the frames that ended inside the window: `count N`, `fps F` (frames
       per second of window), `p50_ms`, `p95_ms`, `max_ms` of the frame's work
-      (wake-up to buffers swapped). Percentiles are nearest-rank. With no
-      frame in the window the figures are `nan`.
+      (wake-up to buffers swapped, or to a turn's last region copy), and
+      `cpu_p50_ms`, `cpu_p95_ms` of the CPU the process spent on it (all its
+      threads; nan for a log without it). Percentiles are nearest-rank. With
+      no frame in the window the figures are `nan`.
+      With --over-median X: `over_median N`, the frames slower than X × the
+      window's median.
 """
 import argparse
 import math
@@ -27,8 +31,9 @@ def read_log(path):
                 continue
             if parts[0] == "t0" and len(parts) == 2:
                 t0 = int(parts[1])
-            elif parts[0] == "frame" and len(parts) == 3:
-                frames.append((int(parts[1]), int(parts[2])))
+            elif parts[0] == "frame" and len(parts) >= 3:
+                cpu = int(parts[3]) if len(parts) >= 4 else -1
+                frames.append((int(parts[1]), int(parts[2]), cpu))
     return t0, frames
 
 
@@ -49,6 +54,7 @@ def main():
     s.add_argument("--log", required=True)
     s.add_argument("--from", dest="start", type=int, default=None)
     s.add_argument("--to", dest="end", type=int, default=None)
+    s.add_argument("--over-median", dest="over_median", type=float, default=None)
     a = p.parse_args()
 
     if a.cmd == "now":
@@ -63,13 +69,20 @@ def main():
         return
     start = a.start if a.start is not None else (frames[0][0] if frames else 0)
     end = a.end if a.end is not None else (frames[-1][0] if frames else 0)
-    work = sorted(w / 1e6 for e, w in frames if start <= e <= end and w >= 0)
+    inside = [(w, c) for e, w, c in frames if start <= e <= end and w >= 0]
+    work = sorted(w / 1e6 for w, _ in inside)
+    cpu = sorted(c / 1e6 for _, c in inside if c >= 0)
     seconds = max((end - start) / 1e9, 1e-9)
     print(f"count {len(work)}")
     print(f"fps {len(work) / seconds:.2f}")
     print(f"p50_ms {percentile(work, 50):.2f}")
     print(f"p95_ms {percentile(work, 95):.2f}")
     print(f"max_ms {(work[-1] if work else math.nan):.2f}")
+    print(f"cpu_p50_ms {percentile(cpu, 50):.2f}")
+    print(f"cpu_p95_ms {percentile(cpu, 95):.2f}")
+    if a.over_median is not None:
+        median = percentile(work, 50)
+        print(f"over_median {sum(1 for w in work if w > a.over_median * median)}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 #include "kiosk/motion/background.hpp"
 
+#include <algorithm>
+
 #include <imgui.h>
 
 #include "kiosk/theme.hpp"
@@ -65,7 +67,7 @@ bool Background::draw(int width, int height, float t, bool scissored) const {
 }
 
 bool Background::compose(int width, int height, float t, bool moving, GLuint page, GLuint from, float fade,
-                         const float area[4]) const {
+                         const float area[4], const GLint* rows_of) const {
     if (!compose_available() || width <= 0 || height <= 0) return false;
     glViewport(0, 0, width, height);
     glDisable(GL_BLEND);  // opaque: every pixel of the scissor box written
@@ -87,8 +89,14 @@ bool Background::compose(int width, int height, float t, bool moving, GLuint pag
     glActiveTexture(GL_TEXTURE1);
     glBindTexture(GL_TEXTURE_2D, from != 0 ? from : page);
     glUniform1i(c_from_, 1);
+    // background.vert numbers the cells row by row from the bottom: a band of rows is one range of vertices.
+    int first_row = 0, last_row = kRows;
+    if (rows_of != nullptr) {
+        first_row = std::clamp(rows_of[1] * kRows / height, 0, kRows);
+        last_row = std::clamp((rows_of[1] + rows_of[3]) * kRows / height + 1, first_row, kRows);
+    }
     KIOSK_GL_CHECK(glBindVertexArray(vertex_array_));
-    KIOSK_GL_CHECK(glDrawArrays(GL_TRIANGLES, 0, kColumns * kRows * 6));
+    KIOSK_GL_CHECK(glDrawArrays(GL_TRIANGLES, first_row * kColumns * 6, (last_row - first_row) * kColumns * 6));
     glBindVertexArray(0);
     glBindTexture(GL_TEXTURE_2D, 0);
     glActiveTexture(GL_TEXTURE0);

@@ -44,9 +44,12 @@ public:
     // framebuffer pixels, bottom-left origin) the layer `from` mixed in with
     // weight `fade` (a crossfade). Into the bound framebuffer, inside the
     // scissor box the caller enabled. False when unavailable: the caller
-    // clears and blends the layer itself.
+    // clears and blends the layer itself. `rows_of` (x, y, w, h in GL's
+    // pixels, the scissor box): only the rows of the light's grid that cross
+    // it are sent (a flag's rectangle needs a few of its 18 rows, not all
+    // 3,456 vertices); null: the whole grid.
     bool compose(int width, int height, float t, bool moving, GLuint page, GLuint from, float fade,
-                 const float area[4]) const;
+                 const float area[4], const GLint* rows_of = nullptr) const;
     bool compose_available() const { return compose_program_.valid(); }
 
 private:

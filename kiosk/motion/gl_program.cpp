@@ -1,6 +1,7 @@
-// Sections: [program] [checks] [context health]
+// Sections: [program] [checks] [page targets] [context health]
 #include "kiosk/motion/gl_program.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <utility>
@@ -168,6 +169,61 @@ GLenum log_gl_errors(const char* what, const char* file, int line) {
         last = error;
     }
     return last;
+}
+
+// [SECTION] page targets -----------------------------------------------------------------
+void free_page_target(PageTarget& target) {
+    if (target.framebuffer != 0) glDeleteFramebuffers(1, &target.framebuffer);
+    if (target.texture != 0) glDeleteTextures(1, &target.texture);
+    target = PageTarget{};
+}
+
+PageTargetResult make_page_target(int width, int height) {
+    PageTargetResult result;
+    if (width <= 0 || height <= 0) {
+        result.problem = "an empty size (" + std::to_string(width) + "x" + std::to_string(height) + ")";
+        return result;
+    }
+    GLint max_size = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size);
+    if (width > max_size || height > max_size) {
+        result.problem = std::to_string(width) + "x" + std::to_string(height) + " exceeds this GL's limit (" +
+                         std::to_string(max_size) + ")";
+        return result;
+    }
+    while (glGetError() != GL_NO_ERROR) {
+    }  // what follows must be ours
+    PageTarget& t = result.target;
+    glGenTextures(1, &t.texture);
+    glBindTexture(GL_TEXTURE_2D, t.texture);
+    // texelFetch reads exact pixels: no filtering, no mipmaps.
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAX_LEVEL, 0);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    const GLenum error = glGetError();
+    glBindTexture(GL_TEXTURE_2D, 0);
+    if (error != GL_NO_ERROR) {
+        result.problem = std::to_string(width) + "x" + std::to_string(height) + ": GL error " + gl_error_name(error);
+        result.out_of_memory = error == GL_OUT_OF_MEMORY;
+        free_page_target(t);
+        return result;
+    }
+    glGenFramebuffers(1, &t.framebuffer);
+    glBindFramebuffer(GL_FRAMEBUFFER, t.framebuffer);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, t.texture, 0);
+    const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (status != GL_FRAMEBUFFER_COMPLETE) {
+        char hex[16];
+        std::snprintf(hex, sizeof hex, "0x%x", status);
+        result.problem = "its framebuffer is incomplete (status " + std::string(hex) + ")";
+        free_page_target(t);
+        return result;
+    }
+    t.width = width;
+    t.height = height;
+    return result;
 }
 
 // [SECTION] context health ---------------------------------------------------------------

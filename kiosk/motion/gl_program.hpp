@@ -6,7 +6,7 @@
 // the screen draws without it: a missing effect, never a black screen. Nothing here
 // throws.
 //
-// Sections: [program] [checks] [context health]
+// Sections: [program] [checks] [page targets] [context health]
 //
 // Thread safety: the thread that owns the GL context (the main thread), with
 // the context current.
@@ -74,6 +74,26 @@ GLenum log_gl_errors(const char* what, const char* file, int line);
         ::campus::kiosk::motion::log_gl_errors(#call, __FILE__, __LINE__); \
     } while (0)
 #endif
+
+// [SECTION] page targets -----------------------------------------------------------------
+// A screen-sized picture of a page to draw into and read back by texelFetch:
+// an RGBA8 texture (nearest, no mipmaps) with its framebuffer. The page
+// cache's layers and the transition's captures are all of this kind.
+struct PageTarget {
+    GLuint framebuffer = 0, texture = 0;
+    int width = 0, height = 0;
+};
+struct PageTargetResult {
+    PageTarget target;    // all zero unless ok()
+    std::string problem;  // why not: over the GL's size limit, a GL error, an incomplete framebuffer
+    bool out_of_memory = false;  // the driver said GL_OUT_OF_MEMORY: the context may be unusable
+    bool ok() const { return target.framebuffer != 0; }
+};
+// Allocates one (its pixels undefined), leaving framebuffer 0 and no texture
+// bound. The caller logs `problem` in its own words.
+PageTargetResult make_page_target(int width, int height);
+// Deletes what `target` holds and zeroes it (safe on an empty one).
+void free_page_target(PageTarget& target);
 
 // [SECTION] context health ---------------------------------------------------------------
 // What went wrong with the GL context, for the log and the exit code.

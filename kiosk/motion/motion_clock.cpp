@@ -12,6 +12,10 @@ MotionClock::MotionClock(MotionSettings settings) : settings_(settings) {
     if (!(settings_.max_fps > 0)) settings_.max_fps = 30;
     if (!(settings_.background_fps > 0)) settings_.background_fps = 10;
     settings_.background_fps = std::min(settings_.background_fps, settings_.max_fps);
+    if (!(settings_.transition_fps > 0)) settings_.transition_fps = 20;
+    if (!(settings_.flag_fps > 0)) settings_.flag_fps = 15;
+    settings_.transition_fps = std::min(settings_.transition_fps, settings_.max_fps);
+    settings_.flag_fps = std::min(settings_.flag_fps, settings_.max_fps);
     settings_.transition_seconds = std::max(0.0, settings_.transition_seconds);
     settings_.background_burst_seconds = std::max(0.0, settings_.background_burst_seconds);
     settings_.flag_wave_periods = std::max(0, settings_.flag_wave_periods);
@@ -21,12 +25,14 @@ bool MotionClock::transition_enabled() const { return !settings_.calm && setting
 
 void MotionClock::page_arrived(double now, bool with_transition) {
     if (settings_.calm) return;
-    if (with_transition && transition_enabled()) {
+    const bool transition = with_transition && transition_enabled();
+    if (transition) {
         transition_start_ = now;
         transition_end_ = now + settings_.transition_seconds;
     }
-    wave_start_ = now;
-    wave_end_ = now + settings_.flag_wave_periods * static_cast<double>(kFlagWavePeriod);
+    // The flags wave once the page has landed: the transition blends two still pictures.
+    wave_start_ = transition ? transition_end_ : now;
+    wave_end_ = wave_start_ + settings_.flag_wave_periods * static_cast<double>(kFlagWavePeriod);
     if (settings_.background && settings_.background_burst_seconds > 0) {
         // Bank the previous burst (or the part of it that ran) so the light
         // resumes where it stopped instead of jumping.
@@ -37,14 +43,27 @@ void MotionClock::page_arrived(double now, bool with_transition) {
         // hides the jump in the transition.
         background_before_burst_ = std::fmod(background_before_burst_, 3600.0);
         burst_start_ = now;
-        if (with_transition && transition_enabled() && settings_.background_in_transition) {
-            burst_end_ = now + settings_.transition_seconds;
-            burst_speed_ = settings_.background_burst_seconds / settings_.transition_seconds;
+        if (transition && settings_.background_in_transition) {
+            // The whole burst at once, under the transition (see the header).
+            background_before_burst_ += settings_.background_burst_seconds;
+            burst_end_ = now;
+            burst_speed_ = 0;
         } else {
             burst_end_ = now + settings_.background_burst_seconds;
             burst_speed_ = 1;
         }
     }
+}
+
+void MotionClock::restart_transition(double now) {
+    if (settings_.calm || !transition_running(now)) return;
+    const double shift = now - transition_start_;
+    if (wave_start_ == transition_end_) {
+        wave_start_ += shift;
+        wave_end_ += shift;
+    }
+    transition_start_ += shift;
+    transition_end_ += shift;
 }
 
 void MotionClock::frame_drawn(double now, bool flag_on_screen) {
@@ -66,9 +85,13 @@ double MotionClock::next_frame_due() const {
     if (settings_.calm) return kNever;
     const double end = motion_end();
     if (last_frame_ >= end) return kNever;
-    const bool fast = last_frame_ < transition_end_ || last_frame_ < wave_end_;
-    const double interval = 1.0 / (fast ? settings_.max_fps : settings_.background_fps);
-    return std::min(last_frame_ + interval, end);
+    const double fps = last_frame_ < transition_end_ ? settings_.transition_fps
+                       : last_frame_ < wave_end_      ? settings_.flag_fps
+                                                      : settings_.background_fps;
+    // The first frame of a wave that starts when a transition lands is due then, not a step later.
+    double due = last_frame_ + 1.0 / fps;
+    if (last_frame_ < wave_start_ && wave_start_ < wave_end_) due = std::min(due, std::max(wave_start_, last_frame_));
+    return std::min(due, end);
 }
 
 float MotionClock::flag_time(double now) const {
@@ -84,7 +107,7 @@ float MotionClock::background_time(double now) const {
 
 float MotionClock::background_time_paced(double now) const {
     // A burst inside a transition follows every frame: they are all drawn whole.
-    if (settings_.calm || burst_start_ == -kNever || now <= burst_start_ || now >= burst_end_ || burst_speed_ != 1)
+    if (settings_.calm || burst_start_ == -kNever || now <= burst_start_ || now >= burst_end_)
         return background_time(now);
     const double ticks = std::floor((now - burst_start_) * settings_.background_fps);
     return background_time(burst_start_ + ticks / settings_.background_fps);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <malloc.h>  // malloc_trim
+
 #include <imgui.h>
 #include <spdlog/spdlog.h>
 
@@ -36,6 +38,7 @@ MotionLayer::MotionLayer(MotionSettings settings)
 MotionLayer::~MotionLayer() {
     free_layer(current_);
     free_layer(outgoing_);
+    free_layer(screen_);
     if (page_vertex_array_ != 0) glDeleteVertexArrays(1, &page_vertex_array_);
 }
 
@@ -138,63 +141,36 @@ bool scissor_box(const ScreenRect& r, int width, int height, GLint box[4]) {
 
 float area_of(const ScreenRect& r) { return std::max(0.0f, r.x1 - r.x0) * std::max(0.0f, r.y1 - r.y0); }
 
+// Software GL keeps a layer in malloc'd memory; freed inside the heap it would
+// stay in the process (glibc returns only the heap's top): 8 MB at 1080p,
+// 33 MB at 4K for good. malloc_trim hands the free pages back (once a page turn).
+void give_back_freed_memory() { malloc_trim(0); }
+
 }  // namespace
 
-void MotionLayer::free_layer(Layer& layer) {
-    if (layer.framebuffer != 0) glDeleteFramebuffers(1, &layer.framebuffer);
-    if (layer.texture != 0) glDeleteTextures(1, &layer.texture);
-    layer = Layer{};
-}
+void MotionLayer::free_layer(Layer& layer) { free_page_target(layer); }
 
 bool MotionLayer::prepare_layer(Layer& layer, int width, int height) {
     if (width <= 0 || height <= 0) return false;
     if (layer.framebuffer != 0 && layer.width == width && layer.height == height) return true;
     free_layer(layer);
-    GLint max_size = 0;
-    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size);
-    if (width > max_size || height > max_size) {
-        spdlog::warn("motion: a {}x{} page layer exceeds this GL's limit ({}); drawing every frame whole", width,
-                     height, max_size);
-        return false;
-    }
-    while (glGetError() != GL_NO_ERROR) {
-    }  // what follows must be ours
-    glGenTextures(1, &layer.texture);
-    glBindTexture(GL_TEXTURE_2D, layer.texture);
-    // texelFetch reads exact pixels: no filtering, no mipmaps.
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAX_LEVEL, 0);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-    const GLenum error = glGetError();
-    glBindTexture(GL_TEXTURE_2D, 0);
-    if (error != GL_NO_ERROR) {
-        spdlog::error("motion: cannot allocate a {}x{} page layer (GL error 0x{:x}); drawing every frame whole", width,
-                      height, error);
-        if (error == GL_OUT_OF_MEMORY && !context_failure_)
+    PageTargetResult made = make_page_target(width, height);
+    if (!made.ok()) {
+        spdlog::error("motion: cannot allocate a page layer ({}); drawing every frame whole", made.problem);
+        if (made.out_of_memory && !context_failure_)
             context_failure_ = ContextFailure{"out of GL memory for a page layer"};
-        free_layer(layer);
         return false;
     }
-    glGenFramebuffers(1, &layer.framebuffer);
-    glBindFramebuffer(GL_FRAMEBUFFER, layer.framebuffer);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, layer.texture, 0);
-    const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    if (status != GL_FRAMEBUFFER_COMPLETE) {
-        spdlog::error("motion: the page layer's framebuffer is incomplete (status 0x{:x}); drawing every frame whole",
-                      status);
-        free_layer(layer);
-        return false;
-    }
-    layer.width = width;
-    layer.height = height;
+    layer = made.target;
+    spdlog::debug("motion: a {}x{} page layer allocated", width, height);
     return true;
 }
 
 bool MotionLayer::redraw_page(int width, int height, const std::function<void()>& render_ui,
                               std::optional<ScreenRect> only) {
     if (!cache_ok_) return false;
+    if (fading_) screen_layer_dirty_ = true;  // the blend goes on towards the page as it is now
+    if (direct_) return redraw_direct(width, height, render_ui, only);
     if (!prepare_layer(current_, width, height)) {
         cache_ok_ = false;
         return false;
@@ -205,20 +181,7 @@ bool MotionLayer::redraw_page(int width, int height, const std::function<void()>
     GLint box[4] = {0, 0, width, height};
     if (only && !scissor_box(*only, width, height, box)) return true;  // nothing of it on screen
     if (only) {
-        // ImGui's backend sets a scissor per command: narrow every command's
-        // clip rectangle to the region, so nothing outside it is touched and
-        // the rasteriser skips what lies outside (the header's clock costs
-        // its own few thousand pixels, not the page's two million).
-        if (ImDrawData* data = ImGui::GetDrawData()) {
-            for (int i = 0; i < data->CmdListsCount; ++i) {
-                for (ImDrawCmd& cmd : data->CmdLists[i]->CmdBuffer) {
-                    cmd.ClipRect.x = std::max(cmd.ClipRect.x, only->x0);
-                    cmd.ClipRect.y = std::max(cmd.ClipRect.y, only->y0);
-                    cmd.ClipRect.z = std::min(cmd.ClipRect.z, only->x1);
-                    cmd.ClipRect.w = std::min(cmd.ClipRect.w, only->y1);
-                }
-            }
-        }
+        narrow_draw_data(*only);
         glEnable(GL_SCISSOR_TEST);
         glScissor(box[0], box[1], box[2], box[3]);
     } else {
@@ -232,29 +195,92 @@ bool MotionLayer::redraw_page(int width, int height, const std::function<void()>
     glDisable(GL_SCISSOR_TEST);
     render_ui();
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    if (only) {
-        if (region_pending_) {
-            region_pending_->x0 = std::min(region_pending_->x0, only->x0);
-            region_pending_->y0 = std::min(region_pending_->y0, only->y0);
-            region_pending_->x1 = std::max(region_pending_->x1, only->x1);
-            region_pending_->y1 = std::max(region_pending_->y1, only->y1);
-        } else {
-            region_pending_ = only;
-        }
-    } else {
-        full_pending_ = true;
-    }
+    note_redrawn(only);
     return true;
+}
+
+bool MotionLayer::redraw_direct(int width, int height, const std::function<void()>& render_ui,
+                                std::optional<ScreenRect> only) {
+    if (!direct_drawn_ || direct_width_ != width || direct_height_ != height) only.reset();  // nothing to keep
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glViewport(0, 0, width, height);
+    GLint box[4] = {0, 0, width, height};
+    if (only && !scissor_box(*only, width, height, box)) return true;
+    if (only) {
+        narrow_draw_data(*only);
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(box[0], box[1], box[2], box[3]);
+    } else {
+        glDisable(GL_SCISSOR_TEST);
+    }
+    const ImVec4 paper = ImGui::ColorConvertU32ToFloat4(theme::page_background);
+    glClearColor(paper.x, paper.y, paper.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
+    render_ui();
+    // The still cloths (calm: the rest pose), where a layer would have them drawn over it.
+    if (!flags_->layer_flags().empty()) {
+        const ScreenRect clip = only.value_or(ScreenRect{0, 0, static_cast<float>(width), static_cast<float>(height)});
+        flags_->draw_layer_flags(0.0f, width, height, ImVec4(clip.x0, clip.y0, clip.x1, clip.y1));
+    }
+    glDisable(GL_SCISSOR_TEST);
+    glDisable(GL_BLEND);
+    direct_drawn_ = true;
+    direct_width_ = width;
+    direct_height_ = height;
+    note_redrawn(only);
+    return true;
+}
+
+void MotionLayer::note_redrawn(const std::optional<ScreenRect>& only) {
+    if (!only) {
+        full_pending_ = true;
+        return;
+    }
+    if (region_pending_) {
+        region_pending_->x0 = std::min(region_pending_->x0, only->x0);
+        region_pending_->y0 = std::min(region_pending_->y0, only->y0);
+        region_pending_->x1 = std::max(region_pending_->x1, only->x1);
+        region_pending_->y1 = std::max(region_pending_->y1, only->y1);
+    } else {
+        region_pending_ = only;
+    }
+}
+
+void MotionLayer::narrow_draw_data(const ScreenRect& only) {
+    // ImGui's backend sets a scissor per command: narrow every command's
+    // clip rectangle to the region, so nothing outside it is touched and
+    // the rasteriser skips what lies outside (the header's clock costs
+    // its own few thousand pixels, not the page's two million).
+    if (ImDrawData* data = ImGui::GetDrawData()) {
+        for (int i = 0; i < data->CmdListsCount; ++i) {
+            for (ImDrawCmd& cmd : data->CmdLists[i]->CmdBuffer) {
+                cmd.ClipRect.x = std::max(cmd.ClipRect.x, only.x0);
+                cmd.ClipRect.y = std::max(cmd.ClipRect.y, only.y0);
+                cmd.ClipRect.z = std::min(cmd.ClipRect.z, only.x1);
+                cmd.ClipRect.w = std::min(cmd.ClipRect.w, only.y1);
+            }
+        }
+    }
 }
 
 void MotionLayer::page_turning(double now, int width, int height) {
     const float outgoing_flag_t = clock_.flag_time(now);
     clock_.page_arrived(now, true);
     outgoing_ready_ = false;
+    fading_ = false;
     full_pending_ = true;
     if (!cache_ok_ || !clock_.transition_running(now) || !transition_->available() || current_.texture == 0 ||
         current_.width != width || current_.height != height)
         return;  // a hard cut
+    if (back_buffer_kept_ && clock_.settings().transition_style == TransitionStyle::crossfade) {
+        // The back buffer shows the page being left: the blend starts from it (see the header).
+        free_layer(outgoing_);
+        fading_ = true;
+        screen_layer_dirty_ = true;
+        faded_ = 0;
+        return;
+    }
     std::swap(current_, outgoing_);
     // The cloths of the page being left, as they are now, into its layer: it
     // fades out whole. (The layer on screen never holds its cloths.)
@@ -270,6 +296,19 @@ void MotionLayer::page_turning(double now, int width, int height) {
 
 MotionLayer::Damage MotionLayer::damage(double now, int width, int height) const {
     Damage d;
+    const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
+    if (fading_) {
+        // The blend's frames: nothing while the screen layer is to be made
+        // (compose_screen makes it, in a turn of its own), the whole screen
+        // when the blend (re)starts, else the page area while the weight moves.
+        if (screen_layer_dirty_)
+            return d;
+        if (full_pending_ || region_pending_)
+            d.full = true;
+        else if (eased(clock_.transition_progress(now)) != faded_)
+            d.rects.push_back(page_area_.value_or(screen));
+        return d;
+    }
     if (full_pending_) {
         d.full = true;
         return d;
@@ -279,7 +318,6 @@ MotionLayer::Damage MotionLayer::damage(double now, int width, int height) const
         d.full = true;  // the paper under everything moves
         return d;
     }
-    const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
     if (outgoing_ready_ && clock_.transition_progress(now) != drawn_progress_) d.rects.push_back(page_area_.value_or(screen));
     if (!flags_->layer_flags().empty() && clock_.flag_time(now) != drawn_flag_t_) {
         for (const auto& flag : flags_->layer_flags()) {
@@ -294,6 +332,20 @@ MotionLayer::Damage MotionLayer::damage(double now, int width, int height) const
     if (total > 0.9f * area_of(screen)) {
         d.full = true;
         d.rects.clear();
+        return d;
+    }
+    // Close rectangles (a standings table's column of flags) as one: every
+    // rectangle is a pass and a present (a flush and a round trip to the X
+    // server), which costs more than the few pixels between them.
+    if (d.rects.size() > 1) {
+        ScreenRect box = d.rects.front();
+        for (const ScreenRect& r : d.rects) {
+            box.x0 = std::min(box.x0, r.x0);
+            box.y0 = std::min(box.y0, r.y0);
+            box.x1 = std::max(box.x1, r.x1);
+            box.y1 = std::max(box.y1, r.y1);
+        }
+        if (area_of(box) <= 2 * total + 16384) d.rects.assign(1, box);
     }
     return d;
 }
@@ -319,10 +371,183 @@ void MotionLayer::draw_page_layers(double now, int width, int height) {
     glUseProgram(0);
 }
 
+bool MotionLayer::compose_screen_layer(double now, int width, int height) {
+    if (!prepare_layer(screen_, width, height)) return false;
+    const MotionSettings& s = clock_.settings();
+    const bool moving_paper = s.background && !s.calm && background_->available();
+    const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
+    const ScreenRect a = page_area_.value_or(screen);
+    const float area[4] = {a.x0, static_cast<float>(height) - a.y1, a.x1, static_cast<float>(height) - a.y0};
+    KIOSK_GL_CHECK(glBindFramebuffer(GL_FRAMEBUFFER, screen_.framebuffer));
+    glViewport(0, 0, width, height);
+    glDisable(GL_SCISSOR_TEST);
+    if (!background_->compose(width, height, clock_.background_time_paced(now), moving_paper, current_.texture, 0, 0,
+                              area)) {
+        if (!moving_paper || !background_->draw(width, height, clock_.background_time_paced(now))) {
+            const ImVec4 paper = ImGui::ColorConvertU32ToFloat4(theme::page_background);
+            glClearColor(paper.x, paper.y, paper.z, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+        }
+        draw_page_layers(now, width, height);
+    }
+    if (!flags_->layer_flags().empty())
+        flags_->draw_layer_flags(clock_.flag_time(now), width, height,
+                                 ImVec4(0, 0, static_cast<float>(width), static_cast<float>(height)));
+    glDisable(GL_BLEND);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    return true;
+}
+
+bool MotionLayer::compose_fade(double now, int width, int height, bool whole) {
+    // Resized mid-blend: the back buffer no longer holds the frame before; the rest of the change is a cut.
+    const bool resized = screen_.framebuffer != 0 && (screen_.width != width || screen_.height != height);
+    if (screen_layer_dirty_ || resized) {
+        if (!compose_screen_layer(now, width, height)) return false;
+        screen_layer_dirty_ = false;
+        whole = true;
+    }
+    const bool landed = resized || !clock_.transition_running(now);
+    const float f = landed ? 1.0f : eased(clock_.transition_progress(now));
+    // The weight of the frame on screen in the next: (1 − f) of the old page is left of (1 − faded_).
+    const float keep = landed || faded_ >= 1.0f ? 0.0f : std::clamp((1.0f - f) / (1.0f - faded_), 0.0f, 1.0f);
+    const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
+    const ScreenRect a = page_area_.value_or(screen);
+
+    KIOSK_GL_CHECK(glBindFramebuffer(GL_FRAMEBUFFER, 0));
+    glViewport(0, 0, width, height);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_CULL_FACE);
+    KIOSK_GL_CHECK(glUseProgram(page_program_.id()));
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, screen_.texture);
+    glUniform1i(u_page_, 0);
+    KIOSK_GL_CHECK(glBindVertexArray(page_vertex_array_));
+    glEnable(GL_SCISSOR_TEST);
+    GLint box[4];
+    if (whole) {
+        // Outside the page area (the header, the footer) the new page as it is: the four bands around the area.
+        glDisable(GL_BLEND);
+        const ScreenRect bands[4] = {{0, 0, screen.x1, a.y0},
+                                     {0, a.y1, screen.x1, screen.y1},
+                                     {0, a.y0, a.x0, a.y1},
+                                     {a.x1, a.y0, screen.x1, a.y1}};
+        for (const ScreenRect& band : bands) {
+            if (!scissor_box(band, width, height, box)) continue;
+            glScissor(box[0], box[1], box[2], box[3]);
+            KIOSK_GL_CHECK(glDrawArrays(GL_TRIANGLES, 0, 3));
+        }
+    }
+    if (scissor_box(a, width, height, box)) {
+        glScissor(box[0], box[1], box[2], box[3]);
+        if (keep > 0) {
+            // new × (1 − keep) + on screen × keep; the window's alpha stays opaque.
+            glEnable(GL_BLEND);
+            glBlendEquation(GL_FUNC_ADD);
+            glBlendColor(0, 0, 0, keep);
+            glBlendFuncSeparate(GL_ONE_MINUS_CONSTANT_ALPHA, GL_CONSTANT_ALPHA, GL_ONE, GL_ZERO);
+        } else {
+            glDisable(GL_BLEND);
+        }
+        KIOSK_GL_CHECK(glDrawArrays(GL_TRIANGLES, 0, 3));
+    }
+    glDisable(GL_BLEND);
+    glDisable(GL_SCISSOR_TEST);
+    glBindVertexArray(0);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glUseProgram(0);
+    faded_ = f;
+    if (landed) {
+        // On screen now: the new page exactly, as compose_screen would draw it; the screen layer's memory goes back.
+        fading_ = false;
+        free_layer(screen_);
+        spdlog::debug("motion: the crossfade has landed; its screen layer is freed");
+        // Mesa keeps the framebuffer it last drew into off-screen (the screen
+        // layer's) until another off-screen framebuffer is drawn into, so
+        // the screen layer's memory would stay in the process until the next
+        // page turn. One pixel of the page layer drawn as it is (blend: none
+        // of the new, all of what is there) passes that on now.
+        glBindFramebuffer(GL_FRAMEBUFFER, current_.framebuffer);
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(0, 0, 1, 1);
+        glEnable(GL_BLEND);
+        glBlendFunc(GL_ZERO, GL_ONE);
+        glUseProgram(page_program_.id());
+        glBindTexture(GL_TEXTURE_2D, 0);
+        glBindVertexArray(page_vertex_array_);
+        glDrawArrays(GL_TRIANGLES, 0, 3);
+        glBindVertexArray(0);
+        glUseProgram(0);
+        glDisable(GL_BLEND);
+        glDisable(GL_SCISSOR_TEST);
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        glFlush();
+        give_back_freed_memory();
+    }
+    return true;
+}
+
 void MotionLayer::compose_screen(double now, int width, int height, const Damage& damage, GLuint framebuffer) {
+    if (direct_ && framebuffer == 0) {
+        // The page is in the back buffer already: nothing to compose, only to present.
+        full_pending_ = false;
+        region_pending_.reset();
+        clock_.frame_drawn(now, !flags_->layer_flags().empty());
+        check_health();
+        return;
+    }
+    if (fading_ && framebuffer == 0 && screen_layer_dirty_ && current_.texture != 0) {
+        // The incoming page over the paper, made in a loop turn of its own
+        // that presents nothing: no frame of the blend carries this pass (nor
+        // the page's ImGui pass before it), and the blend starts once it is
+        // ready (its first step is then on time).
+        if (compose_screen_layer(now, width, height)) {
+            screen_layer_dirty_ = false;
+            // Software GL draws when flushed, on its own threads: finished
+            // here, in this turn that presents nothing, the page's pass and
+            // this one are not left to slow the blend's first step. (The
+            // only glFinish of the loop, once a page turn.)
+            glFinish();
+            if (faded_ == 0) clock_.restart_transition(now);
+            clock_.frame_drawn(now, !flags_->layer_flags().empty());
+            check_health();
+            return;
+        }
+        fading_ = false;  // no memory for it: the change is a cut
+        free_layer(screen_);
+        Damage all;
+        all.full = true;
+        compose_screen(now, width, height, all, framebuffer);
+        return;
+    }
     if (damage.empty() || current_.texture == 0) {
         clock_.frame_drawn(now, !flags_->layer_flags().empty());
         return;
+    }
+    if (fading_ && framebuffer == 0) {
+        if (compose_fade(now, width, height, damage.full)) {
+            drawn_flag_t_ = clock_.flag_time(now);
+            drawn_background_t_ = clock_.background_time_paced(now);
+            drawn_progress_ = -1;
+            full_pending_ = false;
+            region_pending_.reset();
+            clock_.frame_drawn(now, !flags_->layer_flags().empty());
+            check_health();
+            return;
+        }
+        // No memory for the screen layer: the rest of the transition is a cut.
+        fading_ = false;
+        free_layer(screen_);
+        if (!damage.full) {
+            Damage all;
+            all.full = true;
+            compose_screen(now, width, height, all, framebuffer);
+            return;
+        }
+    }
+    if (fading_) {
+        // Drawn elsewhere than the window (a test's framebuffer): the new page, the blend is the window's.
+        fading_ = false;
+        free_layer(screen_);
     }
     if (outgoing_ready_ && (outgoing_.width != width || outgoing_.height != height)) {
         // Resized mid-transition: the outgoing layer no longer lines up; the rest of the change is a cut.
@@ -359,7 +584,7 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
         glScissor(box[0], box[1], box[2], box[3]);
         if (one_pass) {
             background_->compose(width, height, clock_.background_time_paced(now), moving_paper, current_.texture,
-                                 crossfade ? outgoing_.texture : 0, fade, area);
+                                 crossfade ? outgoing_.texture : 0, fade, area, damage.full ? nullptr : box);
         } else {
             // Without the one-pass program (its shader failed): the paper, then the layers blended over it.
             if (!moving_paper || !background_->draw(width, height, clock_.background_time_paced(now), true)) {
@@ -385,6 +610,7 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
         // The transition has landed: its outgoing layer's memory goes back until the next page turn.
         free_layer(outgoing_);
         outgoing_ready_ = false;
+        give_back_freed_memory();
     }
     clock_.frame_drawn(now, !flags_->layer_flags().empty());
     check_health();

@@ -44,8 +44,9 @@
 //   motion.compose_screen(now, w, h, damage);  present(damage);
 //
 // Memory: two layers at most (the page on screen and, during a transition,
-// the one it replaces; that one is freed when the transition ends), each
-// the screen's size: 8 MB at 1080p, 33 MB at 4K.
+// the one it replaces or the incoming page composed over the paper; that one
+// is freed when the transition ends), each the screen's size: 8 MB at 1080p,
+// 33 MB at 4K.
 //
 // Thread safety: main (render) thread, GL context current.
 #pragma once
@@ -117,10 +118,33 @@ public:
     // False when the layer cannot be allocated (cache_available() turns false).
     bool redraw_page(int width, int height, const std::function<void()>& render_ui,
                      std::optional<ScreenRect> only = std::nullopt);
-    // The rotation is about to show another page: the layer on screen becomes
-    // the outgoing one, its cloths painted into it as they are at `now`, and
-    // the clock starts the transition (a hard cut when calm or unavailable).
-    // Call redraw_page for the new page next.
+    // The window's back buffer keeps what was presented (GLX_MESA_copy_sub_buffer):
+    // a crossfade can then be composed over the previous frame (see page_turning).
+    // Default false: every transition frame is composed from both layers.
+    // With nothing that ever moves (calm), the page is then drawn straight
+    // into the back buffer, over the paper, and no layer exists at all: a
+    // redraw is one ImGui pass and a present, as before the cache.
+    void set_back_buffer_kept(bool kept) {
+        back_buffer_kept_ = kept;
+        direct_ = kept && clock_.settings().calm;
+    }
+    // The rotation is about to show another page, and the clock starts the
+    // transition (a hard cut when calm or unavailable). Call redraw_page for
+    // the new page next.
+    //  - A crossfade over a kept back buffer (the kiosk's default under X11):
+    //    no outgoing layer is kept. The back buffer still shows the page being
+    //    left; the incoming page is composed once over the paper into the
+    //    "screen" layer, and each transition frame blends that one texture
+    //    over the frame before (one read of one texture a pixel, inside the
+    //    page area): weight `keep` = (1 − f) / (1 − f_before) for the
+    //    frame on screen, f the eased progress, so frame k shows exactly
+    //    (1 − f) × old + f × new up to 8-bit rounding, and the last frame is
+    //    the new page exactly. A redraw of the page during the blend (a new
+    //    feed, the minute) composes the screen layer again and the blend goes
+    //    on towards it.
+    //  - Otherwise the layer on screen becomes the outgoing one, its cloths
+    //    painted into it as they are at `now`, and every transition frame
+    //    blends the two layers (compose.frag).
     void page_turning(double now, int width, int height);
     // What must be drawn for a frame at `now`: everything after a redraw of
     // the whole page, a resize or an expose; else the rectangles whose
@@ -160,19 +184,37 @@ private:
     std::optional<ContextFailure> context_failure_;
 
     // The page cache.
-    struct Layer {
-        GLuint framebuffer = 0, texture = 0;
-        int width = 0, height = 0;
-    };
+    using Layer = PageTarget;  // make_page_target (gl_program.hpp)
     bool prepare_layer(Layer& layer, int width, int height);
     static void free_layer(Layer& layer);
     void draw_page_layers(double now, int width, int height);  // inside the scissor set
+    // One frame of the crossfade over the kept back buffer (see page_turning);
+    // `whole`: the frame before is not the blend's (its first frame, or the
+    // screen layer composed again): outside the page area the new page is
+    // copied as it is. False when the screen layer cannot be allocated (the
+    // transition becomes a cut).
+    bool compose_fade(double now, int width, int height, bool whole);
+    // screen_ = the page layer over the paper, its cloths over it, at `now`.
+    bool compose_screen_layer(double now, int width, int height);
+    // redraw_page when direct_: into the back buffer, over the paper.
+    bool redraw_direct(int width, int height, const std::function<void()>& render_ui, std::optional<ScreenRect> only);
+    void note_redrawn(const std::optional<ScreenRect>& only);  // what the next damage() must include
+    static void narrow_draw_data(const ScreenRect& only);      // every ImGui command clipped to `only`
     void check_health();
     GlProgram page_program_;  // shaders/crossfade_over.frag: one exact texel per pixel
     GLint u_page_ = -1;
     GLuint page_vertex_array_ = 0;
     Layer current_, outgoing_;
     bool outgoing_ready_ = false;  // outgoing_ holds the page being left, for the running transition
+    bool back_buffer_kept_ = false;
+    bool direct_ = false;  // calm over a kept back buffer: pages drawn straight into it (set_back_buffer_kept)
+    bool direct_drawn_ = false;  // the back buffer holds a page (direct_), drawn at this size:
+    int direct_width_ = 0, direct_height_ = 0;
+    // The crossfade over the kept back buffer (page_turning).
+    Layer screen_;                    // the incoming page over the paper, opaque
+    bool fading_ = false;             // the running transition is this blend
+    bool screen_layer_dirty_ = false; // screen_ must be composed (again) from the page layer
+    float faded_ = 0;                 // the incoming page's weight in the frame on screen
     bool cache_ok_ = false;
     bool full_pending_ = true;
     std::optional<ScreenRect> region_pending_;  // a redraw_page(only) not yet on screen

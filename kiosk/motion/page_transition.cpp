@@ -30,8 +30,8 @@ PageTransition::~PageTransition() {
 
 // [SECTION] targets ------------------------------------------------------------------------
 void PageTransition::free_target(Target& target) {
-    if (target.framebuffer != 0) glDeleteFramebuffers(1, &target.framebuffer);
-    if (target.texture != 0) glDeleteTextures(1, &target.texture);
+    PageTarget owned{target.framebuffer, target.texture, target.width, target.height};
+    free_page_target(owned);
     target = Target{};
 }
 
@@ -44,44 +44,15 @@ bool PageTransition::prepare(Target& target, int width, int height, const char* 
     if (width <= 0 || height <= 0) return false;
     if (target.framebuffer != 0 && target.width == width && target.height == height) return true;
     free_target(target);
-    GLint max_size = 0;
-    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size);
-    if (width > max_size || height > max_size) {
-        spdlog::warn("motion: a {}x{} page texture exceeds this GL's limit ({}); page changes are hard cuts", width,
-                     height, max_size);
+    PageTargetResult made = make_page_target(width, height);
+    if (!made.ok()) {
+        const std::string what = "cannot allocate the " + std::string(which) + " page texture (" + made.problem + ")";
+        spdlog::error("motion: {}; page changes are hard cuts", what);
+        if (made.out_of_memory) allocation_failure_ = what;
         return false;
     }
-    while (glGetError() != GL_NO_ERROR) {
-    }  // what follows must be ours
-    glGenTextures(1, &target.texture);
-    glBindTexture(GL_TEXTURE_2D, target.texture);
-    // texelFetch reads exact pixels: no filtering, no mipmaps.
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAX_LEVEL, 0);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-    const GLenum error = glGetError();
-    glBindTexture(GL_TEXTURE_2D, 0);
-    if (error != GL_NO_ERROR) {
-        const std::string what = "cannot allocate the " + std::string(which) + " page texture (" +
-                                 std::to_string(width) + "x" + std::to_string(height) + ", GL error 0x" +
-                                 fmt::format("{:x}", error) + ")";
-        spdlog::error("motion: {}; this page change is a hard cut", what);
-        if (error == GL_OUT_OF_MEMORY) allocation_failure_ = what;
-        free_target(target);
-        return false;
-    }
-    glGenFramebuffers(1, &target.framebuffer);
-    glBindFramebuffer(GL_FRAMEBUFFER, target.framebuffer);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, target.texture, 0);
-    const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    if (status != GL_FRAMEBUFFER_COMPLETE) {
-        spdlog::error("motion: the {} page framebuffer is incomplete (status 0x{:x}); page changes are hard cuts",
-                      which, status);
-        free_target(target);
-        return false;
-    }
+    target.framebuffer = made.target.framebuffer;
+    target.texture = made.target.texture;
     target.width = width;
     target.height = height;
     return true;

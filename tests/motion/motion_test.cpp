@@ -189,7 +189,7 @@ TEST(MotionClock, StillUntilAPageArrives) {
     EXPECT_EQ(clock.next_frame_due(), motion::MotionClock::kNever);
 }
 
-TEST(MotionClock, FlagWavesAtTheCapThenRestsInTheStillPose) {
+TEST(MotionClock, FlagWavesOnceThePageHasLandedThenRestsInTheStillPose) {
     motion::MotionSettings settings;
     settings.background = false;
     motion::MotionClock clock(settings);
@@ -198,10 +198,19 @@ TEST(MotionClock, FlagWavesAtTheCapThenRestsInTheStillPose) {
     EXPECT_TRUE(clock.transition_running(100.2));
     EXPECT_NEAR(clock.transition_progress(100.25), 0.5f, 1e-4);
     clock.frame_drawn(100.0, true);
-    EXPECT_NEAR(clock.next_frame_due(), 100.0 + 1.0 / 30, 1e-9);  // 30 fps cap
-    const double wave_end = 100.0 + settings.flag_wave_periods * static_cast<double>(motion::kFlagWavePeriod);
+    EXPECT_NEAR(clock.next_frame_due(), 100.0 + 1.0 / settings.transition_fps, 1e-9);  // the transition's pace
+    EXPECT_LE(settings.transition_fps, settings.max_fps);
+    // The page fades in with its flag at rest; the wave starts when it has landed.
+    const double landed = 100.0 + settings.transition_seconds;
+    EXPECT_EQ(clock.flag_time(100.3), 0.0f);
+    clock.frame_drawn(landed - 0.01, true);
+    EXPECT_NEAR(clock.next_frame_due(), landed, 1e-9);  // the landing frame is not a step late
+    clock.frame_drawn(landed, true);
+    EXPECT_NEAR(clock.next_frame_due(), landed + 1.0 / settings.flag_fps, 1e-9);  // the flag's own, lower pace
+    EXPECT_LT(settings.flag_fps, settings.max_fps);
+    const double wave_end = landed + settings.flag_wave_periods * static_cast<double>(motion::kFlagWavePeriod);
     ASSERT_GE(settings.flag_wave_periods, 1);
-    EXPECT_GT(clock.flag_time(101.0), 0.9f);
+    EXPECT_GT(clock.flag_time(landed + 1.0), 0.9f);
     clock.frame_drawn(wave_end - 0.01, true);
     EXPECT_NEAR(clock.next_frame_due(), wave_end, 1e-9);  // the rest pose's frame is owed
     EXPECT_TRUE(clock.animating(wave_end + 5));
@@ -256,7 +265,7 @@ TEST(MotionClock, PacedBackgroundTimeStepsAtTheBackgroundsOwnRate) {
     EXPECT_FLOAT_EQ(clock.background_time_paced(20.0), clock.background_time(20.0));
 }
 
-TEST(MotionClock, ABurstArrivingWithATransitionRunsInsideIt) {
+TEST(MotionClock, ABurstArrivingWithATransitionIsTakenAtItsStart) {
     motion::MotionSettings settings;  // 0.5 s transition, 3 s of light a page
     settings.flag_wave_periods = 0;
     motion::MotionClock clock(settings);
@@ -264,8 +273,10 @@ TEST(MotionClock, ABurstArrivingWithATransitionRunsInsideIt) {
     EXPECT_NEAR(clock.background_time(1.0), 1.0, 1e-5);
     clock.page_arrived(15.0, true);
     const auto burst = static_cast<float>(settings.background_burst_seconds);
-    EXPECT_NEAR(clock.background_time(15.0), burst, 1e-5);
-    // The whole burst's light inside the transition, then still.
+    // The whole burst's light in one step under the transition, then still:
+    // the transition blends two still pictures.
+    EXPECT_NEAR(clock.background_time(15.0), 2 * burst, 1e-4);
+    EXPECT_NEAR(clock.background_time_paced(15.2), 2 * burst, 1e-4);
     EXPECT_NEAR(clock.background_time(15.0 + settings.transition_seconds), 2 * burst, 1e-4);
     EXPECT_NEAR(clock.background_time(17.0), 2 * burst, 1e-4);
     clock.frame_drawn(15.0 + settings.transition_seconds, false);

@@ -143,8 +143,8 @@ TEST(Runner, MotionBurstsWakeTheLoopAtTheirPaceThenItSleeps) {
     s.motion_now = 0.0;
     s.motion_animating = motion.animating(0.0);
     s.motion_next_due = motion.next_frame_due();
-    EXPECT_NEAR(next_wake(loop, s), 1.0 / settings.max_fps, 1e-6);
-    s.motion_now = 1.0 / settings.max_fps;
+    EXPECT_NEAR(next_wake(loop, s), 1.0 / settings.transition_fps, 1e-6);  // the transition's pace
+    s.motion_now = 1.0 / settings.transition_fps;
     EXPECT_TRUE(motion_due(s));
     EXPECT_TRUE(needs_frame(false, motion_due(s), false, true));
     // A covered page (an alert) or a minimised window has no motion frames.
@@ -152,8 +152,9 @@ TEST(Runner, MotionBurstsWakeTheLoopAtTheirPaceThenItSleeps) {
     covered.emergency = true;
     EXPECT_FALSE(motion_due(covered));
     EXPECT_FALSE(needs_frame(false, true, false, false));
-    // After the wave: the last frame drawn, nothing moves, the loop sleeps until the turn.
-    const double end = settings.flag_wave_periods * 1.6 + 0.01;
+    // After the wave (it starts when the transition has landed): the last
+    // frame drawn, nothing moves, the loop sleeps until the turn.
+    const double end = settings.transition_seconds + settings.flag_wave_periods * 1.6 + 0.01;
     motion.frame_drawn(end, true);
     s.motion_now = end;
     s.motion_animating = motion.animating(end);
