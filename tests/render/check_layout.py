@@ -186,7 +186,7 @@ def main():
         return 1
 
     # events: the hero countdown
-    events = [n for n in lobby if re.fullmatch(r"\d\d-events(-\d+)?", n)]
+    events = [n for n in lobby if re.fullmatch(r"\d{3}-events(-\d+)?", n)]
     if len(events) != 1:
         fail(f"one coming event should make one events page, got {events}")
     for name in events:
@@ -209,7 +209,7 @@ def main():
     for label, reports in goals.items():
         fills = {}
         for name, report in reports.items():
-            if re.fullmatch(r"\d\d-goals(-\d+)?", name):
+            if re.fullmatch(r"\d{3}-goals(-\d+)?", name):
                 fills[name] = column_fill(report, {"学期工作目标"}, portrait)
         if not fills:
             fail(f"goals ({label}): no goals page")
@@ -222,7 +222,7 @@ def main():
     # red flag: the round's week, never 本周
     competitions = {c["id"]: c for c in feed["competitions"]}
     for name, report in lobby.items():
-        m = re.fullmatch(r"\d\d-standings-([a-z0-9-]+?)(-\d+)?", name)
+        m = re.fullmatch(r"\d{3}-standings-([a-z0-9-]+?)(-\d+)?", name)
         if not m or m.group(1) not in competitions:
             continue
         competition = competitions[m.group(1)]
@@ -239,7 +239,7 @@ def main():
                 fail(f"{name}: {t!r} says 本周 for the round of 第{week}周 (the header says 第13周)")
 
     # habit: the month once
-    habits = [n for n in lobby if re.fullmatch(r"\d\d-habit(-\d+)?", n)]
+    habits = [n for n in lobby if re.fullmatch(r"\d{3}-habit(-\d+)?", n)]
     if not habits:
         fail("no habit page")
     habit = next(h for h in feed["habits"] if h["month"] == "2026-11")
@@ -253,7 +253,7 @@ def main():
             fail(f"{name}: the month should be said once, it is in {saying_month}")
 
     # class card: uses the screen
-    cards = [n for n in classroom if re.fullmatch(r"\d\d-class-3-2(-\d+)?", n)]
+    cards = [n for n in classroom if re.fullmatch(r"\d{3}-class-3-2(-\d+)?", n)]
     if not cards:
         fail(f"no class card in the classroom dump: {sorted(classroom)}")
     for name in cards:
