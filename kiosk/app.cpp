@@ -508,7 +508,11 @@ struct App::Impl {
         const fs::path png = fs::path(options.status_file).parent_path() / "screen.png";
         const std::string temporary = png.string() + ".tmp";
         try {
-            if (!cached() && !frame_on_screen && !compose(size, snap, now, nullptr))
+            // With a page layer it is read from there; else (no cache, or calm
+            // drawing straight into the back buffer, whose last draw data may
+            // be the clock's band alone) ImGui's frame is composed again.
+            const bool layered = cached() && !motion->draws_direct();
+            if (!layered && (cached() || !frame_on_screen) && !compose(size, snap, now, nullptr))
                 throw std::runtime_error("the frame could not be composed (see above)");
             const Image image = render_offscreen(size, t);
             platform->release_offscreen();
@@ -598,7 +602,7 @@ struct App::Impl {
     }
 
     Image render_offscreen(ScreenSize size, double t) {
-        if (cached()) {
+        if (cached() && !motion->draws_direct()) {
             return platform->render_offscreen(size, [&](unsigned framebuffer) {
                 motion::MotionLayer::Damage all;
                 all.full = true;

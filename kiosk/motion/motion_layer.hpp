@@ -128,6 +128,9 @@ public:
         back_buffer_kept_ = kept;
         direct_ = kept && clock_.settings().calm;
     }
+    // True when pages go straight into the back buffer (above): there is no
+    // page layer to read a screenshot from; the frame is drawn whole instead.
+    bool draws_direct() const { return direct_; }
     // The rotation is about to show another page, and the clock starts the
     // transition (a hard cut when calm or unavailable). Call redraw_page for
     // the new page next.
