@@ -31,7 +31,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sync_tests import Failure, check, log, read_metrics  # noqa: E402  (the shared harness)
+from sync_tests import Failure, KioskGroup, check, log, read_metrics  # noqa: E402  (the shared harness)
 
 SKIP = 77
 SCENARIOS = {}
@@ -111,7 +111,7 @@ class Env:
             return []
 
 
-class Kiosk:
+class Kiosk(KioskGroup):
     """The kiosk, windowed, under its own Xvfb (xvfb-run) or on a given
     DISPLAY, in a process group of its own."""
 
@@ -121,13 +121,11 @@ class Kiosk:
         self.state_path = os.path.join(tmp, "state.json")
         self.status_path = os.path.join(tmp, "status.json")
         self.metrics_path = os.path.join(tmp, "kiosk.prom")
-        self.log_path = os.path.join(tmp, "kiosk.log")
         kiosk = [env.args.kiosk, "--config", config, "--feed", feed, "--clock-from", clock_from,
                  "--poll", str(POLL_SECONDS), "--state-file", self.state_path, "--status-file", self.status_path,
                  "--metrics-file", self.metrics_path, "--cache-dir", os.path.join(tmp, "cache"),
                  "--size", SIZE, "--windowed", *extra]
-        child_env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-        child_env.update(HOME=tmp, XDG_CACHE_HOME=os.path.join(tmp, ".cache"), LIBGL_ALWAYS_SOFTWARE="1")
+        child_env = self.child_env(tmp)
         if path_first:
             child_env["PATH"] = path_first + os.pathsep + child_env.get("PATH", "/usr/bin:/bin")
         if display:
@@ -135,27 +133,11 @@ class Kiosk:
             cmd = kiosk
         else:
             cmd = [env.args.xvfb_run, "-a", "-s", f"-screen 0 {SIZE}x24", *kiosk]
-        self.log_file = open(self.log_path, "wb")
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=subprocess.STDOUT,
-                                     env=child_env, start_new_session=True)
-
-    def log_text(self, tail=4000):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode(errors="replace")[-tail:]
-        except OSError:
-            return ""
+        super().__init__(cmd, os.path.join(tmp, "kiosk.log"), child_env)
 
     def alive(self):
         check(self.proc.poll() is None, f"the kiosk exited with {self.proc.returncode}:\n{self.log_text()}")
-
-    def read_json(self, path):
-        try:
-            with open(path, encoding="utf-8") as f:
-                return json.load(f)
-        except (OSError, ValueError):
-            return None  # not written yet (replaced atomically)
 
     def wait(self, predicate, timeout, what):
         """Until predicate() is true; the kiosk must stay alive meanwhile."""
@@ -183,24 +165,6 @@ class Kiosk:
             return read_metrics(self.metrics_path)
         except (OSError, Failure):
             return None
-
-    def stop(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)  # whatever is left: Xvfb, a switch's child
-        except ProcessLookupError:
-            pass
-        if self.proc.poll() is None:
-            self.proc.wait(5)
-        self.log_file.close()
 
 
 # ---------------------------------------------------------------------------

@@ -104,24 +104,6 @@ class Server(st.FaultServer):
         super().close()
 
 
-def pgid_members(pgid):
-    """(pid, comm, state) of every process in process group `pgid`."""
-    out = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        comm = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[2]) == pgid:
-            out.append((int(name), comm, fields[0]))
-    return out
-
-
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -130,89 +112,37 @@ def rss_kib(pid):
     return 0
 
 
-class Kiosk:
-    """xvfb-run + the kiosk, in a process group of their own."""
+class Kiosk(st.KioskGroup):
+    """xvfb-run + the kiosk, in a process group of its own, under a memory bound."""
 
     def __init__(self, args, tmp, url):
         self.state_path = os.path.join(tmp, "state.json")
         self.status_path = os.path.join(tmp, "kiosk-status.json")
-        self.log_path = os.path.join(tmp, "kiosk.log")
         cmd = [args.xvfb_run, "-a", "-s", f"-screen 0 {SIZE}x24", args.kiosk, "--feed", url,
                "--poll", str(POLL_SECONDS), "--page-seconds", str(PAGE_SECONDS),
                "--state-file", self.state_path, "--status-file", self.status_path,
                "--cache-dir", os.path.join(tmp, "kiosk-cache"), "--size", SIZE, "--windowed"]
-        child_env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-        child_env.update(HOME=tmp, XDG_CACHE_HOME=os.path.join(tmp, ".cache"), LIBGL_ALWAYS_SOFTWARE="1")
-        self.log_file = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=subprocess.STDOUT,
-                                     env=child_env, start_new_session=True)
-        self.pgid = self.proc.pid
-        self.pid = None
+        super().__init__(cmd, os.path.join(tmp, "kiosk.log"), self.child_env(tmp))
         self.peak_rss = 0
-
-    def log_text(self, tail=3000):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode(errors="replace")[-tail:]
-        except OSError:
-            return ""
-
-    def find_pid(self, timeout=20):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for pid, comm, _ in pgid_members(self.pgid):
-                if comm == "kiosk":
-                    self.pid = pid
-                    return pid
-            check(self.proc.poll() is None, f"xvfb-run exited with {self.proc.returncode}:\n{self.log_text()}")
-            time.sleep(0.05)
-        raise Failure(f"no kiosk process within {timeout} s:\n{self.log_text()}")
 
     def check_alive(self):
         """Alive (not a zombie) and under the memory bound; returns RSS in KiB."""
-        check(self.proc.poll() is None, f"xvfb-run exited with {self.proc.returncode}:\n{self.log_text()}")
-        members = {pid: state for pid, _, state in pgid_members(self.pgid)}
-        check(members.get(self.pid) not in (None, "Z", "X"),
-              f"the kiosk (pid {self.pid}) is gone: {members.get(self.pid)}:\n{self.log_text()}")
+        super().check_alive()
+        if self.pid is None:
+            return 0
         rss = rss_kib(self.pid)
         self.peak_rss = max(self.peak_rss, rss)
         check(rss < RSS_LIMIT_KIB, f"kiosk RSS {rss} KiB, limit {RSS_LIMIT_KIB} KiB")
         return rss
 
-    def read_json(self, path):
-        try:
-            with open(path, encoding="utf-8") as f:
-                return json.load(f)
-        except (OSError, ValueError):
-            return None  # not written yet (both files are replaced atomically)
-
     def state(self):
-        return self.read_json(self.state_path)
+        return st.read_json(self.state_path)
 
     def status(self):
-        return self.read_json(self.status_path)
+        return st.read_json(self.status_path)
 
     def wait_status(self, predicate, timeout, what):
         return st.poll_status(self.status, predicate, timeout, what, self.check_alive, self.log_text, interval=0.1)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.pgid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                pass
-        # Whatever is left of the group (Xvfb, a kiosk that ignored SIGTERM).
-        try:
-            os.killpg(self.pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        if self.proc.poll() is None:
-            self.proc.wait(5)
-        self.log_file.close()
 
 
 def watch_pages(kiosk, server, seconds, what):

@@ -64,23 +64,6 @@ def scenario(fn):
     return fn
 
 
-def pgid_members(pgid):
-    out = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        comm = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[2]) == pgid:
-            out.append((int(name), comm, fields[0]))
-    return out
-
-
 class NotifySocket:
     """What systemd listens on: an AF_UNIX datagram socket, each message's
     sender known from its credentials (SO_PASSCRED), as systemd knows it."""
@@ -138,7 +121,7 @@ class NotifySocket:
         self.sock.close()
 
 
-class Kiosk:
+class Kiosk(st.KioskGroup):
     """xvfb-run + the kiosk on the sample feed (a file:// feed: the sync
     thread polls it as it would a server), in a process group of its own."""
 
@@ -149,7 +132,6 @@ class Kiosk:
         self.status_path = os.path.join(self.run_dir, "status.json")
         self.metrics_path = os.path.join(self.run_dir, "campus-kiosk.prom")
         self.state_path = os.path.join(tmp, "state.json")
-        self.log_path = os.path.join(tmp, "kiosk.log")
         feed = os.path.join(tmp, "feed.json")
         shutil.copyfile(os.path.join(ASSETS, "sample-feed.json"), feed)
         width, height = SIZE
@@ -164,72 +146,19 @@ class Kiosk:
                # A page at rest: nothing moves, no page turns for an hour.
                "--calm", "--page-seconds", "3600",
                "--size", f"{width}x{height}", "--windowed", *extra]
-        child_env = {k: v for k, v in os.environ.items()
-                     if k not in ("DISPLAY", "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID")}
-        child_env.update(HOME=tmp, XDG_CACHE_HOME=os.path.join(tmp, ".cache"), LIBGL_ALWAYS_SOFTWARE="1")
-        self.log_file = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=subprocess.STDOUT,
-                                     env=child_env, start_new_session=True)
-        self.pgid = self.proc.pid
-        self.pid = None
-
-    def log_text(self, tail=3000):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode(errors="replace")[-tail:]
-        except OSError:
-            return ""
+        child_env = self.child_env(tmp, drop=("DISPLAY", "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"))
+        super().__init__(cmd, os.path.join(tmp, "kiosk.log"), child_env, stop_wait=5)
 
     def find_pid(self, timeout=20):
-        deadline = time.monotonic() + timeout * TIME_SCALE
-        while time.monotonic() < deadline:
-            for pid, comm, _ in pgid_members(self.pgid):
-                if comm == "kiosk":
-                    self.pid = pid
-                    return pid
-            self.check_alive()
-            time.sleep(0.05)
-        raise Failure(f"no kiosk process within {timeout} s:\n{self.log_text()}")
-
-    def check_alive(self):
-        check(self.proc.poll() is None, f"xvfb-run exited with {self.proc.returncode}:\n{self.log_text()}")
-        if self.pid is not None:
-            members = {pid: state for pid, _, state in pgid_members(self.pgid)}
-            check(members.get(self.pid) not in (None, "Z", "X"),
-                  f"the kiosk (pid {self.pid}) is gone: {members.get(self.pid)}:\n{self.log_text()}")
-
-    def read_json(self, path):
-        try:
-            with open(path, encoding="utf-8") as f:
-                return json.load(f)
-        except (OSError, ValueError):
-            return None
+        return super().find_pid(timeout * TIME_SCALE)
 
     def wait_state(self, predicate, timeout, what):
-        return st.poll_status(lambda: self.read_json(self.state_path), predicate, timeout * TIME_SCALE, what,
+        return st.poll_status(lambda: st.read_json(self.state_path), predicate, timeout * TIME_SCALE, what,
                               self.check_alive, self.log_text, interval=0.1)
 
     def wait_status(self, predicate, timeout, what):
-        return st.poll_status(lambda: self.read_json(self.status_path), predicate, timeout * TIME_SCALE, what,
+        return st.poll_status(lambda: st.read_json(self.status_path), predicate, timeout * TIME_SCALE, what,
                               self.check_alive, self.log_text, interval=0.1)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.pgid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                pass
-        try:  # Xvfb, or a kiosk that hangs on purpose and cannot stop
-            os.killpg(self.pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        if self.proc.poll() is None:
-            self.proc.wait(5)
-        self.log_file.close()
 
 
 def notify_env(sock_path, **more):

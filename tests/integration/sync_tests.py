@@ -315,6 +315,104 @@ def poll_status(read, predicate, timeout, what, still_running, log_text=lambda: 
     raise Failure(f"timed out after {timeout:.0f} s waiting for {what}; last status: {last}\n{log_text()}".rstrip())
 
 
+def pgid_members(pgid):
+    """(pid, comm, state) of every process in process group `pgid`."""
+    out = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[2]) == pgid:
+            out.append((int(name), comm, fields[0]))
+    return out
+
+
+def read_json(path):
+    """The JSON in `path`, or None while it is not written yet (the kiosk's
+    state, status and metrics files are replaced atomically, never half)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+class KioskGroup:
+    """A command (xvfb-run + the kiosk, or the kiosk on a given DISPLAY) in a
+    process group of its own, its output in `log_path`: xvfb-run passes no
+    SIGTERM on, so stop() ends the whole group, Xvfb and any child included.
+    Subclasses build the command line and add their own checks."""
+
+    def __init__(self, cmd, log_path, env, stop_wait=10):
+        self.log_path = log_path
+        self.stop_wait = stop_wait
+        self.log_file = open(log_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=subprocess.STDOUT,
+                                     env=env, start_new_session=True)
+        self.pgid = self.proc.pid
+        self.pid = None  # the kiosk's own, once find_pid() saw it
+
+    read_json = staticmethod(read_json)
+
+    @staticmethod
+    def child_env(tmp, drop=("DISPLAY",)):
+        """This process's environment without `drop`, with a home, a cache and
+        software GL of the test's own."""
+        env = {k: v for k, v in os.environ.items() if k not in drop}
+        env.update(HOME=tmp, XDG_CACHE_HOME=os.path.join(tmp, ".cache"), LIBGL_ALWAYS_SOFTWARE="1")
+        return env
+
+    def log_text(self, tail=3000):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode(errors="replace")[-tail:]
+        except OSError:
+            return ""
+
+    def check_alive(self):
+        """The group's leader runs, and the kiosk (once found) is no zombie."""
+        check(self.proc.poll() is None, f"xvfb-run exited with {self.proc.returncode}:\n{self.log_text()}")
+        if self.pid is not None:
+            members = {pid: state for pid, _, state in pgid_members(self.pgid)}
+            check(members.get(self.pid) not in (None, "Z", "X"),
+                  f"the kiosk (pid {self.pid}) is gone: {members.get(self.pid)}:\n{self.log_text()}")
+
+    def find_pid(self, timeout=20):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for pid, comm, _ in pgid_members(self.pgid):
+                if comm == "kiosk":
+                    self.pid = pid
+                    return pid
+            self.check_alive()
+            time.sleep(0.05)
+        raise Failure(f"no kiosk process within {timeout:.0f} s:\n{self.log_text()}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.pgid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(self.stop_wait)
+            except subprocess.TimeoutExpired:
+                pass
+        try:  # whatever is left of the group: Xvfb, a kiosk that hangs on purpose, a switch's child
+            os.killpg(self.pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if self.proc.poll() is None:
+            self.proc.wait(5)
+        self.log_file.close()
+
+
 class Follower:
     """kiosk-sync in poll mode, in the background."""
 
