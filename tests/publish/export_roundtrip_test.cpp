@@ -28,6 +28,7 @@
 #include "publish/workbook_feed.hpp"
 #include "sync/feed_parse.hpp"
 #include "sync/standings.hpp"
+#include "tests/scratch_folder.hpp"
 
 namespace campus::publish {
 namespace {
@@ -39,22 +40,7 @@ using nlohmann::json;
 // [SECTION] Helpers
 //-----------------------------------------------------------------------------
 
-class ScratchFolder {
-public:
-    ScratchFolder() {
-        std::string pattern = (fs::temp_directory_path() / "export_roundtrip_XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~ScratchFolder() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    fs::path path_;
-};
+using campus::test_support::ScratchFolder;
 
 std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -33,6 +33,7 @@
 
 #include "publish/text_encoding.hpp"
 #include "publish/workbook.hpp"
+#include "tests/scratch_folder.hpp"
 
 namespace campus::publish {
 namespace {
@@ -47,24 +48,7 @@ using namespace std::literals;
 //-----------------------------------------------------------------------------
 
 const fs::path kWorkbooks = fs::path(KIOSK_FIXTURES_DIR) / "workbooks";
-
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "workbook_reader_XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using campus::test_support::ScratchFolder;
 
 std::string read_bytes(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -302,7 +286,7 @@ std::string write_weekly_with_libxlsxwriter(const fs::path& file) {
 }
 
 TEST(XlsxLibxlsxwriter, SheetsInTabOrderWithChineseNames) {
-    TempDir dir;
+    ScratchFolder dir;
     const ReadResult r = read_xlsx_bytes(write_weekly_with_libxlsxwriter(dir.path() / "周报.xlsx"), "周报.xlsx");
     ASSERT_TRUE(r.ok()) << all_problems(r);
     EXPECT_EQ(r.book->file_label, "周报.xlsx");
@@ -318,7 +302,7 @@ TEST(XlsxLibxlsxwriter, SheetsInTabOrderWithChineseNames) {
 }
 
 TEST(XlsxLibxlsxwriter, SharedAndRichStringsNumbersDatesFormulas) {
-    TempDir dir;
+    ScratchFolder dir;
     const ReadResult r = read_xlsx_bytes(write_weekly_with_libxlsxwriter(dir.path() / "周报.xlsx"), "周报.xlsx");
     ASSERT_TRUE(r.ok()) << all_problems(r);
     const Sheet& flag = sheet_named(*r.book, "流动红旗");
@@ -484,7 +468,7 @@ std::string for_expat(const std::string& xlsx) {
 }
 
 TEST(XlsxScanner, EveryWriterReadsTheSameThroughTheScannerAndThroughExpat) {
-    TempDir dir;
+    ScratchFolder dir;
     const std::vector<std::pair<std::string, std::string>> books = {
         {"libxlsxwriter", write_weekly_with_libxlsxwriter(dir.path() / "周报.xlsx")},
         {"LibreOffice", read_bytes(kWorkbooks / "libreoffice-weekly.xlsx")},
@@ -987,7 +971,7 @@ TEST(ReadWorkbook, Utf8BomFolder) {
 }
 
 TEST(ReadWorkbook, OneBadCsvIsNamedAndTheOthersAreRead) {
-    TempDir dir;
+    ScratchFolder dir;
     const fs::path folder = dir.path() / "周报";
     fs::create_directory(folder);
     write_bytes(folder / "班级.csv", "班级\n三年级二班\n");
@@ -1006,7 +990,7 @@ TEST(ReadWorkbook, OneBadCsvIsNamedAndTheOthersAreRead) {
 }
 
 TEST(ReadWorkbook, GbkFileNamesBecomeUtf8SheetNames) {
-    TempDir dir;
+    ScratchFolder dir;
     write_bytes(dir.path() / "\xB0\xE0\xBC\xB6.csv", "班级\n");  // 班级.csv, named in GBK
     const ReadResult r = read_workbook(dir.path().string());
     ASSERT_TRUE(r.ok()) << all_problems(r);
@@ -1014,7 +998,7 @@ TEST(ReadWorkbook, GbkFileNamesBecomeUtf8SheetNames) {
 }
 
 TEST(ReadWorkbook, FolderWithoutCsv) {
-    TempDir dir;
+    ScratchFolder dir;
     write_bytes(dir.path() / "周报.xlsx", "x");
     const std::string message = refusal(read_workbook(dir.path().string()));
     EXPECT_TRUE(contains(message, "没有 .csv 文件")) << message;
@@ -1030,7 +1014,7 @@ TEST(ReadWorkbook, MissingPath) {
 
 TEST(ReadWorkbook, PermissionDenied) {
     if (geteuid() == 0) GTEST_SKIP() << "root reads every file; run as a user to check this message";
-    TempDir dir;
+    ScratchFolder dir;
     const fs::path file = dir.path() / "周报.xlsx";
     write_bytes(file, "PK\x03\x04");
     fs::permissions(file, fs::perms::none);
@@ -1040,7 +1024,7 @@ TEST(ReadWorkbook, PermissionDenied) {
 }
 
 TEST(ReadWorkbook, FilesAreSniffedNotJudgedByName) {
-    TempDir dir;
+    ScratchFolder dir;
     // An .xls renamed to .xlsx is still refused as an .xls.
     std::string ole2 = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
     ole2.resize(1024, '\0');
@@ -1063,7 +1047,7 @@ TEST(ReadWorkbook, FilesAreSniffedNotJudgedByName) {
 }
 
 TEST(ReadWorkbook, FileOverTheSizeLimitIsNotRead) {
-    TempDir dir;
+    ScratchFolder dir;
     write_bytes(dir.path() / "周报.xlsx", std::string(2048, 'x'));
     WorkbookLimits limits;
     limits.max_file_bytes = 1024;

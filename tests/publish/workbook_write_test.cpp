@@ -27,6 +27,7 @@
 #include "publish/workbook.hpp"
 #include "publish/workbook_export.hpp"
 #include "publish/workbook_words.hpp"
+#include "tests/scratch_folder.hpp"
 
 namespace campus::publish {
 namespace {
@@ -38,27 +39,7 @@ using nlohmann::json;
 // [SECTION] Helpers
 //-----------------------------------------------------------------------------
 
-class ScratchFolder {
-public:
-    ScratchFolder() {
-        std::string pattern = (fs::temp_directory_path() / "workbook_write_XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~ScratchFolder() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-    std::vector<std::string> names() const {
-        std::vector<std::string> out;
-        for (const auto& entry : fs::directory_iterator(path_)) out.push_back(entry.path().filename().string());
-        return out;
-    }
-
-private:
-    fs::path path_;
-};
+using campus::test_support::ScratchFolder;
 
 std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

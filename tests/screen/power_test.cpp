@@ -21,6 +21,7 @@
 
 #include "kiosk/screen_model.hpp"
 #include "sync/feed_parse.hpp"
+#include "tests/scratch_folder.hpp"
 
 namespace campus::kiosk::power {
 namespace {
@@ -161,14 +162,7 @@ TEST(DisplayPowerFailure, WithoutABackendLitFollowsTheHours) {
 
 // [SECTION] child processes ---------------------------------------------------------
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char name[] = "/tmp/kiosk-power-XXXXXX";
-        path = ::mkdtemp(name);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
+using campus::test_support::ScratchFolder;
 
 std::string read_text(const fs::path& path) {
     std::ifstream in(path);
@@ -180,13 +174,13 @@ std::string read_text(const fs::path& path) {
 const std::atomic<bool> kNotCancelled{false};
 
 TEST(PowerCommand, RunsTheArgumentListWithoutAShell) {
-    TempDir dir;
-    const std::string odd = (dir.path / "$(touch pwned); echo").string();
+    ScratchFolder dir;
+    const std::string odd = (dir.path() / "$(touch pwned); echo").string();
     EXPECT_EQ(run_command("off_command", {"touch", odd}, "", 5s, kNotCancelled), "");
     EXPECT_TRUE(fs::exists(odd)) << "the argument reached the program as it is";
-    EXPECT_FALSE(fs::exists(dir.path / "pwned"));
+    EXPECT_FALSE(fs::exists(dir.path() / "pwned"));
     // stdin: the input given, else /dev/null (a command waiting for a terminal would hang).
-    const fs::path got = dir.path / "stdin";
+    const fs::path got = dir.path() / "stdin";
     EXPECT_EQ(run_command("cec", {"sh", "-c", "cat > \"$0\"", got.string()}, "standby 0\n", 5s, kNotCancelled), "");
     EXPECT_EQ(read_text(got), "standby 0\n");
     EXPECT_EQ(run_command("on_command", {"sh", "-c", "cat > \"$0\"", got.string()}, "", 5s, kNotCancelled), "");
@@ -205,8 +199,8 @@ TEST(PowerCommand, AFailureSaysWhichCommandAndWhy) {
 }
 
 TEST(PowerCommand, OneThatHangsIsKilledAtItsTimeoutWithWhatItStarted) {
-    TempDir dir;
-    const fs::path late = dir.path / "late";
+    ScratchFolder dir;
+    const fs::path late = dir.path() / "late";
     const auto started = std::chrono::steady_clock::now();
     // The child's own child must go too: the whole process group is killed.
     const std::string why = run_command(
@@ -219,15 +213,15 @@ TEST(PowerCommand, OneThatHangsIsKilledAtItsTimeoutWithWhatItStarted) {
 }
 
 TEST(PowerCommand, CecUsesCecCtlElseCecClientElseSaysNeither) {
-    TempDir dir;
+    ScratchFolder dir;
     const char* saved = std::getenv("PATH");
     const std::string old_path = saved != nullptr ? saved : "";
     const auto fake = [&](const char* name) {
-        const fs::path tool = dir.path / name;
+        const fs::path tool = dir.path() / name;
         std::ofstream(tool) << "#!/bin/sh\nexit 0\n";
         fs::permissions(tool, fs::perms::owner_all);
     };
-    ::setenv("PATH", dir.path.c_str(), 1);
+    ::setenv("PATH", dir.path().c_str(), 1);
     EXPECT_FALSE(cec_command(Switch::off).has_value());
     fake("cec-client");
     auto client = cec_command(Switch::off);
@@ -247,8 +241,8 @@ TEST(PowerCommand, CecUsesCecCtlElseCecClientElseSaysNeither) {
 // [SECTION] the worker --------------------------------------------------------------
 
 TEST(PowerSwitchWorker, RunsTheCommandsOffTheCallersThreadAndAnswers) {
-    TempDir dir;
-    const fs::path log = dir.path / "power.log";
+    ScratchFolder dir;
+    const fs::path log = dir.path() / "power.log";
     PowerSettings settings;
     settings.backend = Backend::command;
     settings.off_command = {"sh", "-c", "sleep 0.3; echo off >> \"$0\"", log.string()};
