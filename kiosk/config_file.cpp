@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/display_hours.hpp"
+#include "sync/json_limited.hpp"
 #include "sync/minisign.hpp"
 
 namespace campus::kiosk {
@@ -39,18 +40,6 @@ using nlohmann::json;
 // never be the thing that stops the kiosk.
 std::string in_quotes(std::string_view s) {
     return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// A JSON pointer token: "~" and "/" escaped (RFC 6901), so the path in a
-// message can be pasted into jq or a JSON editor.
-std::string pointer_token(std::string_view key) {
-    std::string out;
-    for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
-    }
-    return out;
 }
 
 [[noreturn]] void fail(std::string_view origin, const std::string& pointer, const std::string& why) {
@@ -148,9 +137,10 @@ std::string closest(Names names, std::string_view wrong) {
 // A JSON pointer one level down: "/poll_seconds", "/pages/1". (Appending
 // rather than `"/" + token` also keeps GCC 12's -Wrestrict false positive,
 // bug 105329, out of -Werror builds.)
+// "~" and "/" escaped (RFC 6901), so the path in a message can be pasted
+// into jq or a JSON editor.
 std::string pointer_child(std::string parent, std::string_view token) {
-    parent += '/';
-    parent += pointer_token(token);
+    json_limited::append_pointer_token(parent, token);
     return parent;
 }
 

@@ -4,20 +4,12 @@
 #include <utility>
 
 #include "sync/drawable_text.hpp"
+#include "sync/json_limited.hpp"
 
 namespace campus::publish {
 
 namespace {
 
-std::string pointer_token(std::string_view key) {
-    std::string out;
-    for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
-    }
-    return out;
-}
 
 void check_string(const std::string& pointer, std::string_view text, std::vector<UndrawableText>& out) {
     const std::size_t first_of_string = out.size();
@@ -58,7 +50,9 @@ std::vector<UndrawableText> find_undrawable_text(const nlohmann::ordered_json& f
         } else if (node->is_object()) {
             std::vector<std::pair<const nlohmann::ordered_json*, std::string>> children;
             for (auto it = node->begin(); it != node->end(); ++it) {
-                children.emplace_back(&it.value(), pointer + "/" + pointer_token(it.key()));
+                std::string child = pointer;
+                json_limited::append_pointer_token(child, it.key());
+                children.emplace_back(&it.value(), std::move(child));
             }
             stack.insert(stack.end(), children.rbegin(), children.rend());
         } else if (node->is_array()) {

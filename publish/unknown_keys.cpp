@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "sync/json_limited.hpp"
+
 namespace campus::publish {
 
 namespace {
@@ -69,15 +71,6 @@ std::vector<char32_t> folded_code_points(std::string_view s) {
     return out;
 }
 
-std::string json_pointer_token(std::string_view key) {
-    std::string out;
-    for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
-    }
-    return out;
-}
 
 // ---------------------------------------------------------------------------
 // [SECTION] the walk
@@ -96,7 +89,9 @@ public:
             if (std::find(extra.begin(), extra.end(), key) != extra.end()) continue;
             std::vector<std::string_view> candidates = known;
             candidates.insert(candidates.end(), extra.begin(), extra.end());
-            found.push_back({pointer + "/" + json_pointer_token(key), key, nearest_key(key, candidates)});
+            std::string where = pointer;
+            json_limited::append_pointer_token(where, key);
+            found.push_back({std::move(where), key, nearest_key(key, candidates)});
         }
     }
 

@@ -29,6 +29,7 @@
 #include "publish/workbook_feed.hpp"
 #include "publish/workbook_words.hpp"
 #include "sync/civil_time.hpp"
+#include "sync/json_limited.hpp"
 
 namespace campus::publish::workbook_build {
 
@@ -38,23 +39,9 @@ using Json = nlohmann::ordered_json;
 // [SECTION] Places: JSON pointers and the cells behind them
 //-----------------------------------------------------------------------------
 
-// RFC 6901: "~" → "~0", "/" → "~1".
-inline void append_token(std::string& pointer, std::string_view token) {
-    pointer += '/';
-    for (char c : token) {
-        if (c == '~') {
-            pointer += "~0";
-        } else if (c == '/') {
-            pointer += "~1";
-        } else {
-            pointer += c;
-        }
-    }
-}
-
 inline std::string child(const std::string& pointer, std::string_view token) {
     std::string out = pointer;
-    append_token(out, token);
+    json_limited::append_pointer_token(out, token);  // "~" → "~0", "/" → "~1" (RFC 6901)
     return out;
 }
 
