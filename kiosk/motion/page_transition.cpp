@@ -77,40 +77,18 @@ bool PageTransition::composite(int width, int height, float progress, Transition
                                std::optional<ScreenRect> area) {
     const auto ready = [&](const Target& t) { return t.captured && t.width == width && t.height == height; };
     if (!available() || !ready(outgoing_) || !ready(incoming_)) return false;
-    // The area in GL's framebuffer pixels (origin bottom-left), clamped to the screen.
-    const ScreenRect a = area.value_or(ScreenRect{0, 0, static_cast<float>(width), static_cast<float>(height)});
-    const float fw = static_cast<float>(width), fh = static_cast<float>(height);
-    const float x0 = std::clamp(a.x0, 0.0f, fw), x1 = std::clamp(a.x1, 0.0f, fw);
-    const float y0 = std::clamp(fh - a.y1, 0.0f, fh), y1 = std::clamp(fh - a.y0, 0.0f, fh);
-
     glViewport(0, 0, width, height);
     glDisable(GL_BLEND);  // the captures are opaque pages: replace, don't blend
     glDisable(GL_SCISSOR_TEST);
     glDisable(GL_DEPTH_TEST);
     glDisable(GL_CULL_FACE);
-    KIOSK_GL_CHECK(glUseProgram(program_.id()));
-    glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_2D, outgoing_.texture);
-    glActiveTexture(GL_TEXTURE1);
-    glBindTexture(GL_TEXTURE_2D, incoming_.texture);
-    glUniform1i(u_from_, 0);
-    glUniform1i(u_to_, 1);
-    glUniform1f(u_progress_, std::clamp(progress, 0.0f, 1.0f));
-    glUniform1i(u_style_, style == TransitionStyle::slide ? 1 : 0);
-    glUniform4f(u_area_, x0, y0, x1, y1);
-    KIOSK_GL_CHECK(glBindVertexArray(vertex_array_));
-    KIOSK_GL_CHECK(glDrawArrays(GL_TRIANGLES, 0, 3));
-    glBindVertexArray(0);
-    glBindTexture(GL_TEXTURE_2D, 0);
-    glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_2D, 0);
-    glUseProgram(0);
-    return true;
+    return blend(outgoing_.texture, incoming_.texture, width, height, progress, style, area);
 }
 
 bool PageTransition::blend(GLuint from, GLuint to, int width, int height, float progress, TransitionStyle style,
                            std::optional<ScreenRect> area) {
     if (!available()) return false;
+    // The area in GL's framebuffer pixels (origin bottom-left), clamped to the screen.
     const ScreenRect a = area.value_or(ScreenRect{0, 0, static_cast<float>(width), static_cast<float>(height)});
     const float fw = static_cast<float>(width), fh = static_cast<float>(height);
     const float x0 = std::clamp(a.x0, 0.0f, fw), x1 = std::clamp(a.x1, 0.0f, fw);
