@@ -312,6 +312,8 @@ int build(const std::string& book, const std::string& output) {
         }
         return exit_invalid;
     }
+    for (const campus::publish::BuildProblem& note : built.result.notes)
+        std::cerr << campus::publish::format_problem(built.file_label, note) << '\n';
     const std::string text = campus::publish::feed_text(*built.result.feed);
     if (output.empty()) {
         std::cout << text << std::flush;
@@ -446,7 +448,8 @@ campus::publish::Signer load_signer(const PublishArgs& a) {
 void log_outcome(const campus::publish::ServiceLog& log, const campus::publish::PublishOutcome& outcome,
                  const campus::publish::PublishRequest& request) {
     using Level = campus::publish::ServiceLog::Level;
-    const Level level = outcome.ok() ? (outcome.warnings.empty() ? Level::info : Level::warning) : Level::error;
+    const bool quiet = outcome.warnings.empty() && outcome.notes.empty();
+    const Level level = outcome.ok() ? (quiet ? Level::info : Level::warning) : Level::error;
     for (const std::string& line : campus::publish::outcome_lines(outcome, request)) log.line(level, line);
 }
 

@@ -515,6 +515,7 @@ PublishOutcome publish_workbook(const PublishRequest& request, const PublishHook
             out.status = PublishOutcome::Status::workbook_problems;
             return out;
         }
+        for (const BuildProblem& n : built.result.notes) out.notes.push_back(format_problem(built.file_label, n));
         const nlohmann::ordered_json& feed_doc = *built.result.feed;
         const std::string body = feed_text(feed_doc);
         const ParseResult checked = parse_feed(body, limits);
@@ -605,6 +606,8 @@ std::vector<std::string> outcome_lines(const PublishOutcome& outcome, const Publ
         if (outcome.changes.empty()) lines.push_back("  （屏幕上没有看得见的变化）");
         for (const std::string& c : outcome.changes) lines.push_back("  " + c);
     };
+    // Before the outcome: a note (a sheet nothing read) may be why a change is missing.
+    for (const std::string& n : outcome.notes) lines.push_back(n);
     switch (outcome.status) {
         case PublishOutcome::Status::published:
             lines.push_back(label + " → " + dir + "：已发布" + version_words() + "。屏幕上的变化：");

@@ -75,6 +75,7 @@ struct PublishOutcome {
     std::vector<std::string> problems;  // "FILE: SHEET!CELL: message", one per problem
     std::string error;                  // for refused / failed, in Chinese, naming the path
     std::vector<std::string> warnings;  // published, but e.g. the history copy failed
+    std::vector<std::string> notes;     // the build's notes (a sheet nothing read), whatever the status
     std::string feed_id;
     std::int64_t version = 0;           // the new (or would-be) version
     std::int64_t previous_version = 0;  // the version in DIR before; 0 = none

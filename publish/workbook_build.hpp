@@ -248,6 +248,8 @@ private:
     const Workbook& book_;
     BuildOptions options_;
     std::vector<BuildProblem> problems_;
+    // Every sheet find_sheet() returned: the rest were read by nothing (notes()).
+    mutable std::unordered_set<const Sheet*> sheets_read_;
     std::unordered_map<std::string, Origin> origins_;
     std::unordered_set<std::string> tainted_;
     // Per competition: its score sheet's column for each criterion id, so

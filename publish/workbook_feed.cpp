@@ -53,8 +53,12 @@ namespace workbook_build {
 const Sheet* Builder::find_sheet(std::initializer_list<std::string_view> names) const {
     for (std::string_view name : names) {
         const std::string wanted = fold_name(name);
-        for (const Sheet& sheet : book_.sheets)
-            if (fold_name(sheet.name) == wanted) return &sheet;
+        for (const Sheet& sheet : book_.sheets) {
+            if (fold_name(sheet.name) == wanted) {
+                sheets_read_.insert(&sheet);
+                return &sheet;
+            }
+        }
     }
     return nullptr;
 }
@@ -758,6 +762,21 @@ BuildResult Builder::run() {
     check_with_parse_feed(feed_text(feed_));
     BuildResult result;
     result.problems = std::move(problems_);
+    // A sheet nothing read is not wrong (a school may keep its own sheets in
+    // the book), but a score sheet whose 评比 was renamed or never listed
+    // loses its scores without a word: the clerk is told which one.
+    std::string competitions;
+    for (const CompetitionEntry& comp : competitions_list_) competitions += (competitions.empty() ? "" : "、") + comp.name;
+    for (const Sheet& sheet : book_.sheets) {
+        const bool empty = std::all_of(sheet.rows.begin(), sheet.rows.end(), [](const std::vector<Cell>& row) {
+            return std::all_of(row.begin(), row.end(), [](const Cell& c) { return c.kind == Cell::Kind::empty; });
+        });
+        if (sheets_read_.count(&sheet) || empty) continue;
+        result.notes.push_back({sheet.name, "注意：这个工作表没有读取（不是本格式的工作表，也不是“" +
+                                                std::string(words::sheet_competitions) + "”表里任何评比的名称；评比有：" +
+                                                (competitions.empty() ? "无" : competitions) +
+                                                "）。若它是评分表，请让工作表名与评比名称一致"});
+    }
     if (result.problems.empty()) {
         result.feed = std::move(feed_);
         result.pictures = std::move(pictures_);
@@ -802,6 +821,7 @@ PathBuildResult build_feed_from_path(const std::string& path, const BuildOptions
         with_pictures.picture_dir = std::filesystem::is_directory(p, ec) ? p.string() : p.parent_path().string();
     }
     BuildResult built = build_feed(*read.book, with_pictures);
+    out.result.notes = std::move(built.notes);
     for (BuildProblem& p : built.problems) out.result.problems.push_back(std::move(p));
     if (out.result.problems.empty()) {
         out.result.feed = std::move(built.feed);

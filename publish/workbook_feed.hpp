@@ -61,6 +61,8 @@ struct BuildResult {
     // The feed, keys in the contract's order; set only when problems is empty.
     std::optional<nlohmann::ordered_json> feed;
     std::vector<BuildProblem> problems;
+    // Nothing wrong, but worth the clerk's eye (a sheet nothing read): printed, never fatal.
+    std::vector<BuildProblem> notes;
     std::vector<PictureFile> pictures;  // the files of the feed's media (set with the feed)
     bool ok() const { return feed.has_value(); }
 };

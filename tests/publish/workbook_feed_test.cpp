@@ -338,6 +338,21 @@ TEST(WorkbookFeed, OtherSheetsAreLeftAloneLinksAreRead) {
     EXPECT_FALSE(feed.contains("media"));
 }
 
+TEST(WorkbookFeed, ASheetNothingReadIsANoteNamingItAndTheCompetitions) {
+    Book b;
+    EXPECT_TRUE(build(b).notes.empty()) << "every sheet of the smallest school is read";
+    // Scores under a name no 评比 has (renamed in 评比, or never listed): they
+    // would be lost without a word; the build still succeeds.
+    b.add("文明班级", {{"周次", "班级", "纪律"}, {1, "三年级一班", 19}});
+    b.add("空白", {});
+    const BuildResult r = build(b);
+    ASSERT_TRUE(r.ok()) << problems_text(r);
+    ASSERT_EQ(r.notes.size(), 1u) << "an empty sheet is no note";
+    EXPECT_EQ(r.notes[0].where, "文明班级");
+    EXPECT_NE(r.notes[0].message.find("没有读取"), std::string::npos) << r.notes[0].message;
+    EXPECT_NE(r.notes[0].message.find("评比有：流动红旗"), std::string::npos) << r.notes[0].message;
+}
+
 TEST(WorkbookFeed, ALinkThatIsNoHttpsAddressIsNamedAtItsCell) {
     Book b;
     b.add("通知", {{"级别", "标题", "链接"},
