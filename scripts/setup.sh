@@ -23,6 +23,7 @@ packages=(
   python3-openpyxl inotify-tools
   zbar-tools  # zbarimg reads the QR codes back from the render tests' PNGs
   python3-prometheus-client  # parses the metrics file as Prometheus does (tests/integration)
+  python3-yaml               # reads the shipped alert rules (tests/integration/prometheus_rules.py)
   xinit  # the packaged unit's ExecStart (systemd-analyze verify checks it exists)
   libxext-dev  # the dpms power backend (kiosk/power/: DPMSForceLevel)
   xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils  # dpms under Xorg + dummy, xset q (tests/integration/power_tests.py)
