@@ -225,6 +225,9 @@ int write_template(const std::string& out, bool force) {
         std::cerr << error << '\n';
         return exit_invalid;
     }
+    // The one thing the template cannot carry: `build` would otherwise be the first to say so.
+    std::cerr << out << ": 示例照片“照片/运动会.jpg”（“活动”和“校园风采”表里）不随模板提供："
+                        "请把本校的照片放到工作簿旁的“照片”文件夹里并改写这两格，或清空它们\n";
     return exit_ok;
 }
 

@@ -90,6 +90,10 @@ PlanColumn column(std::string_view name, bool required, Kind kind, std::string n
 }
 
 const std::string list_rule = "一格里写多项时，每项一行（Alt+回车换行），或用、，；分开。";
+// A path, not a picture in the cell: the builder reads the file and publishes it beside the feed.
+const std::string picture_rule =
+    "图片文件（JPEG、PNG 或 WebP，不超过 20 MB）相对于工作簿所在文件夹的路径，例如 照片/运动会.jpg；"
+    "不要把图片粘贴进表格。";
 const std::string date_rule = "日期格，例如 2026-09-01；也可写 2026/9/1、2026.9.1 或 2026年9月1日。";
 
 }  // namespace
@@ -210,6 +214,7 @@ std::vector<PlanColumn> announcement_columns() {
                "给哪些屏幕看，不填为全部：全部、大厅、走廊、教室、集会、某个年级（三年级 或 年级:3）、"
                "某个班（班级名或编号）、某块屏幕（屏幕:编号）。" + list_rule),
         column(w::col_link, false, Kind::code, "网址（https:// 开头），屏幕上显示为二维码。"),
+        column(w::col_image, false, Kind::code, picture_rule + "屏幕在通知旁显示这张图片。"),
     };
 }
 
@@ -220,6 +225,15 @@ std::vector<PlanColumn> event_columns() {
         column(w::col_event_time, false, Kind::code, "几点开始，例如 08:00。"),
         column(w::col_event_place, false, Kind::text, "地点，例如 学校田径场。"),
         column(w::col_link, false, Kind::code, "网址（https:// 开头），屏幕上显示为二维码。"),
+        column(w::col_image, false, Kind::code, picture_rule + "屏幕在活动旁显示这张图片。"),
+    };
+}
+
+std::vector<PlanColumn> gallery_columns() {
+    return {
+        column(w::col_gallery_picture, true, Kind::code, picture_rule + "一行一张，按行的顺序轮流显示。"),
+        column(w::col_gallery_caption, false, Kind::long_text, "图片下方的说明，例如 秋季田径运动会开幕式。"),
+        column(w::col_gallery_date, false, Kind::date, "照片拍摄或活动的日期。" + date_rule),
     };
 }
 
@@ -235,6 +249,8 @@ const std::string& sheet_note(std::string_view sheet) {
         {w::sheet_criteria, "【评比项目】每个评比检查哪些项目、满分多少，一个项目一行。"},
         {w::sheet_announcements, "【通知】屏幕上的通知，一条一行。"},
         {w::sheet_events, "【活动】有日期的学校活动（运动会、考试、开放日），一个一行，屏幕显示倒计时。"},
+        {w::sheet_gallery, "【校园风采】可不用。在屏幕上轮流展示的校园照片，一张一行。照片放在工作簿所在的文件夹里"
+                           "（或其中的文件夹，如“照片”），“图片”列写它的路径；生成时照片随数据一起发布。"},
     };
     static const std::string none;
     const auto found = notes.find(sheet);
@@ -360,6 +376,10 @@ public:
         for (std::size_t i = 0; i < feed_.competitions.size(); ++i) plan.sheets.push_back(score_sheet(i));
         plan.sheets.push_back(announcement_sheet());
         plan.sheets.push_back(event_sheet());
+        // Header only: the feed's pictures are not exported (note_what_is_not_carried),
+        // but the sheet is there for the clerk to list them again beside the workbook.
+        plan.sheets.push_back(
+            SheetPlan{std::string(w::sheet_gallery), gallery_columns(), {}, sheet_note(w::sheet_gallery)});
         note_what_is_not_carried();
         if (!out_.problems.empty()) out_.plan = {};
         return std::move(out_);
@@ -544,7 +564,7 @@ private:
             }
             s.rows.push_back({text_cell(level_word(a.level)), text_cell(a.title), text_cell(a.body), when(a.from),
                               when(a.until), PlanCell::of_text(list_cell(targets)),
-                              text_cell(raw_text("announcements", i, "link"))});
+                              text_cell(raw_text("announcements", i, "link")), PlanCell{}});  // 图片: not exported (see the notes)
         }
         return s;
     }
@@ -555,7 +575,7 @@ private:
             const SchoolEvent& e = feed_.events[i];
             s.rows.push_back({text_cell(e.title), PlanCell::of_date(e.date),
                               e.time ? PlanCell::of_text(time_text(*e.time)) : PlanCell{}, text_cell(e.place),
-                              text_cell(raw_text("events", i, "link"))});
+                              text_cell(raw_text("events", i, "link")), PlanCell{}});  // 图片: not exported (see the notes)
         }
         return s;
     }

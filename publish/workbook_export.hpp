@@ -90,6 +90,7 @@ std::vector<PlanColumn> score_columns(const std::vector<std::string>& criterion_
 std::vector<PlanColumn> deduction_columns(const std::vector<std::string>& criterion_names);  // <名称>扣分
 std::vector<PlanColumn> announcement_columns();
 std::vector<PlanColumn> event_columns();
+std::vector<PlanColumn> gallery_columns();  // 校园风采
 // What the first header cell's note says about the sheet; "" for a sheet it does not know.
 const std::string& sheet_note(std::string_view sheet);
 std::string score_sheet_note(std::string_view competition_name);

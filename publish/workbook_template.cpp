@@ -1,7 +1,9 @@
 // The blank workbook a school starts from (`kiosk-feed template`): every sheet
 // of shared/workbook-contract.md with one worked example row each, taken from
-// the bundled sample (钢城实验小学, assets/sample-feed.json), so the template
-// builds as it stands and each column shows what it takes. The example rows
+// the bundled sample (钢城实验小学, assets/sample-feed.json), so each column
+// shows what it takes. It builds as it stands once its one example picture
+// (照片/运动会.jpg, on 活动 and 校园风采) is put beside it, or those cells are
+// emptied: a picture is a file, and the template is only the workbook. The example rows
 // are written here, not read from the asset: the program must work where only
 // the binary is installed.
 #include <string>
@@ -33,6 +35,9 @@ WorkbookPlan plan_template() {
     WorkbookPlan plan;
     const std::string competition = "流动红旗";
     const std::vector<std::string> criteria = {"纪律", "出勤", "课间操", "仪表", "卫生"};
+    // Not shipped with the template: the school puts its own photo there (or
+    // deletes the rows), and until then `build` names the two cells that want it.
+    const std::string example_picture = "照片/运动会.jpg";
 
     SheetPlan school = sheet(w::sheet_school, school_columns(), sheet_note(w::sheet_school));
     school.rows = {
@@ -90,12 +95,18 @@ WorkbookPlan plan_template() {
     announcements.rows = {{text(w::level_urgent), text("秋冬季传染病高发，请落实晨检测温制度"),
                            text("近期为流感等呼吸道传染病高发季节。各班严格落实学生晨检测温制度和因病缺课登记，"
                                 "学生如有发热、咳嗽等症状请及时就医，并向班主任请假。"),
-                           date_time(2026, 11, 16, 7, 0), date_time(2026, 11, 27, 18, 0), text(w::target_all), {}}};
+                           date_time(2026, 11, 16, 7, 0), date_time(2026, 11, 27, 18, 0), text(w::target_all), {}, {}}};
     plan.sheets.push_back(std::move(announcements));
 
     SheetPlan events = sheet(w::sheet_events, event_columns(), sheet_note(w::sheet_events));
-    events.rows = {{text("秋季田径运动会"), date(2026, 11, 26), text("08:00"), text("学校田径场"), {}}};
+    events.rows = {{text("秋季田径运动会"), date(2026, 11, 26), text("08:00"), text("学校田径场"), {},
+                    text(example_picture)}};
     plan.sheets.push_back(std::move(events));
+
+    SheetPlan gallery = sheet(w::sheet_gallery, gallery_columns(), sheet_note(w::sheet_gallery));
+    gallery.rows = {{text(example_picture), text("举行校运动会，加强校运动队、文艺队、田径队、排球队的训练"),
+                     date(2026, 11, 26)}};
+    plan.sheets.push_back(std::move(gallery));
     return plan;
 }
 

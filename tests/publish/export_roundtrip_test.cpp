@@ -28,6 +28,7 @@
 #include "publish/workbook_feed.hpp"
 #include "sync/feed_parse.hpp"
 #include "sync/standings.hpp"
+#include "tests/publish/template_picture.hpp"
 #include "tests/scratch_folder.hpp"
 
 namespace campus::publish {
@@ -332,10 +333,11 @@ TEST(ExportRoundTrip, OneTipThatHoldsASeparatorStaysWhole) {
     expect_same_meaning(round_trip(feed.dump(2), folder));
 }
 
-TEST(ExportRoundTrip, TheTemplateBuildsAsItIs) {
+TEST(ExportRoundTrip, TheTemplateBuildsOnceItsExamplePictureIsBesideIt) {
     ScratchFolder folder;
     const std::string book = folder.file("学校数据.xlsx");
     ASSERT_EQ(write_plan(plan_template(), book), "");
+    campus::test_support::put_template_example_picture(folder.path());
     const auto built = build_or_fail(book);
     ASSERT_TRUE(built);
     const auto feed = parse_or_fail(feed_text(*built), "the template's feed");
@@ -367,6 +369,12 @@ TEST(ExportRoundTrip, TheTemplateBuildsAsItIs) {
     ASSERT_EQ(feed->events.size(), 1u);
     ASSERT_TRUE(feed->events[0].time);
     EXPECT_EQ(feed->events[0].time->hour, 8);
+    ASSERT_EQ(feed->media.size(), 1u);
+    EXPECT_EQ(feed->events[0].image, feed->media[0].id);
+    ASSERT_TRUE(feed->gallery);
+    ASSERT_EQ(feed->gallery->items.size(), 1u);
+    EXPECT_EQ(feed->gallery->items[0].media, feed->media[0].id);
+    EXPECT_EQ(feed->gallery->items[0].date, (Date{2026, 11, 26}));
 }
 
 std::string shell_quote(const std::string& s) {
@@ -382,6 +390,7 @@ TEST(ExportRoundTrip, TheTemplateFilledInByAnotherProgramBuilds) {
     const std::string blank = folder.file("学校数据.xlsx");
     const std::string filled = folder.file("已填写.xlsx");
     ASSERT_EQ(write_plan(plan_template(), blank), "");
+    campus::test_support::put_template_example_picture(folder.path());
     const std::string script = std::string(KIOSK_FIXTURES_DIR) + "/../publish/inspect_xlsx.py";
     const std::string command =
         "/usr/bin/python3 " + shell_quote(script) + " --fill " + shell_quote(blank) + " " + shell_quote(filled) + " 2>&1";

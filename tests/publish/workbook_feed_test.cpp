@@ -40,6 +40,7 @@
 #include "sync/calendar.hpp"
 #include "sync/feed_parse.hpp"
 #include "sync/standings.hpp"
+#include "tests/publish/template_picture.hpp"
 
 extern char** environ;
 
@@ -1495,16 +1496,39 @@ TEST(WorkbookFeedSample, TheExportedSampleWorkbookBuildsTheSample) {
     EXPECT_EQ((*built.result.feed)["events"][1]["id"], "e2");
 }
 
-TEST(WorkbookFeedSample, TheTemplateBuildsAsItIs) {
+TEST(WorkbookFeedSample, TheTemplateBuildsOnceItsExamplePictureIsBesideIt) {
     TempDir tmp;
     const std::string path = (tmp.path / "模板.xlsx").string();
     ASSERT_EQ(write_plan(plan_template(), path), "");
+    campus::test_support::put_template_example_picture(tmp.path);
     const PathBuildResult built = build_feed_from_path(path, options());
     EXPECT_TRUE(built.result.ok()) << [&] {
         std::string out;
         for (const auto& p : built.result.problems) out += format_problem(built.file_label, p) + "\n";
         return out;
     }();
+    ASSERT_TRUE(built.result.feed);
+    const Json& feed = *built.result.feed;
+    ASSERT_EQ(feed["media"].size(), 1u);  // one file named twice is one picture
+    ASSERT_EQ(feed["gallery"]["items"].size(), 1u);
+    EXPECT_EQ(feed["gallery"]["items"][0]["media"], feed["media"][0]["id"]);
+    EXPECT_EQ(feed["gallery"]["items"][0]["date"], "2026-11-26");
+    EXPECT_EQ(feed["events"][0]["image"], feed["media"][0]["id"]);
+}
+
+// As written, the template names a picture the school has not put there yet:
+// the build says so at both cells, and nothing else is wrong with it.
+TEST(WorkbookFeedSample, TheTemplateWithoutItsExamplePictureNamesBothCells) {
+    TempDir tmp;
+    const std::string path = (tmp.path / "模板.xlsx").string();
+    ASSERT_EQ(write_plan(plan_template(), path), "");
+    const PathBuildResult built = build_feed_from_path(path, options());
+    EXPECT_FALSE(built.result.ok());
+    std::vector<std::string> lines;
+    for (const auto& p : built.result.problems) lines.push_back(format_problem(built.file_label, p));
+    ASSERT_EQ(lines.size(), 2u) << joined(lines);
+    EXPECT_NE(joined(lines).find("活动!F2: 找不到图片文件“照片/运动会.jpg”"), std::string::npos) << joined(lines);
+    EXPECT_NE(joined(lines).find("校园风采!A2: 找不到图片文件“照片/运动会.jpg”"), std::string::npos) << joined(lines);
 }
 
 }  // namespace

@@ -368,7 +368,7 @@ TEST_F(WrittenTemplate, HasEverySheetOfTheContractWithItsHeader) {
     std::vector<std::string> names;
     for (const json& s : (*book_)["sheets"]) names.push_back(s["name"].get<std::string>());
     EXPECT_EQ(names, (std::vector<std::string>{"学校", "工作目标", "每月习惯", "班级", "评比", "评比项目", "流动红旗",
-                                               "流动红旗扣分", "通知", "活动"}));
+                                               "流动红旗扣分", "通知", "活动", "校园风采"}));
     EXPECT_EQ(header_names(sheet_named(*book_, "学校")), (std::vector<std::string>{"项目", "内容"}));
     EXPECT_EQ(header_names(sheet_named(*book_, "工作目标")),
               (std::vector<std::string>{"类别", "目标", "说明", "当前", "目标值", "单位"}));
@@ -383,8 +383,15 @@ TEST_F(WrittenTemplate, HasEverySheetOfTheContractWithItsHeader) {
     EXPECT_EQ(header_names(sheet_named(*book_, "流动红旗扣分")),
               (std::vector<std::string>{"日期", "班级", "项目", "扣分", "原因"}));
     EXPECT_EQ(header_names(sheet_named(*book_, "通知")),
-              (std::vector<std::string>{"级别", "标题", "内容", "开始", "结束", "对象", "链接"}));
-    EXPECT_EQ(header_names(sheet_named(*book_, "活动")), (std::vector<std::string>{"活动", "日期", "时间", "地点", "链接"}));
+              (std::vector<std::string>{"级别", "标题", "内容", "开始", "结束", "对象", "链接", "图片"}));
+    EXPECT_EQ(header_names(sheet_named(*book_, "活动")),
+              (std::vector<std::string>{"活动", "日期", "时间", "地点", "链接", "图片"}));
+    EXPECT_EQ(header_names(sheet_named(*book_, "校园风采")), (std::vector<std::string>{"图片", "说明", "日期"}));
+    // The example picture is a path relative to the workbook, on the event it shows and in the gallery.
+    EXPECT_EQ(cell(sheet_named(*book_, "校园风采"), 0, "图片")["value"], "照片/运动会.jpg");
+    EXPECT_EQ(cell(sheet_named(*book_, "活动"), 0, "图片")["value"], "照片/运动会.jpg");
+    EXPECT_NE(cell(sheet_named(*book_, "校园风采"), 0, "说明")["value"].get<std::string>().find("校运动会"),
+              std::string::npos);
     // One worked example per sheet (the criteria: one per score column), 学校 all nine keys.
     for (const json& s : (*book_)["sheets"]) {
         const std::size_t expected = s["name"] == "学校" ? 9u : s["name"] == "评比项目" ? 5u : 1u;
@@ -404,6 +411,7 @@ TEST_F(WrittenTemplate, RequiredColumnsAreBoldAndEveryHeaderHasANote) {
         {"流动红旗扣分", {"日期", "班级", "项目", "扣分"}},
         {"通知", {"级别", "标题"}},
         {"活动", {"活动", "日期"}},
+        {"校园风采", {"图片"}},
     };
     for (const auto& [name, bold] : required) {
         const json& sheet = sheet_named(*book_, name);
@@ -419,6 +427,14 @@ TEST_F(WrittenTemplate, RequiredColumnsAreBoldAndEveryHeaderHasANote) {
     // The first header cell says what the sheet is.
     EXPECT_NE(sheet_named(*book_, "流动红旗")["header"][0]["note"].get<std::string>().find("【流动红旗】"),
               std::string::npos);
+    EXPECT_NE(sheet_named(*book_, "校园风采")["header"][0]["note"].get<std::string>().find("【校园风采】"),
+              std::string::npos);
+    // A picture cell says it takes a path beside the workbook, not a pasted picture.
+    for (const char* name : {"通知", "活动", "校园风采"}) {
+        for (const json& h : sheet_named(*book_, name)["header"])
+            if (h["name"] == "图片")
+                EXPECT_NE(h["note"].get<std::string>().find("照片/运动会.jpg"), std::string::npos) << name;
+    }
 }
 
 TEST_F(WrittenTemplate, HeaderRowsAreFrozen) {
@@ -463,6 +479,8 @@ TEST_F(WrittenTemplate, DatesAreDateCellsWithADateFormat) {
     EXPECT_EQ(cell(notices, 0, "开始")["value"]["datetime"], "2026-11-16T07:00:00");
     EXPECT_EQ(cell(sheet_named(*book_, "活动"), 0, "日期")["format"], "yyyy-mm-dd");
     EXPECT_EQ(cell(sheet_named(*book_, "流动红旗扣分"), 0, "日期")["format"], "yyyy-mm-dd");
+    EXPECT_EQ(cell(sheet_named(*book_, "校园风采"), 0, "日期")["format"], "yyyy-mm-dd");
+    EXPECT_EQ(cell(sheet_named(*book_, "校园风采"), 0, "日期")["value"]["datetime"], "2026-11-26T00:00:00");
     // What Excel must not turn into a date or a time as it is typed: 3-2, 08:00, 2026-09.
     EXPECT_EQ(cell(sheet_named(*book_, "班级"), 0, "编号")["format"], "@");
     EXPECT_EQ(cell(sheet_named(*book_, "活动"), 0, "时间")["format"], "@");
@@ -486,6 +504,8 @@ TEST_F(WrittenTemplate, ColumnsAreWideEnoughForChineseTextAndLongTextWraps) {
     EXPECT_TRUE(cell(goals, 0, "说明")["wrap"].get<bool>());
     EXPECT_FALSE(cell(goals, 0, "类别")["wrap"].get<bool>());
     EXPECT_TRUE(cell(sheet_named(*book_, "通知"), 0, "内容")["wrap"].get<bool>());
+    EXPECT_TRUE(cell(sheet_named(*book_, "校园风采"), 0, "说明")["wrap"].get<bool>());
+    EXPECT_GE(width_of(sheet_named(*book_, "校园风采"), "图片"), 15);  // 照片/运动会.jpg
     EXPECT_GE(width_of(sheet_named(*book_, "班级"), "班级"), 11);  // 三年级二班
 }
 
@@ -515,7 +535,10 @@ TEST(WrittenExport, TheSampleFillsEverySheet) {
     std::vector<std::string> names;
     for (const json& s : book["sheets"]) names.push_back(s["name"].get<std::string>());
     EXPECT_EQ(names, (std::vector<std::string>{"学校", "工作目标", "每月习惯", "班级", "评比", "评比项目", "流动红旗",
-                                               "卫生流动红旗", "通知", "活动"}));
+                                               "卫生流动红旗", "通知", "活动", "校园风采"}));
+    // Pictures are not exported; the sheet is there, header only, for the clerk to fill.
+    EXPECT_EQ(header_names(sheet_named(book, "校园风采")), (std::vector<std::string>{"图片", "说明", "日期"}));
+    EXPECT_EQ(sheet_named(book, "校园风采")["rows"].size(), 0u);
     const json& school = sheet_named(book, "学校");
     EXPECT_EQ(school_value(school, "学校名称")["value"], "钢城实验小学");
     EXPECT_EQ(school_value(school, "简称")["value"], "钢小");
