@@ -658,6 +658,8 @@ struct App::Impl {
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
         motion->compose_screen(t, size.width, size.height, damage);
         if (damage.empty()) return;
+        // A crossfade step blended on the CPU: the sink has shown the page area; what is left comes from the back buffer.
+        if (std::optional<motion::MotionLayer::Damage> instead = motion->take_presented_instead()) damage = std::move(*instead);
         if (spdlog::should_log(spdlog::level::trace)) {
             glFinish();
             float area = 0;
@@ -670,7 +672,7 @@ struct App::Impl {
         std::vector<Platform::Region> regions;
         regions.reserve(damage.rects.size());
         for (const auto& r : damage.rects) regions.push_back(Platform::Region{r.x0, r.y0, r.x1, r.y1});
-        platform->present(regions, damage.full);
+        if (!damage.empty()) platform->present(regions, damage.full);
         presented = true;
         if (sync) sync->screen_counters().frame();  // for the metrics file (the display's state: update_power)
     }
@@ -748,6 +750,7 @@ struct App::Impl {
         // --calm the same frames still, hard cuts: the cost of motion is the difference.
         motion = std::make_unique<motion::MotionLayer>(motion_settings());
         motion->set_back_buffer_kept(platform->keeps_back_buffer());
+        motion->set_pixel_sink(platform->pixel_sink());
         double t = 0;
         motion->page_arrived(t);
         if (!compose(size, fixed, now, nullptr)) return 1;  // expands the rotation
@@ -829,6 +832,7 @@ int App::run() {
     app.fonts->set_on_ready([] { Platform::post_empty_event(); });
     app.motion = std::make_unique<motion::MotionLayer>(app.motion_settings());
     app.motion->set_back_buffer_kept(app.platform->keeps_back_buffer());
+    app.motion->set_pixel_sink(app.platform->pixel_sink());
     app.motion->page_arrived(app.motion_time(SteadyClock::now()));
     app.pictures = std::make_unique<PictureShelf>(false, [] { Platform::post_empty_event(); });
 

@@ -3,6 +3,7 @@
 // Sections: [errors] [window] [frames] [offscreen] [png]
 #include "kiosk/platform_glfw.hpp"
 #include "kiosk/platform_glx.hpp"
+#include "kiosk/platform_xshm.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -208,6 +209,9 @@ Platform::Platform(const WindowConfig& config) {
     if (config.visible && !(full_present != nullptr && std::string(full_present) == "1"))
         copy_region_ = glx_copy_sub_buffer(window_);
     spdlog::info("present: {}", copy_region_ ? "partial (GLX_MESA_copy_sub_buffer)" : "whole frames (swap)");
+    const char* gl_crossfade = std::getenv("KIOSK_GL_CROSSFADE");
+    if (copy_region_ && !(gl_crossfade != nullptr && std::string(gl_crossfade) == "1")) pixel_sink_ = open_xshm_sink(window_);
+    if (copy_region_) spdlog::info("present: crossfades {}", pixel_sink_ ? "blended on the CPU, shown through MIT-SHM" : "blended with GL");
     glfwSetFramebufferSizeCallback(window_, on_framebuffer_size);
     glfwSetWindowRefreshCallback(window_, on_refresh);
 
@@ -237,6 +241,7 @@ Platform::~Platform() { shutdown(); }
 void Platform::shutdown() {
     if (window_ == nullptr) return;
     offscreen_.reset();  // needs the context
+    pixel_sink_.reset();  // needs the window
     if (imgui_gl_) ImGui_ImplOpenGL3_Shutdown();
     if (imgui_glfw_) ImGui_ImplGlfw_Shutdown();
     imgui_gl_ = imgui_glfw_ = false;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/motion/pixel_sink.hpp"
 #include "kiosk/options.hpp"
 
 struct GLFWwindow;
@@ -92,6 +93,10 @@ public:
     };
     void present(const std::vector<Region>& rects, bool full);
     bool keeps_back_buffer() const { return static_cast<bool>(copy_region_); }
+    // Where the motion layer shows a crossfade blended on the CPU
+    // (platform_xshm.hpp): with partial presents under X11 and MIT-SHM, else
+    // null (the blend is drawn with GL). KIOSK_GL_CROSSFADE=1 forces GL.
+    motion::PixelSink* pixel_sink() const { return pixel_sink_.get(); }
     // Waits until GL has finished every command (bench: a frame's real cost).
     void finish();
     // Renders the finished ImGui frame into an offscreen framebuffer of
@@ -115,6 +120,7 @@ private:
     bool imgui_gl_ = false;
     std::unique_ptr<Offscreen> offscreen_;
     std::function<void(int, int, int, int)> copy_region_;  // glx_copy_sub_buffer(); empty: swap whole frames
+    std::unique_ptr<motion::PixelSink> pixel_sink_;         // open_xshm_sink(); null: crossfades drawn with GL
 };
 
 // Writes an RGB image as PNG; throws std::runtime_error naming the path.

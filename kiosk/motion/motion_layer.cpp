@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
 
 #include <malloc.h>  // malloc_trim
 
@@ -271,8 +272,10 @@ void MotionLayer::page_turning(double now, int width, int height) {
     fading_ = false;
     full_pending_ = true;
     if (!cache_ok_ || !clock_.transition_running(now) || !transition_->available() || current_.texture == 0 ||
-        current_.width != width || current_.height != height)
+        current_.width != width || current_.height != height) {
+        end_cpu_fade();
         return;  // a hard cut
+    }
     if (back_buffer_kept_ && clock_.settings().transition_style == TransitionStyle::crossfade) {
         // The back buffer shows the page being left: the blend starts from it (see the header).
         free_layer(outgoing_);
@@ -281,6 +284,7 @@ void MotionLayer::page_turning(double now, int width, int height) {
         faded_ = 0;
         return;
     }
+    end_cpu_fade();
     std::swap(current_, outgoing_);
     // The cloths of the page being left, as they are now, into its layer: it
     // fades out whole. (The layer on screen never holds its cloths.)
@@ -371,14 +375,14 @@ void MotionLayer::draw_page_layers(double now, int width, int height) {
     glUseProgram(0);
 }
 
-bool MotionLayer::compose_screen_layer(double now, int width, int height) {
-    if (!prepare_layer(screen_, width, height)) return false;
+bool MotionLayer::compose_screen_layer(double now, int width, int height, bool into_back_buffer) {
+    if (!into_back_buffer && !prepare_layer(screen_, width, height)) return false;
     const MotionSettings& s = clock_.settings();
     const bool moving_paper = s.background && !s.calm && background_->available();
     const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
     const ScreenRect a = page_area_.value_or(screen);
     const float area[4] = {a.x0, static_cast<float>(height) - a.y1, a.x1, static_cast<float>(height) - a.y0};
-    KIOSK_GL_CHECK(glBindFramebuffer(GL_FRAMEBUFFER, screen_.framebuffer));
+    KIOSK_GL_CHECK(glBindFramebuffer(GL_FRAMEBUFFER, into_back_buffer ? 0 : screen_.framebuffer));
     glViewport(0, 0, width, height);
     glDisable(GL_SCISSOR_TEST);
     if (!background_->compose(width, height, clock_.background_time_paced(now), moving_paper, current_.texture, 0, 0,
@@ -486,6 +490,102 @@ bool MotionLayer::compose_fade(double now, int width, int height, bool whole) {
     return true;
 }
 
+// [SECTION] the crossfade on the CPU (set_pixel_sink) ---------------------------------------
+bool MotionLayer::prepare_cpu_fade(double now, int width, int height) {
+    const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
+    GLint box[4];
+    if (!scissor_box(page_area_.value_or(screen), width, height, box)) return false;
+    const bool same_box = cpu_fade_ && std::equal(box, box + 4, fade_box_);
+    if (cpu_fade_ && !same_box) end_cpu_fade();  // resized: what the sink holds no longer lines up
+    std::size_t stride = 0;
+    std::uint8_t* on_screen = sink_->image(box[2], box[3], stride);
+    if (on_screen == nullptr) {
+        end_cpu_fade();
+        return false;
+    }
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    if (!cpu_fade_) {
+        // The page area as it is on screen (the back buffer holds the frame
+        // presented last), before the incoming page is drawn over it.
+        glPixelStorei(GL_PACK_ROW_LENGTH, static_cast<GLint>(stride / 4));
+        glReadPixels(box[0], box[1], box[2], box[3], GL_BGRA, GL_UNSIGNED_BYTE, on_screen);
+        glPixelStorei(GL_PACK_ROW_LENGTH, 0);
+        flip_rows(on_screen, stride, static_cast<std::size_t>(box[2]) * 4, box[3]);
+        std::copy(box, box + 4, fade_box_);
+        cpu_fade_ = true;
+    }
+    // (While a blend runs, the sink's image is what is on screen: it stays.)
+    // The incoming page over the paper, straight into the back buffer: from
+    // now on the back buffer is the new page, and only its bands around the
+    // page area are presented from it until the blend lands.
+    if (!compose_screen_layer(now, width, height, true)) {
+        end_cpu_fade();
+        return false;
+    }
+    const std::size_t row = static_cast<std::size_t>(box[2]) * 4;
+    try {
+        incoming_area_.resize(row * static_cast<std::size_t>(box[3]));
+    } catch (const std::bad_alloc&) {
+        spdlog::error("motion: no memory for the crossfade's incoming page ({} MB); the change is a cut",
+                      row * static_cast<std::size_t>(box[3]) >> 20);
+        end_cpu_fade();
+        return false;
+    }
+    glReadPixels(box[0], box[1], box[2], box[3], GL_BGRA, GL_UNSIGNED_BYTE, incoming_area_.data());
+    flip_rows(incoming_area_.data(), row, row, box[3]);
+    return true;
+}
+
+bool MotionLayer::compose_cpu_fade(double now, int width, int height, bool whole) {
+    std::size_t stride = 0;
+    std::uint8_t* on_screen = sink_->image(fade_box_[2], fade_box_[3], stride);
+    if (on_screen == nullptr || incoming_area_.empty()) {
+        end_cpu_fade();
+        return false;
+    }
+    const bool landed = !clock_.transition_running(now);
+    const float f = landed ? 1.0f : eased(clock_.transition_progress(now));
+    // The weight of the frame on screen in the next: (1 − f) of the old page is left of (1 − faded_).
+    const float keep = landed || faded_ >= 1.0f ? 0.0f : std::clamp((1.0f - f) / (1.0f - faded_), 0.0f, 1.0f);
+    const std::size_t row = static_cast<std::size_t>(fade_box_[2]) * 4;
+    blend_toward(on_screen, stride, incoming_area_.data(), row, fade_box_[2], fade_box_[3], keep);
+    const int top = height - (fade_box_[1] + fade_box_[3]);
+    if (!sink_->show(fade_box_[0], top)) {
+        end_cpu_fade();
+        return false;
+    }
+    faded_ = f;
+    Damage instead;
+    if (whole) {
+        // The header and footer of the new page, from the back buffer: the four bands around the area.
+        const float x0 = static_cast<float>(fade_box_[0]), x1 = static_cast<float>(fade_box_[0] + fade_box_[2]);
+        const float y0 = static_cast<float>(top), y1 = static_cast<float>(top + fade_box_[3]);
+        const float w = static_cast<float>(width), h = static_cast<float>(height);
+        for (const ScreenRect& band : {ScreenRect{0, 0, w, y0}, ScreenRect{0, y1, w, h}, ScreenRect{0, y0, x0, y1},
+                                       ScreenRect{x1, y0, w, y1}})
+            if (band.x1 > band.x0 && band.y1 > band.y0) instead.rects.push_back(band);
+    }
+    presented_instead_ = std::move(instead);
+    if (landed) {
+        // On screen now: the new page exactly, as the back buffer holds it.
+        fading_ = false;
+        cpu_fade_ = false;
+        sink_->release();
+        std::vector<std::uint8_t>().swap(incoming_area_);
+        give_back_freed_memory();
+        spdlog::debug("motion: the crossfade has landed");
+    }
+    return true;
+}
+
+void MotionLayer::end_cpu_fade() {
+    if (cpu_fade_ || !incoming_area_.empty()) full_pending_ = true;  // the back buffer is what must be on screen
+    cpu_fade_ = false;
+    if (sink_ != nullptr) sink_->release();
+    std::vector<std::uint8_t>().swap(incoming_area_);
+}
+
 void MotionLayer::compose_screen(double now, int width, int height, const Damage& damage, GLuint framebuffer) {
     if (direct_ && framebuffer == 0) {
         // The page is in the back buffer already: nothing to compose, only to present.
@@ -494,6 +594,19 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
         clock_.frame_drawn(now, !flags_->layer_flags().empty());
         check_health();
         return;
+    }
+    if (fading_ && framebuffer == 0 && screen_layer_dirty_ && current_.texture != 0 && sink_ != nullptr &&
+        back_buffer_kept_) {
+        // The same turn for the blend on the CPU: both pages read back, nothing presented.
+        if (prepare_cpu_fade(now, width, height)) {
+            screen_layer_dirty_ = false;
+            if (faded_ == 0) clock_.restart_transition(now);
+            clock_.frame_drawn(now, !flags_->layer_flags().empty());
+            check_health();
+            return;
+        }
+        spdlog::warn("motion: the crossfade cannot be shown from the CPU; blending with GL");
+        sink_ = nullptr;
     }
     if (fading_ && framebuffer == 0 && screen_layer_dirty_ && current_.texture != 0) {
         // The incoming page over the paper, made in a loop turn of its own
@@ -523,6 +636,24 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
         clock_.frame_drawn(now, !flags_->layer_flags().empty());
         return;
     }
+    if (fading_ && framebuffer == 0 && cpu_fade_) {
+        if (compose_cpu_fade(now, width, height, damage.full)) {
+            full_pending_ = false;
+            region_pending_.reset();
+            drawn_flag_t_ = clock_.flag_time(now);
+            drawn_background_t_ = clock_.background_time_paced(now);
+            drawn_progress_ = -1;
+            clock_.frame_drawn(now, !flags_->layer_flags().empty());
+            check_health();
+            return;
+        }
+        // The sink failed mid-blend: the back buffer holds the new page; the rest of the change is a cut.
+        fading_ = false;
+        Damage all;
+        all.full = true;
+        compose_screen(now, width, height, all, framebuffer);
+        return;
+    }
     if (fading_ && framebuffer == 0) {
         if (compose_fade(now, width, height, damage.full)) {
             drawn_flag_t_ = clock_.flag_time(now);
@@ -544,10 +675,14 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
             return;
         }
     }
+    // Drawn elsewhere than the window (a test's framebuffer, a screenshot)
+    // while the window blends: the new page; the blend stops, and the window
+    // gets the whole new page at its next frame.
+    const bool window_blend_stopped = fading_;
     if (fading_) {
-        // Drawn elsewhere than the window (a test's framebuffer): the new page, the blend is the window's.
         fading_ = false;
         free_layer(screen_);
+        end_cpu_fade();
     }
     if (outgoing_ready_ && (outgoing_.width != width || outgoing_.height != height)) {
         // Resized mid-transition: the outgoing layer no longer lines up; the rest of the change is a cut.
@@ -604,7 +739,7 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
     drawn_flag_t_ = flag_t;
     drawn_background_t_ = clock_.background_time_paced(now);
     drawn_progress_ = outgoing_ready_ ? clock_.transition_progress(now) : -1;
-    full_pending_ = false;
+    full_pending_ = window_blend_stopped;
     region_pending_.reset();
     if (outgoing_ready_ && !clock_.transition_running(now)) {
         // The transition has landed: its outgoing layer's memory goes back until the next page turn.

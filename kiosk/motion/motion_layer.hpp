@@ -61,6 +61,7 @@
 #include "kiosk/motion/gl_program.hpp"
 #include "kiosk/motion/motion_clock.hpp"
 #include "kiosk/motion/page_transition.hpp"
+#include "kiosk/motion/pixel_sink.hpp"
 
 namespace campus::kiosk::motion {
 
@@ -169,6 +170,26 @@ public:
     // the damage is empty: the loop asked for a frame and none was needed).
     void compose_screen(double now, int width, int height, const Damage& damage, GLuint framebuffer = 0);
 
+    // Where a crossfade over the kept back buffer is shown from the CPU
+    // (pixel_sink.hpp; the platform's MIT-SHM image under X11), or null: the
+    // blend is drawn with GL. Not owned; it must outlive the layer or be
+    // reset first. With a sink, a crossfade turn is: the page area on screen
+    // read back once, the incoming page composed over the paper straight into
+    // the back buffer (no screen layer) and its page area read back, then
+    // every step one blend of the two on the CPU, shown by the sink; only the
+    // bands around the page area (header, footer) are presented from the back
+    // buffer, which holds the new page from the start. See take_presented_instead().
+    void set_pixel_sink(PixelSink* sink) { sink_ = sink; }
+    // After compose_screen: when the frame's page area was shown by the
+    // sink, what the caller must still present from the back buffer instead
+    // of the damage it asked for (the bands around the area, or nothing).
+    // Empty: present the damage as planned.
+    std::optional<Damage> take_presented_instead() {
+        std::optional<Damage> instead = std::move(presented_instead_);
+        presented_instead_.reset();
+        return instead;
+    }
+
     MotionClock& clock() { return clock_; }
     FlagRenderer& flags() { return *flags_; }
     PageTransition& transition() { return *transition_; }
@@ -197,8 +218,15 @@ private:
     // copied as it is. False when the screen layer cannot be allocated (the
     // transition becomes a cut).
     bool compose_fade(double now, int width, int height, bool whole);
-    // screen_ = the page layer over the paper, its cloths over it, at `now`.
-    bool compose_screen_layer(double now, int width, int height);
+    // screen_ = the page layer over the paper, its cloths over it, at `now`;
+    // with `into_back_buffer`, the same straight into the window's back buffer.
+    bool compose_screen_layer(double now, int width, int height, bool into_back_buffer = false);
+    // The crossfade on the CPU (set_pixel_sink): the turn that presents
+    // nothing (the pages read back), then each step. False when the sink or
+    // memory failed: the caller goes on with the GL blend, or a cut.
+    bool prepare_cpu_fade(double now, int width, int height);
+    bool compose_cpu_fade(double now, int width, int height, bool whole);
+    void end_cpu_fade();  // memory back; the back buffer (the new page) is presented whole next
     // redraw_page when direct_: into the back buffer, over the paper.
     bool redraw_direct(int width, int height, const std::function<void()>& render_ui, std::optional<ScreenRect> only);
     void note_redrawn(const std::optional<ScreenRect>& only);  // what the next damage() must include
@@ -218,6 +246,12 @@ private:
     bool fading_ = false;             // the running transition is this blend
     bool screen_layer_dirty_ = false; // screen_ must be composed (again) from the page layer
     float faded_ = 0;                 // the incoming page's weight in the frame on screen
+    // The crossfade on the CPU (set_pixel_sink).
+    PixelSink* sink_ = nullptr;
+    bool cpu_fade_ = false;                    // the sink's image holds the page area as on screen
+    std::vector<std::uint8_t> incoming_area_;  // the incoming page's area over the paper, rows top-down
+    GLint fade_box_[4] = {0, 0, 0, 0};         // the page area in GL pixels: x, y (bottom-left), w, h
+    std::optional<Damage> presented_instead_;
     bool cache_ok_ = false;
     bool full_pending_ = true;
     std::optional<ScreenRect> region_pending_;  // a redraw_page(only) not yet on screen

@@ -26,6 +26,7 @@
 #include "kiosk/motion/motion_clock.hpp"
 #include "kiosk/motion/motion_layer.hpp"
 #include "kiosk/motion/page_transition.hpp"
+#include "kiosk/motion/pixel_sink.hpp"
 #include "kiosk/theme.hpp"
 
 namespace motion = campus::kiosk::motion;
@@ -554,6 +555,56 @@ TEST(Fallback, AMotionLayerWithBrokenShadersStillShowsThePage) {
     EXPECT_TRUE(same_rgb(at(image, 20, 20), Rgba{0xFA, 0xF7, 0xF0, 255})) << "not the page: a black screen?";
     EXPECT_TRUE(is_flag_red(at(image, 200, 150)));
     EXPECT_FALSE(layer.context_failure().has_value());
+}
+
+// [SECTION] the crossfade on the CPU -------------------------------------------------------
+// The two loops behind the window's crossfade (pixel_sink.hpp); the window
+// itself is checked through the real kiosk (check_window_crossfade.py).
+TEST(CpuBlend, StepsTowardTheNewPageAndTheLastStepIsItExactly) {
+    constexpr int w = 37, h = 5;  // an odd width: no lane of a SIMD loop left over unchecked
+    const std::size_t stride_on_screen = w * 4 + 12, stride_incoming = w * 4;
+    std::vector<std::uint8_t> on_screen(stride_on_screen * h, 0), incoming(stride_incoming * h);
+    for (std::size_t i = 0; i < incoming.size(); ++i) incoming[i] = static_cast<std::uint8_t>((i * 37 + 11) % 256);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w * 4; ++x) on_screen[y * stride_on_screen + x] = static_cast<std::uint8_t>(255 - (x + y) % 256);
+    const std::vector<std::uint8_t> old_page = on_screen;
+    // Halfway: every byte the mean of the two, within a rounding step.
+    motion::blend_toward(on_screen.data(), stride_on_screen, incoming.data(), stride_incoming, w, h, 0.5f);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w * 4; ++x) {
+            const int mean = (old_page[y * stride_on_screen + x] + incoming[y * stride_incoming + x]) / 2;
+            EXPECT_NEAR(on_screen[y * stride_on_screen + x], mean, 1) << x << "," << y;
+        }
+    // The padding past each row is not the image's: untouched.
+    for (int y = 0; y < h; ++y)
+        for (std::size_t x = w * 4; x < stride_on_screen; ++x) EXPECT_EQ(on_screen[y * stride_on_screen + x], 0);
+    // keep 1: nothing moves; keep 0: the new page exactly.
+    const std::vector<std::uint8_t> halfway = on_screen;
+    motion::blend_toward(on_screen.data(), stride_on_screen, incoming.data(), stride_incoming, w, h, 1.0f);
+    EXPECT_EQ(on_screen, halfway);
+    motion::blend_toward(on_screen.data(), stride_on_screen, incoming.data(), stride_incoming, w, h, 0.0f);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w * 4; ++x) EXPECT_EQ(on_screen[y * stride_on_screen + x], incoming[y * stride_incoming + x]);
+}
+
+TEST(CpuBlend, TheWeightsOfAFadeComposeToTheBlendOfTheTwoPages) {
+    // Frame k shows (1 − f) × old + f × new through keep = (1 − f) / (1 − f_before), as MotionLayer steps it.
+    std::vector<std::uint8_t> on_screen(4, 200), incoming(4, 40);
+    float before = 0;
+    for (const float f : {0.1f, 0.3f, 0.6f, 0.85f, 0.97f}) {
+        const float keep = (1 - f) / (1 - before);
+        motion::blend_toward(on_screen.data(), 4, incoming.data(), 4, 1, 1, keep);
+        EXPECT_NEAR(on_screen[0], 200 * (1 - f) + 40 * f, 2.0) << "f " << f;
+        before = f;
+    }
+}
+
+TEST(CpuBlend, FlipRowsTurnsTheImageUpsideDown) {
+    std::vector<std::uint8_t> rows = {1, 1, 9, 2, 2, 9, 3, 3, 9};  // 3 rows of 2 bytes, stride 3
+    motion::flip_rows(rows.data(), 3, 2, 3);
+    EXPECT_EQ(rows, (std::vector<std::uint8_t>{3, 3, 9, 2, 2, 9, 1, 1, 9}));
+    motion::flip_rows(rows.data(), 3, 2, 1);  // one row: as it is
+    EXPECT_EQ(rows[0], 3);
 }
 
 // [SECTION] calm --------------------------------------------------------------------------

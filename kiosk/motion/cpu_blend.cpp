@@ -1,0 +1,43 @@
+// The CPU side of the crossfade: see pixel_sink.hpp.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "kiosk/motion/pixel_sink.hpp"
+
+namespace campus::kiosk::motion {
+
+void blend_toward(std::uint8_t* dst, std::size_t dst_stride, const std::uint8_t* src, std::size_t src_stride,
+                  int width, int rows, float keep) {
+    if (dst == nullptr || src == nullptr || width <= 0 || rows <= 0) return;
+    const std::size_t bytes = static_cast<std::size_t>(width) * 4;
+    const unsigned k = static_cast<unsigned>(std::lround(std::clamp(keep, 0.0f, 1.0f) * 256.0f));
+    if (k == 256) return;
+    for (int y = 0; y < rows; ++y) {
+        std::uint8_t* d = dst + static_cast<std::size_t>(y) * dst_stride;
+        const std::uint8_t* s = src + static_cast<std::size_t>(y) * src_stride;
+        if (k == 0) {
+            std::memcpy(d, s, bytes);
+            continue;
+        }
+        const unsigned take = 256 - k;
+        // 16-bit lanes: the compiler turns this into SIMD multiplies (pmullw) at -O2 and above.
+        for (std::size_t i = 0; i < bytes; ++i)
+            d[i] = static_cast<std::uint8_t>((d[i] * k + s[i] * take + 128u) >> 8);
+    }
+}
+
+void flip_rows(std::uint8_t* pixels, std::size_t stride, std::size_t row_bytes, int rows) {
+    if (pixels == nullptr || rows < 2) return;
+    std::vector<std::uint8_t> spare(row_bytes);
+    for (int top = 0, bottom = rows - 1; top < bottom; ++top, --bottom) {
+        std::uint8_t* a = pixels + static_cast<std::size_t>(top) * stride;
+        std::uint8_t* b = pixels + static_cast<std::size_t>(bottom) * stride;
+        std::memcpy(spare.data(), a, row_bytes);
+        std::memcpy(a, b, row_bytes);
+        std::memcpy(b, spare.data(), row_bytes);
+    }
+}
+
+}  // namespace campus::kiosk::motion

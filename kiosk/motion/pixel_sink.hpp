@@ -1,0 +1,51 @@
+// PixelSink: a way to put pixels made on the CPU on the window without the
+// GL rasteriser, and the two loops that make them for a crossfade.
+//
+// Why: under Mesa's llvmpipe (a school's mini-PC without a GPU, and every
+// test machine) a textured pass costs about 8 ns a pixel whatever the shader
+// (one texel read and the unorm ↔ float conversions around it), while
+// blending two 8-bit pictures in a plain loop costs about 1 ns, and handing
+// the result to the X server through shared memory (MIT-SHM) costs the
+// kiosk nothing per pixel. A crossfade is ten such blends of the page area a
+// turn, so it is done here: the two pages are read back once (glReadPixels,
+// a copy), each step blends them on the CPU into the sink's image, and the
+// sink shows it. Everything else (the pages, the flags, the header's clock)
+// is still drawn with GL. MotionLayer::set_pixel_sink (motion_layer.hpp)
+// uses it; kiosk/platform_xshm.cpp implements it under X11.
+//
+// Pixels are 32-bit B, G, R, A bytes in memory (X's 24-bit TrueColor
+// ZPixmap on a little-endian machine, and GL_BGRA/GL_UNSIGNED_BYTE), rows
+// top to bottom.
+//
+// Thread safety: main (render) thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace campus::kiosk::motion {
+
+class PixelSink {
+public:
+    virtual ~PixelSink() = default;
+    // The sink's image, `width`×`height` pixels, rows `stride` bytes apart,
+    // ready to be written (an earlier show() has been taken by the server).
+    // Null when no image of that size can be had: the caller falls back to GL.
+    virtual std::uint8_t* image(int width, int height, std::size_t& stride) = 0;
+    // Shows the image with its top-left corner at window pixel (x, y)
+    // (top-left origin). False when the server refused it.
+    virtual bool show(int x, int y) = 0;
+    // The image's memory goes back (the crossfade has landed).
+    virtual void release() = 0;
+};
+
+// dst = dst × keep + src × (1 − keep), per 8-bit channel, for `rows` rows of
+// `width` pixels; `keep` is taken in steps of 1/256 (0: src exactly, 1: dst
+// unchanged). The strides are in bytes.
+void blend_toward(std::uint8_t* dst, std::size_t dst_stride, const std::uint8_t* src, std::size_t src_stride,
+                  int width, int rows, float keep);
+
+// Turns `rows` rows of `row_bytes` upside down in place (GL reads bottom-up, X shows top-down).
+void flip_rows(std::uint8_t* pixels, std::size_t stride, std::size_t row_bytes, int rows);
+
+}  // namespace campus::kiosk::motion
