@@ -10,9 +10,13 @@
 // rounding step.
 
 uniform sampler2D u_from;
+// Where the texture's first texel lies in the framebuffer: 0 for the
+// screen-sized layers; a flag's backdrop (MotionLayer::draw_flag_frame) is
+// the few pixels under one cloth.
+uniform ivec2 u_offset;
 
 out vec4 frag_color;
 
 void main() {
-    frag_color = texelFetch(u_from, ivec2(gl_FragCoord.xy), 0);
+    frag_color = texelFetch(u_from, ivec2(gl_FragCoord.xy) - u_offset, 0);
 }

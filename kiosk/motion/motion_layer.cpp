@@ -24,6 +24,7 @@ MotionLayer::MotionLayer(MotionSettings settings)
     flags_->install();
     if (page_program_.valid()) {
         u_page_ = page_program_.uniform("u_from");
+        u_offset_ = page_program_.uniform("u_offset");
         KIOSK_GL_CHECK(glGenVertexArrays(1, &page_vertex_array_));
         cache_ok_ = true;
     }
@@ -40,11 +41,13 @@ MotionLayer::~MotionLayer() {
     free_layer(current_);
     free_layer(outgoing_);
     free_layer(screen_);
+    free_backdrops();
     if (page_vertex_array_ != 0) glDeleteVertexArrays(1, &page_vertex_array_);
 }
 
 // [SECTION] immediate ---------------------------------------------------------------------
 void MotionLayer::page_arrived(double now) {
+    last_now_ = now;
     clock_.page_arrived(now, false);
     transition_captured_ = false;
 }
@@ -214,18 +217,34 @@ bool MotionLayer::redraw_direct(int width, int height, const std::function<void(
     } else {
         glDisable(GL_SCISSOR_TEST);
     }
-    const ImVec4 paper = ImGui::ColorConvertU32ToFloat4(theme::page_background);
-    glClearColor(paper.x, paper.y, paper.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
+    const MotionSettings& s = clock_.settings();
+    // The paper: still when calm; the lobby's light as it stands now (it moves only when a page is drawn).
+    if (!(moving_direct() && s.background && background_->available() &&
+          background_->draw(width, height, clock_.background_time_paced(last_now_), only.has_value()))) {
+        const ImVec4 paper = ImGui::ColorConvertU32ToFloat4(theme::page_background);
+        glClearColor(paper.x, paper.y, paper.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+    }
     glDisable(GL_SCISSOR_TEST);
     render_ui();
-    // The still cloths (calm: the rest pose), where a layer would have them drawn over it.
     if (!flags_->layer_flags().empty()) {
+        // The page under its cloths, kept for the flag frames; then the cloths
+        // (calm: the rest pose; moving: where the wave is now).
+        capture_backdrops(width, height, only);
         const ScreenRect clip = only.value_or(ScreenRect{0, 0, static_cast<float>(width), static_cast<float>(height)});
-        flags_->draw_layer_flags(0.0f, width, height, ImVec4(clip.x0, clip.y0, clip.x1, clip.y1));
+        flags_->draw_layer_flags(moving_direct() ? clock_.flag_time(last_now_) : 0.0f, width, height,
+                                 ImVec4(clip.x0, clip.y0, clip.x1, clip.y1));
+        drawn_flag_t_ = moving_direct() ? clock_.flag_time(last_now_) : 0.0f;
+    } else if (!only) {
+        free_backdrops();
     }
     glDisable(GL_SCISSOR_TEST);
     glDisable(GL_BLEND);
+    // A crossfade is running towards this page: its page area as now drawn is what the blend goes to.
+    if (fading_ && cpu_fade_ && !read_incoming_area(width, height)) {
+        end_cpu_fade();
+        fading_ = false;
+    }
     direct_drawn_ = true;
     direct_width_ = width;
     direct_height_ = height;
@@ -267,10 +286,27 @@ void MotionLayer::narrow_draw_data(const ScreenRect& only) {
 
 void MotionLayer::page_turning(double now, int width, int height) {
     const float outgoing_flag_t = clock_.flag_time(now);
+    last_now_ = now;
     clock_.page_arrived(now, true);
     outgoing_ready_ = false;
     fading_ = false;
     full_pending_ = true;
+    if (direct_) {
+        // Straight into the back buffer: calm cuts; a moving screen blends on
+        // the CPU from the page area as it is on screen, taken now, before
+        // the next page is drawn over it (redraw_page reads that one).
+        const bool fade = moving_direct() && cache_ok_ && clock_.transition_running(now) &&
+                          clock_.settings().transition_style == TransitionStyle::crossfade && direct_drawn_ &&
+                          direct_width_ == width && direct_height_ == height;
+        if (fade && take_on_screen_area(width, height) == Taken::ok) {
+            fading_ = true;
+            screen_layer_dirty_ = true;
+            faded_ = 0;
+            return;
+        }
+        end_cpu_fade();
+        return;
+    }
     if (!cache_ok_ || !clock_.transition_running(now) || !transition_->available() || current_.texture == 0 ||
         current_.width != width || current_.height != height) {
         end_cpu_fade();
@@ -318,7 +354,8 @@ MotionLayer::Damage MotionLayer::damage(double now, int width, int height) const
         return d;
     }
     const MotionSettings& s = clock_.settings();
-    if (s.background && !s.calm && background_->available() && clock_.background_time_paced(now) != drawn_background_t_) {
+    if (!direct_ && s.background && !s.calm && background_->available() &&
+        clock_.background_time_paced(now) != drawn_background_t_) {
         d.full = true;  // the paper under everything moves
         return d;
     }
@@ -490,50 +527,146 @@ bool MotionLayer::compose_fade(double now, int width, int height, bool whole) {
     return true;
 }
 
+// [SECTION] waving cloths over a direct page -------------------------------------------------
+void MotionLayer::free_backdrops() {
+    for (Backdrop& b : backdrops_)
+        if (b.texture != 0) glDeleteTextures(1, &b.texture);
+    backdrops_.clear();
+}
+
+void MotionLayer::capture_backdrops(int width, int height, const std::optional<ScreenRect>& only) {
+    if (!moving_direct()) return;
+    GLint within[4] = {0, 0, width, height};
+    if (only && !scissor_box(*only, width, height, within)) return;
+    const auto inside = [&](const GLint* box) {
+        return box[0] >= within[0] && box[1] >= within[1] && box[0] + box[2] <= within[0] + within[2] &&
+               box[1] + box[3] <= within[1] + within[3];
+    };
+    if (!only) {
+        free_backdrops();
+        for (const auto& flag : flags_->layer_flags()) {
+            const ImVec4 b = flag.bounds();
+            Backdrop d;
+            if (!scissor_box(ScreenRect{b.x, b.y, b.z, b.w}, width, height, d.box)) continue;
+            glGenTextures(1, &d.texture);
+            glBindTexture(GL_TEXTURE_2D, d.texture);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, d.box[2], d.box[3], 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+            backdrops_.push_back(d);
+        }
+    }
+    // From the back buffer as just drawn, without its cloths: only what the redraw covered.
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    for (const Backdrop& d : backdrops_) {
+        if (only && !inside(d.box)) continue;
+        glBindTexture(GL_TEXTURE_2D, d.texture);
+        glCopyTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, d.box[0], d.box[1], d.box[2], d.box[3]);
+    }
+    glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+void MotionLayer::draw_flag_frame(double now, int width, int height) {
+    KIOSK_GL_CHECK(glBindFramebuffer(GL_FRAMEBUFFER, 0));
+    glViewport(0, 0, width, height);
+    glDisable(GL_BLEND);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_CULL_FACE);
+    glEnable(GL_SCISSOR_TEST);
+    KIOSK_GL_CHECK(glUseProgram(page_program_.id()));
+    glActiveTexture(GL_TEXTURE0);
+    glUniform1i(u_page_, 0);
+    KIOSK_GL_CHECK(glBindVertexArray(page_vertex_array_));
+    float x0 = static_cast<float>(width), y0 = static_cast<float>(height), x1 = 0, y1 = 0;
+    for (const Backdrop& d : backdrops_) {
+        // The page under this flag, as drawn: every pixel its cloth can cover at any time.
+        glScissor(d.box[0], d.box[1], d.box[2], d.box[3]);
+        glBindTexture(GL_TEXTURE_2D, d.texture);
+        glUniform2i(u_offset_, d.box[0], d.box[1]);
+        KIOSK_GL_CHECK(glDrawArrays(GL_TRIANGLES, 0, 3));
+        x0 = std::min(x0, static_cast<float>(d.box[0]));
+        x1 = std::max(x1, static_cast<float>(d.box[0] + d.box[2]));
+        y0 = std::min(y0, static_cast<float>(height - (d.box[1] + d.box[3])));
+        y1 = std::max(y1, static_cast<float>(height - d.box[1]));
+    }
+    glUniform2i(u_offset_, 0, 0);
+    glBindVertexArray(0);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glUseProgram(0);
+    glDisable(GL_SCISSOR_TEST);
+    // Every cloth at the wave's new time; each lies inside its own backdrop.
+    if (x1 > x0 && y1 > y0) flags_->draw_layer_flags(clock_.flag_time(now), width, height, ImVec4(x0, y0, x1, y1));
+    glDisable(GL_SCISSOR_TEST);
+    glDisable(GL_BLEND);
+    drawn_flag_t_ = clock_.flag_time(now);
+}
+
 // [SECTION] the crossfade on the CPU (set_pixel_sink) ---------------------------------------
-bool MotionLayer::prepare_cpu_fade(double now, int width, int height) {
+MotionLayer::Taken MotionLayer::take_on_screen_area(int width, int height) {
     const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
     GLint box[4];
-    if (!scissor_box(page_area_.value_or(screen), width, height, box)) return false;
-    const bool same_box = cpu_fade_ && std::equal(box, box + 4, fade_box_);
-    if (cpu_fade_ && !same_box) end_cpu_fade();  // resized: what the sink holds no longer lines up
+    if (!scissor_box(page_area_.value_or(screen), width, height, box)) return Taken::cut;
+    if (cpu_fade_ && !std::equal(box, box + 4, fade_box_)) {
+        // Resized mid-blend: what the sink holds no longer lines up.
+        end_cpu_fade();
+        return Taken::cut;
+    }
     std::size_t stride = 0;
     std::uint8_t* on_screen = sink_->image(box[2], box[3], stride);
     if (on_screen == nullptr) {
         end_cpu_fade();
+        return Taken::failed;
+    }
+    if (cpu_fade_) return Taken::ok;  // a blend runs: the sink's image is what is on screen, and stays
+    // The page area as it is on screen (the back buffer holds the frame
+    // presented last), before the incoming page is drawn over it.
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glPixelStorei(GL_PACK_ROW_LENGTH, static_cast<GLint>(stride / 4));
+    glReadPixels(box[0], box[1], box[2], box[3], GL_BGRA, GL_UNSIGNED_BYTE, on_screen);
+    glPixelStorei(GL_PACK_ROW_LENGTH, 0);
+    flip_rows(on_screen, stride, static_cast<std::size_t>(box[2]) * 4, box[3]);
+    std::copy(box, box + 4, fade_box_);
+    cpu_fade_ = true;
+    return Taken::ok;
+}
+
+bool MotionLayer::read_incoming_area(int width, int height) {
+    (void)width;
+    (void)height;
+    const std::size_t row = static_cast<std::size_t>(fade_box_[2]) * 4;
+    try {
+        incoming_area_.resize(row * static_cast<std::size_t>(fade_box_[3]));
+    } catch (const std::bad_alloc&) {
+        spdlog::error("motion: no memory for the crossfade's incoming page ({} MB); the change is a cut",
+                      row * static_cast<std::size_t>(fade_box_[3]) >> 20);
         return false;
     }
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     glPixelStorei(GL_PACK_ALIGNMENT, 4);
-    if (!cpu_fade_) {
-        // The page area as it is on screen (the back buffer holds the frame
-        // presented last), before the incoming page is drawn over it.
-        glPixelStorei(GL_PACK_ROW_LENGTH, static_cast<GLint>(stride / 4));
-        glReadPixels(box[0], box[1], box[2], box[3], GL_BGRA, GL_UNSIGNED_BYTE, on_screen);
-        glPixelStorei(GL_PACK_ROW_LENGTH, 0);
-        flip_rows(on_screen, stride, static_cast<std::size_t>(box[2]) * 4, box[3]);
-        std::copy(box, box + 4, fade_box_);
-        cpu_fade_ = true;
+    glReadPixels(fade_box_[0], fade_box_[1], fade_box_[2], fade_box_[3], GL_BGRA, GL_UNSIGNED_BYTE,
+                 incoming_area_.data());
+    flip_rows(incoming_area_.data(), row, row, fade_box_[3]);
+    return true;
+}
+
+bool MotionLayer::prepare_cpu_fade(double now, int width, int height) {
+    switch (take_on_screen_area(width, height)) {
+        case Taken::ok:
+            break;
+        case Taken::cut:
+            fading_ = false;  // resized mid-blend: the rest of the change is a cut
+            return true;
+        case Taken::failed:
+            return false;
     }
-    // (While a blend runs, the sink's image is what is on screen: it stays.)
     // The incoming page over the paper, straight into the back buffer: from
     // now on the back buffer is the new page, and only its bands around the
     // page area are presented from it until the blend lands.
-    if (!compose_screen_layer(now, width, height, true)) {
+    if (!compose_screen_layer(now, width, height, true) || !read_incoming_area(width, height)) {
         end_cpu_fade();
         return false;
     }
-    const std::size_t row = static_cast<std::size_t>(box[2]) * 4;
-    try {
-        incoming_area_.resize(row * static_cast<std::size_t>(box[3]));
-    } catch (const std::bad_alloc&) {
-        spdlog::error("motion: no memory for the crossfade's incoming page ({} MB); the change is a cut",
-                      row * static_cast<std::size_t>(box[3]) >> 20);
-        end_cpu_fade();
-        return false;
-    }
-    glReadPixels(box[0], box[1], box[2], box[3], GL_BGRA, GL_UNSIGNED_BYTE, incoming_area_.data());
-    flip_rows(incoming_area_.data(), row, row, box[3]);
     return true;
 }
 
@@ -588,7 +721,33 @@ void MotionLayer::end_cpu_fade() {
 
 void MotionLayer::compose_screen(double now, int width, int height, const Damage& damage, GLuint framebuffer) {
     if (direct_ && framebuffer == 0) {
-        // The page is in the back buffer already: nothing to compose, only to present.
+        last_now_ = now;
+        if (fading_ && cpu_fade_ && screen_layer_dirty_) {
+            // The new page was drawn and its area read (redraw_page): this
+            // turn presents nothing, and the blend's clock starts now, so its
+            // first step does not carry the page's passes. (The loop's only
+            // glFinish, once a turn.)
+            screen_layer_dirty_ = false;
+            glFinish();
+            if (faded_ == 0) clock_.restart_transition(now);
+            clock_.frame_drawn(now, !flags_->layer_flags().empty());
+            check_health();
+            return;
+        }
+        if (fading_ && cpu_fade_) {
+            if (!compose_cpu_fade(now, width, height, damage.full)) {
+                fading_ = false;  // the sink failed: the back buffer (the new page) goes on screen whole
+                full_pending_ = true;
+                presented_instead_.reset();
+                clock_.frame_drawn(now, !flags_->layer_flags().empty());
+                return;
+            }
+        } else if (fading_) {
+            fading_ = false;  // nothing to blend from: the change was a cut
+        } else if (!damage.empty() && !backdrops_.empty() && clock_.flag_time(now) != drawn_flag_t_) {
+            draw_flag_frame(now, width, height);
+        }
+        // Otherwise the page is in the back buffer already: nothing to compose, only to present.
         full_pending_ = false;
         region_pending_.reset();
         clock_.frame_drawn(now, !flags_->layer_flags().empty());
@@ -597,7 +756,8 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
     }
     if (fading_ && framebuffer == 0 && screen_layer_dirty_ && current_.texture != 0 && sink_ != nullptr &&
         back_buffer_kept_) {
-        // The same turn for the blend on the CPU: both pages read back, nothing presented.
+        // The same turn for the blend on the CPU: both pages read back, nothing presented
+        // (or, resized mid-blend, the blend ends: the next frame is the new page whole).
         if (prepare_cpu_fade(now, width, height)) {
             screen_layer_dirty_ = false;
             if (faded_ == 0) clock_.restart_transition(now);

@@ -127,7 +127,7 @@ public:
     // redraw is one ImGui pass and a present, as before the cache.
     void set_back_buffer_kept(bool kept) {
         back_buffer_kept_ = kept;
-        direct_ = kept && clock_.settings().calm;
+        update_direct();
     }
     // True when pages go straight into the back buffer (above): there is no
     // page layer to read a screenshot from; the frame is drawn whole instead.
@@ -179,7 +179,19 @@ public:
     // every step one blend of the two on the CPU, shown by the sink; only the
     // bands around the page area (header, footer) are presented from the back
     // buffer, which holds the new page from the start. See take_presented_instead().
-    void set_pixel_sink(PixelSink* sink) { sink_ = sink; }
+    //
+    // With a sink and a kept back buffer, the moving screen is drawn straight
+    // into the back buffer too, as the calm one is ("direct"): no page layer
+    // exists (8 MB at 1080p, 33 MB at 4K). A page is drawn once, over the
+    // paper, when it changes; under each waving cloth the page's pixels are
+    // copied once into a small "backdrop" texture, and a flag frame is, per
+    // flag, that backdrop put back and the cloths drawn over it at the new
+    // time. The paper's light then moves only when a page is drawn (at a turn
+    // it takes its 3 s at once anyway, under one 8-bit step of the paper).
+    void set_pixel_sink(PixelSink* sink) {
+        sink_ = sink;
+        update_direct();
+    }
     // After compose_screen: when the frame's page area was shown by the
     // sink, what the caller must still present from the back buffer instead
     // of the damage it asked for (the bands around the area, or nothing).
@@ -222,9 +234,15 @@ private:
     // with `into_back_buffer`, the same straight into the window's back buffer.
     bool compose_screen_layer(double now, int width, int height, bool into_back_buffer = false);
     // The crossfade on the CPU (set_pixel_sink): the turn that presents
-    // nothing (the pages read back), then each step. False when the sink or
-    // memory failed: the caller goes on with the GL blend, or a cut.
+    // nothing (the pages read back; resized mid-blend, the blend ends as a
+    // cut), then each step. False when the sink or memory failed: the caller
+    // goes on with the GL blend, or a cut.
     bool prepare_cpu_fade(double now, int width, int height);
+    // The page area on screen into the sink's image (kept when a blend runs):
+    // ok; cut (resized mid-blend, or no page area); failed (no image).
+    enum class Taken { ok, cut, failed };
+    Taken take_on_screen_area(int width, int height);
+    bool read_incoming_area(int width, int height);  // the back buffer's page area: where the blend goes
     bool compose_cpu_fade(double now, int width, int height, bool whole);
     void end_cpu_fade();  // memory back; the back buffer (the new page) is presented whole next
     // redraw_page when direct_: into the back buffer, over the paper.
@@ -234,11 +252,24 @@ private:
     void check_health();
     GlProgram page_program_;  // shaders/crossfade_over.frag: one exact texel per pixel
     GLint u_page_ = -1;
+    GLint u_offset_ = -1;  // where the texture's first texel sits on screen (a backdrop's corner; 0: screen-sized)
     GLuint page_vertex_array_ = 0;
     Layer current_, outgoing_;
     bool outgoing_ready_ = false;  // outgoing_ holds the page being left, for the running transition
     bool back_buffer_kept_ = false;
-    bool direct_ = false;  // calm over a kept back buffer: pages drawn straight into it (set_back_buffer_kept)
+    // Calm, or moving with a pixel sink, over a kept back buffer: pages drawn straight into it.
+    bool direct_ = false;
+    void update_direct() { direct_ = back_buffer_kept_ && (clock_.settings().calm || sink_ != nullptr); }
+    bool moving_direct() const { return direct_ && !clock_.settings().calm; }
+    // Under each waving cloth of a direct page, the page as drawn without its cloths.
+    struct Backdrop {
+        GLint box[4] = {0, 0, 0, 0};  // GL pixels: x, y (bottom-left), w, h
+        GLuint texture = 0;
+    };
+    std::vector<Backdrop> backdrops_;
+    void capture_backdrops(int width, int height, const std::optional<ScreenRect>& only);
+    void free_backdrops();
+    void draw_flag_frame(double now, int width, int height);  // backdrops back, cloths at the new time
     bool direct_drawn_ = false;  // the back buffer holds a page (direct_), drawn at this size:
     int direct_width_ = 0, direct_height_ = 0;
     // The crossfade over the kept back buffer (page_turning).
@@ -252,6 +283,7 @@ private:
     std::vector<std::uint8_t> incoming_area_;  // the incoming page's area over the paper, rows top-down
     GLint fade_box_[4] = {0, 0, 0, 0};         // the page area in GL pixels: x, y (bottom-left), w, h
     std::optional<Damage> presented_instead_;
+    double last_now_ = 0;  // the latest time the loop passed in (a redraw draws the light and cloths as of then)
     bool cache_ok_ = false;
     bool full_pending_ = true;
     std::optional<ScreenRect> region_pending_;  // a redraw_page(only) not yet on screen

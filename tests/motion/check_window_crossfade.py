@@ -16,7 +16,11 @@ nothing else moving (goals and habit, no flags):
     from it as the one before, up to rounding), and the turn ends on a page
     that then stays still;
   - above the page area (the header) no frame shows anything but the page
-    before or the page after.
+    before or the page after;
+  - on standings pages (page time 6 s), the red flags wave once the page has
+    landed: a flag frame changes only the cloths' few per cent of the
+    screen, and the wave ends in the rest pose, the landed page pixel for
+    pixel (the page under each cloth is put back every frame).
 
 Usage: check_window_crossfade.py --kiosk PATH --at ISO --out DIR
 """
@@ -70,12 +74,12 @@ class Frame:
         return self.px[y0 * self.stride:y1 * self.stride]
 
 
-def capture(kiosk, at, out, label, env_extra, seconds=11.0):
+def capture(kiosk, at, out, label, env_extra, seconds=11.0, pages="goals,habit", page_seconds="3"):
     """Distinct frames of the screen over `seconds` once the first frame is up, and the kiosk's log."""
     fbdir = tempfile.mkdtemp(prefix="kiosk-fade-")
     cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {SIZE[0]}x{SIZE[1]}x24 -fbdir {fbdir}", kiosk, "--windowed",
-           "--size", f"{SIZE[0]}x{SIZE[1]}", "--at", at, "--role", "lobby", "--pages", "goals,habit",
-           "--page-seconds", "3"]
+           "--size", f"{SIZE[0]}x{SIZE[1]}", "--at", at, "--role", "lobby", "--pages", pages,
+           "--page-seconds", page_seconds]
     env = dict(os.environ, **env_extra)
     log_path = os.path.join(out, f"{label}.log")
     log = open(log_path, "w")
@@ -201,6 +205,71 @@ def check(label, frames, log, fail, want_log, out):
         print(f"{label}: best blend frame has {best:.0%} of the strongly differing pixels between the two pages")
 
 
+def changed_pixels(a, b):
+    """How many pixels differ between two frames."""
+    count = 0
+    for i in range(0, len(a.px), 4):
+        if a.px[i:i + 3] != b.px[i:i + 3]:
+            count += 1
+    return count
+
+
+def changed_share(a, b, step=16):
+    """The share of pixels that differ between two frames, sampled every `step` pixels."""
+    differ = total = 0
+    for i in range(0, len(a.px), 4 * step):
+        total += 1
+        if a.px[i:i + 3] != b.px[i:i + 3]:
+            differ += 1
+    return differ / max(1, total)
+
+
+def check_waving(label, frames, fail, out):
+    """The red flags wave after a standings page lands: frames change only a few per cent
+    of the screen (the cloths; the page under them is put back each frame), and the wave
+    ends in the rest pose it started from, pixel for pixel."""
+    steps = [changed_share(frames[i - 1], frames[i]) for i in range(1, len(frames))]
+    waved = 0
+    i = 0
+    while i < len(steps):
+        # A fade step (most of the page area changes), then the run of small changes after it.
+        if steps[i] <= 0.05:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(steps) and 0 < steps[j] <= 0.05:
+            j += 1
+        if j >= len(steps):
+            break  # the capture ended in this run: it may be cut short
+        run = frames[i + 1:j + 1]
+        i = j
+        rest = run[-1]
+        # The fade's last step is the new page with its cloths at rest; the wave ends in that pose.
+        k = next((n for n, f in enumerate(run[:-1]) if f.px == rest.px), None)
+        if k is None:
+            if len(run) >= 8:
+                fail(f"{label}: {len(run)} frames of small changes after a turn, and none before the "
+                     f"last is the page the wave ends on: the wave does not end as it began")
+            continue
+        landed, wave = run[k], run[k + 1:]
+        if len(wave) < 8:
+            continue
+        waved += 1
+        total = landed.w * landed.h
+        most = max(changed_pixels(landed, f) for f in wave[::4])
+        if most == 0:
+            fail(f"{label}: the flags did not move after the page landed")
+        if most > 0.05 * total:
+            fail(f"{label}: a flag frame changed {most} pixels ({most / total:.1%} of the screen): more than the cloths")
+        print(f"{label}: {len(wave)} flag frames over {rest.t - landed.t:.2f} s after a turn; at most {most} "
+              f"pixels ({most / total:.2%}) changed; the wave ends as it began")
+        if waved == 1:
+            write_png(os.path.join(out, f"{label}-landed.png"), landed)
+            write_png(os.path.join(out, f"{label}-wave.png"), wave[len(wave) // 2])
+    if waved == 0:
+        fail(f"{label}: no standings page waved its flags in the capture ({len(frames)} frames)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kiosk", required=True)
@@ -218,6 +287,9 @@ def main():
                              ("gl", {"KIOSK_GL_CROSSFADE": "1"}, "crossfades blended with GL")):
         frames, log = capture(args.kiosk, args.at, args.out, label, env)
         check(label, frames, log, fail, want, args.out)
+        frames, log = capture(args.kiosk, args.at, args.out, label + "-flags", env, seconds=14.0,
+                              pages="standings", page_seconds="6")
+        check_waving(label + "-flags", frames, fail, args.out)
     if failures:
         print(f"{len(failures)} failure(s)")
         return 1
