@@ -324,7 +324,8 @@ float place_cheer(Canvas& canvas, const Panel& p, float left, float y, float inn
 // Places the whole panel with its top-left at (x, y), `width` wide.
 // `stretch` is height to spend beyond what the panel needs, when its screen
 // has room: the criteria rows grow and the gaps open, so the card fills the
-// screen instead of leaving its lower part empty (0 when measuring).
+// screen instead of leaving its lower part empty (0 when measuring). Down to
+// -snug() when the panel measures a little over: rows and gaps close by as much.
 float place_panel(Canvas& canvas, const Panel& p, float x, float y, float width, bool draw, float stretch = 0) {
     const float u = canvas.metrics().unit();
     const float pad = panel_pad(canvas);
@@ -428,11 +429,18 @@ Plan plan_at(Canvas& canvas, const PageContext& ctx, const Rect& content, const 
     return plan;
 }
 
+// How far a panel may measure beyond its screen and still fit: its gaps and
+// rows give that much back when it is drawn (a negative stretch). Type sizes
+// are whole pixels at every screen size, so a card that fits 1920x1080
+// exactly measures a few tenths of a unit over at 2560x1440, 4K or 8K; without
+// this the same card would drop to a smaller size there.
+float snug(const Canvas& canvas) { return 1.0f * canvas.metrics().unit(); }
+
 // Every panel whole, and its rank on one line beside the flag: a rank
 // broken over two lines ("全校第1 / 名") is no hero.
-bool fits(const Plan& plan) {
+bool fits(const Plan& plan, float slack) {
     for (const Panel& p : plan.panels)
-        if (p.height > plan.content.h + 0.5f || !p.hero_fits) return false;
+        if (p.height > plan.content.h + slack || !p.hero_fits) return false;
     return true;
 }
 
@@ -471,18 +479,19 @@ Plan make_plan(Canvas& canvas, const PageContext& ctx, const Rect& area) {
     // side (ten or more criteria, a long class name on a small screen), fewer
     // panels a screen: a wide panel holds its scores beside the rank, and the
     // other competitions go to the next screen, rather than under the footer.
+    const auto fits_here = [slack = snug(canvas)](const Plan& p) { return fits(p, slack); };
     std::vector<Plan> plans;
     for (int cols = columns; cols >= 1; --cols) {
         plans.clear();
         for (const Level& level : kLevels) plans.push_back(plan_at(canvas, ctx, content, level, cols));
-        if (std::any_of(plans.begin(), plans.end(), fits)) break;
+        if (std::any_of(plans.begin(), plans.end(), fits_here)) break;
     }
     std::size_t fewest = plans.back().screens.size();
     for (const Plan& p : plans)
-        if (fits(p)) fewest = std::min(fewest, p.screens.size());
+        if (fits_here(p)) fewest = std::min(fewest, p.screens.size());
     Plan* chosen = &plans.back();
     for (Plan& p : plans) {
-        if (fits(p) && p.screens.size() <= fewest) {
+        if (fits_here(p) && p.screens.size() <= fewest) {
             chosen = &p;
             break;
         }
@@ -545,7 +554,9 @@ private:
             float tallest = 0;
             for (std::size_t i = screen.first; i < screen.second; ++i)
                 tallest = std::max(tallest, plan.panels[i].height);
-            const float box_h = std::max(tallest, std::min(c.h, tallest * (1 + kMostStretch)));
+            // A panel up to snug() taller than the screen is drawn to the screen's
+            // height, its gaps a little closer; one taller still (no size fitted) whole.
+            const float box_h = tallest <= c.h + snug(canvas) ? std::min(c.h, tallest * (1 + kMostStretch)) : tallest;
             const auto n = static_cast<float>(screen.second - screen.first);
             const float used = n * plan.panel_w + (n - 1) * plan.gap;
             float x = c.x + std::max(0.0f, (c.w - used) / 2);
@@ -564,7 +575,8 @@ private:
             used += (i == screen.first ? 0 : plan.gap) + plan.panels[i].height;
             scored += plan.panels[i].has_score ? 1 : 0;
         }
-        const float share = scored > 0 ? std::max(0.0f, c.h - used) / float(scored) : 0;
+        // Negative (at most snug()) when the cards measure a little over the screen.
+        const float share = scored > 0 ? std::max(-snug(canvas), c.h - used) / float(scored) : 0;
         float y = c.y;
         for (std::size_t i = screen.first; i < screen.second; ++i) {
             const Panel& p = plan.panels[i];

@@ -517,7 +517,10 @@ TEST(Canvas, MovementMarksAndProgressBarsAreShapes) {
         const int from = dl->VtxBuffer.Size;
         canvas.progress_bar(Rect{100, 100, 400, 20}, 0.5f, theme::progress_fill, theme::progress_track);
         const Bounds b = bounds_of(dl, from);
-        EXPECT_LE(b.max.x, 500.5f);
+        // The track's right edge and half a pixel of anti-aliasing fringe. ImGui
+        // sets the fringe with an approximate reciprocal square root (SSE rsqrtss),
+        // whose last bits differ between processors: 500.50003 on some.
+        EXPECT_LE(b.max.x, 500.5f + 1e-3f);
         canvas.progress_bar(Rect{100, 200, 400, 20}, std::nanf(""), theme::progress_fill, theme::progress_track);
     });
     EXPECT_TRUE(report.entries().empty()) << "shapes are not text";

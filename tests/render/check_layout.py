@@ -22,6 +22,11 @@ the lobby, and with its red flag as its only competition in the classroom
              and leave no empty band taller than a quarter of it
   orphans    no wrapped line of the program's or the feed's ends a block with one
              character alone ("木。") when the line before has three or more
+  same type  (--same-type-as WxH, a screen of the same shape) the whole sample in the
+             classroom (3-2) has the same pages, and every text the same size for
+             its short side, as on that screen: a 4K screen is a 1080p one in
+             finer pixels, never a size smaller because its type rounds to whole
+             pixels a little differently
 
 Standard library only. Exit 0 when every check passes, 1 with a list of failures.
 """
@@ -39,6 +44,7 @@ CLOSING = set("，。、；：？！）」』》”,.;:?!)%")
 OPENING = set("（「『《“([")
 EVENT = "sports-day"
 MONDAY_AFTER = "2026-11-23T10:00:00+08:00"  # week 13; the last round is week 12's
+SAMPLE_AT = "2026-11-18T10:00:00+08:00"  # the render tests' and the screenshots' Wednesday of week 12
 
 
 def fail_list():
@@ -51,7 +57,7 @@ def dump(kiosk, feed_path, size, at, out, extra):
         shutil.rmtree(out)
     width, height = size.split("x")
     command = ["xvfb-run", "-a", "-s", f"-screen 0 {width}x{height}x24", kiosk, "--dump", out, "--size", size,
-               "--at", at, "--feed", feed_path] + extra
+               "--at", at] + (["--feed", feed_path] if feed_path else []) + extra
     env = dict(os.environ)
     env.pop("DISPLAY", None)  # always the private Xvfb, never the developer's screen
     run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
@@ -134,12 +140,36 @@ def check_orphans(name, report, fail):
             fail(f"{name}: {t['text'][:30]!r} ends on an orphan: {lines[-2]!r} / {lines[-1]!r}")
 
 
+def check_same_type(size, reports, like, like_reports, fail):
+    """Every page of `reports` (at `size`) against `like_reports` (at `like`, the same
+    shape): the same pages, the same texts in the same order, each text's size as a
+    share of the short side within rounding (whole pixels at either size)."""
+    short = min(int(v) for v in size.split("x"))
+    like_short = min(int(v) for v in like.split("x"))
+    if sorted(reports) != sorted(like_reports):
+        fail(f"same type: the pages at {size} {sorted(reports)} are not those at {like} {sorted(like_reports)}")
+    for name in sorted(set(reports) & set(like_reports)):
+        texts = [t for t in reports[name]["texts"] if t["part"] == "page"]
+        like_texts = [t for t in like_reports[name]["texts"] if t["part"] == "page"]
+        if [t["text"] for t in texts] != [t["text"] for t in like_texts]:
+            fail(f"same type: {name} draws other texts at {size} than at {like}")
+            continue
+        for t, l in zip(texts, like_texts):
+            # In pixels of the smaller screen: rounding to whole pixels moves a size by half a pixel at most.
+            a = t["px"] * like_short / short
+            if abs(a - l["px"]) > 0.75:
+                fail(f"same type: {name}: {t['text'][:20]!r} is {t['px']:.0f} px at {size} "
+                     f"({a:.1f} px at the scale of {like}), {l['px']:.0f} px at {like}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kiosk", required=True)
     ap.add_argument("--sample", required=True, help="assets/sample-feed.json")
     ap.add_argument("--size", required=True)
     ap.add_argument("--out", help="directory to keep the dumps in (default: a temporary one)")
+    ap.add_argument("--same-type-as", metavar="WxH",
+                    help="a smaller screen of the same shape whose type sizes this one must keep")
     args = ap.parse_args()
 
     with open(args.sample, encoding="utf-8") as f:
@@ -181,6 +211,13 @@ def main():
                              ["--pages", "goals"]) for label, path in goal_feeds.items()}
         classroom = dump(args.kiosk, single_path, args.size, MONDAY_AFTER, os.path.join(out, "classroom"),
                          ["--role", "classroom", "--class", "3-2", "--pages", "class"])
+        if args.same_type_as:
+            # The screen as it ships: the bundled sample (with its 示例数据 line under the
+            # header), both competitions' panels side by side, in the render tests' week.
+            whole = ["--role", "classroom", "--class", "3-2"]
+            scaled = dump(args.kiosk, None, args.size, SAMPLE_AT, os.path.join(out, "same-type"), whole)
+            like = dump(args.kiosk, None, args.same_type_as, SAMPLE_AT,
+                        os.path.join(out, f"same-type-{args.same_type_as}"), whole)
     except RuntimeError as e:
         print(f"FAIL: {e}", file=sys.stderr)
         return 1
@@ -267,6 +304,9 @@ def main():
             fail(f"{name}: the class card's texts cover {covered:.0%} of the body, expected at least 40%")
         if gap > 0.25:
             fail(f"{name}: an empty band of {gap:.0%} of the body, expected at most 25%")
+
+    if args.same_type_as:
+        check_same_type(args.size, scaled, args.same_type_as, like, fail)
 
     for dumped in [lobby, classroom] + list(goals.values()):
         for name, report in dumped.items():
