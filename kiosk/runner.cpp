@@ -29,6 +29,24 @@ Redraws due_redraws(const ScreenModel* drawn, const ScreenModel& current, bool f
     return r;
 }
 
+std::vector<ScreenBand> present_bands(int width, int height, int count) {
+    std::vector<ScreenBand> bands;
+    if (width <= 0 || height <= 0 || count <= 0) return bands;
+    count = std::min(count, height);
+    bands.reserve(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        // Row boundaries i·h/n: whole rows, the last band ending at the bottom edge.
+        const int top = static_cast<int>(static_cast<long long>(height) * i / count);
+        const int bottom = static_cast<int>(static_cast<long long>(height) * (i + 1) / count);
+        bands.push_back(ScreenBand{0, static_cast<float>(top), static_cast<float>(width), static_cast<float>(bottom)});
+    }
+    return bands;
+}
+
+bool present_in_bands(const WholeRedraw& redraw) {
+    return redraw.fonts_swapped && redraw.partial_present && !redraw.transition_running && redraw.same_size;
+}
+
 double emergency_part_seconds(double page_seconds, std::size_t characters) {
     // Two seconds to find where the text starts, then its characters.
     const double reading = 2.0 + static_cast<double>(characters) / kReadingCharactersPerSecond;
@@ -50,6 +68,7 @@ bool watchdog_due(const LoopState& state, SteadyClock::time_point now) {
 
 double next_wake(const LoopState& state, const Observed& seen) {
     using Seconds = std::chrono::duration<double>;
+    if (!state.bands_left.empty() && seen.size_ok) return 0.001;  // the next band of a redrawn page, at once
     double timeout = seen.screen_on ? Seconds(state.next_page_at - seen.steady_now).count() : 86400.0;
     if (seen.live_clock && seen.screen_on) {
         const auto next_minute = std::chrono::floor<std::chrono::minutes>(seen.wall_now) + std::chrono::minutes(1);
