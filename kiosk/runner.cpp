@@ -9,9 +9,13 @@ bool waiting_for_fonts(const LoopState& state, const Observed& seen) {
     return seen.fonts_pending && seen.steady_now < state.font_wait_until;
 }
 
+bool turn_held(const LoopState& state, const Observed& seen) {
+    return waiting_for_fonts(state, seen) || !state.bands_left.empty();
+}
+
 TurnDue due_turn(const LoopState& state, const Observed& seen) {
     TurnDue due;
-    if (seen.steady_now < state.next_page_at) return due;
+    if (seen.steady_now < state.next_page_at || turn_held(state, seen)) return due;
     due.expired = true;
     if (seen.emergency) {
         if (seen.emergency_parts > 1) due.turn = Turn::next_emergency_part;  // a long alert shows its parts in turn
@@ -69,7 +73,10 @@ bool watchdog_due(const LoopState& state, SteadyClock::time_point now) {
 double next_wake(const LoopState& state, const Observed& seen) {
     using Seconds = std::chrono::duration<double>;
     if (!state.bands_left.empty() && seen.size_ok) return 0.001;  // the next band of a redrawn page, at once
-    double timeout = seen.screen_on ? Seconds(state.next_page_at - seen.steady_now).count() : 86400.0;
+    // A held turn is taken when what holds it is done, which wakes the loop itself.
+    double timeout = seen.screen_on && !turn_held(state, seen)
+                         ? Seconds(state.next_page_at - seen.steady_now).count()
+                         : 86400.0;
     if (seen.live_clock && seen.screen_on) {
         const auto next_minute = std::chrono::floor<std::chrono::minutes>(seen.wall_now) + std::chrono::minutes(1);
         timeout = std::min(timeout, Seconds(next_minute - seen.wall_now).count() + 0.02);

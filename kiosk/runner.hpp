@@ -69,8 +69,16 @@ inline constexpr std::chrono::seconds kFontWait{3};
 
 bool waiting_for_fonts(const LoopState& state, const Observed& seen);
 
-// The page turn's timer ran out: what moves. The loop restarts the timer
-// whenever `expired`, whatever moved.
+// A turn that comes due while a new atlas is awaited (waiting_for_fonts) or
+// while a redrawn page is still going up in bands waits for them: it is not
+// expired yet, and is taken in the first turn after. Turned meanwhile, the
+// crossfade would start while no frame can be drawn (its first steps lost)
+// and the new feed's page would be drawn in the transition, whose frames
+// then carry the update whole instead of in bands.
+bool turn_held(const LoopState& state, const Observed& seen);
+
+// The page turn's timer ran out (and the turn is not held): what moves. The
+// loop restarts the timer whenever `expired`, whatever moved.
 enum class Turn { none, next_page, next_emergency_part };
 struct TurnDue {
     bool expired = false;
@@ -138,7 +146,7 @@ bool needs_frame(bool page_dirty, bool motion_frame_due, bool waiting, bool size
 // then delays the ping after it, never the one before.
 bool watchdog_due(const LoopState& state, SteadyClock::time_point now);
 
-// Seconds to sleep until the next thing due: the page turn (while on), the
+// Seconds to sleep until the next thing due: the page turn (while on, not held), the
 // clock's minute (live clock, on), the font wait, the schedule's next change
 // (an emergency's start wakes a dark screen), the next motion frame (visible
 // page, not waiting, not minimised), the watchdog's ping (dark or not). A dark

@@ -293,6 +293,39 @@ TEST(Runner, BandsLeftWakeTheLoopAtOnceEvenWhileANewerAtlasIsAwaited) {
     EXPECT_GT(next_wake(loop, s), 1.0);
 }
 
+TEST(Runner, APageTurnDueWhileTheAtlasBuildsWaitsForItAndForTheBands) {
+    FakeClock clock;
+    LoopState loop;
+    loop.next_page_at = clock.steady + 15s;
+    loop.font_wait_until = clock.steady + 16s;  // a new feed came a second before the turn
+    clock.advance(15000ms);
+    Observed s = seen_at(clock);
+    s.fonts_pending = true;
+    ASSERT_TRUE(waiting_for_fonts(loop, s));
+    EXPECT_TRUE(turn_held(loop, s));
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
+    EXPECT_FALSE(due_turn(loop, s).expired) << "the timer is not restarted: the turn is owed";
+    // Nor does the overdue turn make the loop spin: it sleeps until the wait ends (or the worker wakes it).
+    EXPECT_NEAR(next_wake(loop, s), 1.0, 1e-6);
+    // The atlas is in; its page goes up in bands: the turn still waits.
+    s.fonts_pending = false;
+    loop.bands_left = present_bands(1920, 1080);
+    EXPECT_TRUE(turn_held(loop, s));
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
+    loop.bands_left.clear();
+    // Then it is taken at once.
+    EXPECT_FALSE(turn_held(loop, s));
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::next_page);
+    EXPECT_TRUE(due_turn(loop, s).expired);
+    // Once the wait is over, a slow atlas holds the turn no longer (it is drawn with the old one).
+    loop.bands_left.clear();
+    clock.advance(1000ms);
+    s = seen_at(clock);
+    s.fonts_pending = true;
+    EXPECT_FALSE(turn_held(loop, s));
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::next_page);
+}
+
 TEST(Runner, AnEmergencyWakesADarkScreenAtItsStart) {
     const auto snap = load(KIOSK_FIXTURES_DIR "/valid/roles-announcements.json");
     Options options;
