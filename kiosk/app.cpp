@@ -942,6 +942,7 @@ int App::run() {
             seen.entries = app.rotation.entries().size();
             seen.emergency_parts = app.emergency_count;
             seen.fonts_pending = app.fonts->pending();
+            seen.fonts_swapped = fonts_swapped;
             seen.size_ok = size.width > 0 && size.height > 0;
             seen.next_change = options.at ? std::nullopt : app.schedule.next_change(model->feed(), now);
             seen.motion_now = app.motion_time(seen.steady_now);

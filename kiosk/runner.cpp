@@ -10,7 +10,7 @@ bool waiting_for_fonts(const LoopState& state, const Observed& seen) {
 }
 
 bool turn_held(const LoopState& state, const Observed& seen) {
-    return waiting_for_fonts(state, seen) || !state.bands_left.empty();
+    return waiting_for_fonts(state, seen) || seen.fonts_swapped || !state.bands_left.empty();
 }
 
 TurnDue due_turn(const LoopState& state, const Observed& seen) {
@@ -73,8 +73,8 @@ bool watchdog_due(const LoopState& state, SteadyClock::time_point now) {
 double next_wake(const LoopState& state, const Observed& seen) {
     using Seconds = std::chrono::duration<double>;
     if (!state.bands_left.empty() && seen.size_ok) return 0.001;  // the next band of a redrawn page, at once
-    // A held turn is taken when what holds it is done, which wakes the loop itself.
-    double timeout = seen.screen_on && !turn_held(state, seen)
+    // A turn held for the atlas is taken once the worker's wake-up or the end of the wait comes.
+    double timeout = seen.screen_on && !waiting_for_fonts(state, seen)
                          ? Seconds(state.next_page_at - seen.steady_now).count()
                          : 86400.0;
     if (seen.live_clock && seen.screen_on) {

@@ -55,6 +55,7 @@ struct Observed {
     std::size_t entries = 0;  // rotation entries
     int emergency_parts = 0;  // sub-pages of a long alert
     bool fonts_pending = false;
+    bool fonts_swapped = false;  // an atlas was swapped in this turn (its page is drawn in it)
     bool size_ok = true;      // false while minimised (0×0)
     std::optional<Instant> next_change;  // the schedule's next change (announcement window, hours, burn-in)
     // Motion, on its own clock (seconds).
@@ -69,9 +70,10 @@ inline constexpr std::chrono::seconds kFontWait{3};
 
 bool waiting_for_fonts(const LoopState& state, const Observed& seen);
 
-// A turn that comes due while a new atlas is awaited (waiting_for_fonts) or
-// while a redrawn page is still going up in bands waits for them: it is not
-// expired yet, and is taken in the first turn after. Turned meanwhile, the
+// A turn that comes due while a new atlas is awaited (waiting_for_fonts), in
+// the loop turn that swaps it in, or while the page drawn with it is still
+// going up in bands waits for them: it is not expired yet, and is taken in
+// the first loop turn after. Turned meanwhile, the
 // crossfade would start while no frame can be drawn (its first steps lost)
 // and the new feed's page would be drawn in the transition, whose frames
 // then carry the update whole instead of in bands.

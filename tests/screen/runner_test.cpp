@@ -307,8 +307,14 @@ TEST(Runner, APageTurnDueWhileTheAtlasBuildsWaitsForItAndForTheBands) {
     EXPECT_FALSE(due_turn(loop, s).expired) << "the timer is not restarted: the turn is owed";
     // Nor does the overdue turn make the loop spin: it sleeps until the wait ends (or the worker wakes it).
     EXPECT_NEAR(next_wake(loop, s), 1.0, 1e-6);
-    // The atlas is in; its page goes up in bands: the turn still waits.
+    // The atlas is swapped in: its page is drawn in this loop turn, not the next page.
     s.fonts_pending = false;
+    s.fonts_swapped = true;
+    EXPECT_TRUE(turn_held(loop, s));
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
+    EXPECT_DOUBLE_EQ(next_wake(loop, s), 0.001) << "the overdue turn comes in the next loop turn";
+    s.fonts_swapped = false;
+    // That page goes up in bands: the turn still waits.
     loop.bands_left = present_bands(1920, 1080);
     EXPECT_TRUE(turn_held(loop, s));
     EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
