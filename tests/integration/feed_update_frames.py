@@ -24,7 +24,9 @@ import argparse
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -138,7 +140,6 @@ def main():
     args = parser.parse_args()
     for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
         os.environ.pop(var, None)
-    import tempfile
     tmp = tempfile.mkdtemp(prefix="kiosk-update-frames-")
     try:
         run(args, tmp)
@@ -146,7 +147,6 @@ def main():
         print(f"FAIL feed_update_frames: {e}", file=sys.stderr, flush=True)
         print(f"(kept {tmp} for inspection)", file=sys.stderr)
         return 1
-    import shutil
     shutil.rmtree(tmp, ignore_errors=True)
     print("PASS feed_update_frames", flush=True)
     return 0
