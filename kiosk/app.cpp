@@ -651,8 +651,34 @@ struct App::Impl {
 
     // Puts what changed since the last frame on screen at motion time `t`:
     // the damage of the page cache, presented partially where the platform can.
-    void present_cached(ScreenSize size, double t) {
+    void present_cached(ScreenSize size, double t) { present_damage(size, t, motion->damage(t, size.width, size.height)); }
+
+    // The next band of a page redrawn whole (runner::present_in_bands) and
+    // whatever else moved. The whole screen in the damage of the first band's
+    // turn is that redraw's, which the bands cover; in a later turn it is
+    // something else's (the background's step, a redraw for another reason),
+    // and a transition puts up frames of its own: then the damage is
+    // presented as it is and no band is left.
+    void present_band(ScreenSize size, double t, runner::LoopState& loop) {
         motion::MotionLayer::Damage damage = motion->damage(t, size.width, size.height);
+        const runner::ScreenBand band = loop.bands_left.front();
+        const bool same_size = band.x1 == static_cast<float>(size.width) &&
+                               loop.bands_left.back().y1 == static_cast<float>(size.height);
+        if ((damage.full && loop.bands_begun) || !same_size || motion->clock().transition_running(t)) {
+            loop.bands_left.clear();
+            present_damage(size, t, std::move(damage));
+            return;
+        }
+        loop.bands_left.erase(loop.bands_left.begin());
+        loop.bands_begun = true;
+        if (damage.full) damage = motion::MotionLayer::Damage{};
+        damage.rects.push_back(motion::ScreenRect{band.x0, band.y0, band.x1, band.y1});
+        present_damage(size, t, std::move(damage));
+    }
+
+    ScreenSize on_screen{};  // the size of the frame last presented from the page cache
+
+    void present_damage(ScreenSize size, double t, motion::MotionLayer::Damage damage) {
         if (!platform->keeps_back_buffer() && !damage.empty()) damage.full = true;  // a swap shows the whole buffer
         timespec c0{};
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
@@ -674,6 +700,7 @@ struct App::Impl {
         for (const auto& r : damage.rects) regions.push_back(Platform::Region{r.x0, r.y0, r.x1, r.y1});
         if (!damage.empty()) platform->present(regions, damage.full);
         presented = true;
+        on_screen = size;
         if (sync) sync->screen_counters().frame();  // for the metrics file (the display's state: update_power)
     }
 
@@ -919,6 +946,7 @@ int App::run() {
             seen.entries = app.rotation.entries().size();
             seen.emergency_parts = app.emergency_count;
             seen.fonts_pending = app.fonts->pending();
+            seen.fonts_swapped = fonts_swapped;
             seen.size_ok = size.width > 0 && size.height > 0;
             seen.next_change = options.at ? std::nullopt : app.schedule.next_change(model->feed(), now);
             seen.motion_now = app.motion_time(seen.steady_now);
@@ -967,6 +995,7 @@ int App::run() {
             loop.page_dirty = true;
             clock_only = false;
         }
+        bool bands_held = false;  // this turn drew a new feed's page: its bands go up from the next
         if (runner::needs_frame(loop.page_dirty, false, waiting, seen.size_ok)) {
             const auto started = SteadyClock::now();
             const double motion_now = app.motion_time(started);
@@ -977,6 +1006,16 @@ int App::run() {
                 if (!app.redraw_page(size, snap, now, nullptr, std::nullopt, clock_only)) {
                     app.motion->clock().frame_drawn(motion_now, false);
                     if (!app.cached()) spdlog::warn("the page cache is off: every frame is drawn whole from now on");
+                } else if (runner::present_in_bands(runner::WholeRedraw{
+                               fonts_swapped, app.platform->keeps_back_buffer(),
+                               app.motion->clock().transition_running(motion_now),
+                               size.width == app.on_screen.width && size.height == app.on_screen.height})) {
+                    // A new feed's page: rasterised in this turn, which presents
+                    // nothing; the turns after it put it up a band at a time.
+                    app.platform->finish();
+                    loop.bands_left = runner::present_bands(size.width, size.height);
+                    loop.bands_begun = false;
+                    bands_held = true;
                 }
                 spdlog::debug("page redrawn: {} at {}x{} in {:.1f} ms",
                               app.rotation.current() ? app.rotation.current()->name() : std::string("waiting"),
@@ -1012,7 +1051,15 @@ int App::run() {
         }
         // The page cache's frame: a redrawn page, or what moves, due at the
         // motion's pace; only the damaged rectangles are drawn and presented.
-        if (app.cached() && runner::needs_frame(app.motion->redraw_pending(), motion_due, waiting, seen.size_ok)) {
+        if (bands_held || !app.cached()) {
+            // nothing presented from the cache this turn
+        } else if (!loop.bands_left.empty() && seen.size_ok) {
+            app.present_band(size, app.motion_time(SteadyClock::now()), loop);  // waiting for fonts or not: the page is drawn
+            if (const auto& failure = app.motion->context_failure()) {
+                spdlog::critical("{}: exiting (code 3) so that the supervisor starts a fresh kiosk", failure->reason);
+                return 3;
+            }
+        } else if (runner::needs_frame(app.motion->redraw_pending(), motion_due, waiting, seen.size_ok)) {
             app.present_cached(size, app.motion_time(SteadyClock::now()));
             if (const auto& failure = app.motion->context_failure()) {
                 spdlog::critical("{}: exiting (code 3) so that the supervisor starts a fresh kiosk", failure->reason);

@@ -9,9 +9,13 @@ bool waiting_for_fonts(const LoopState& state, const Observed& seen) {
     return seen.fonts_pending && seen.steady_now < state.font_wait_until;
 }
 
+bool turn_held(const LoopState& state, const Observed& seen) {
+    return waiting_for_fonts(state, seen) || seen.fonts_swapped || !state.bands_left.empty();
+}
+
 TurnDue due_turn(const LoopState& state, const Observed& seen) {
     TurnDue due;
-    if (seen.steady_now < state.next_page_at) return due;
+    if (seen.steady_now < state.next_page_at || turn_held(state, seen)) return due;
     due.expired = true;
     if (seen.emergency) {
         if (seen.emergency_parts > 1) due.turn = Turn::next_emergency_part;  // a long alert shows its parts in turn
@@ -27,6 +31,24 @@ Redraws due_redraws(const ScreenModel* drawn, const ScreenModel& current, bool f
     r.clock_only = r.page && drawn != nullptr && !fonts_swapped && only_the_clock_differs(*drawn, current);
     r.screen = exposed;
     return r;
+}
+
+std::vector<ScreenBand> present_bands(int width, int height, int count) {
+    std::vector<ScreenBand> bands;
+    if (width <= 0 || height <= 0 || count <= 0) return bands;
+    count = std::min(count, height);
+    bands.reserve(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        // Row boundaries i·h/n: whole rows, the last band ending at the bottom edge.
+        const int top = static_cast<int>(static_cast<long long>(height) * i / count);
+        const int bottom = static_cast<int>(static_cast<long long>(height) * (i + 1) / count);
+        bands.push_back(ScreenBand{0, static_cast<float>(top), static_cast<float>(width), static_cast<float>(bottom)});
+    }
+    return bands;
+}
+
+bool present_in_bands(const WholeRedraw& redraw) {
+    return redraw.fonts_swapped && redraw.partial_present && !redraw.transition_running && redraw.same_size;
 }
 
 double emergency_part_seconds(double page_seconds, std::size_t characters) {
@@ -50,7 +72,11 @@ bool watchdog_due(const LoopState& state, SteadyClock::time_point now) {
 
 double next_wake(const LoopState& state, const Observed& seen) {
     using Seconds = std::chrono::duration<double>;
-    double timeout = seen.screen_on ? Seconds(state.next_page_at - seen.steady_now).count() : 86400.0;
+    if (!state.bands_left.empty() && seen.size_ok) return 0.001;  // the next band of a redrawn page, at once
+    // A turn held for the atlas is taken once the worker's wake-up or the end of the wait comes.
+    double timeout = seen.screen_on && !waiting_for_fonts(state, seen)
+                         ? Seconds(state.next_page_at - seen.steady_now).count()
+                         : 86400.0;
     if (seen.live_clock && seen.screen_on) {
         const auto next_minute = std::chrono::floor<std::chrono::minutes>(seen.wall_now) + std::chrono::minutes(1);
         timeout = std::min(timeout, Seconds(next_minute - seen.wall_now).count() + 0.02);

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <utility>
 #include <vector>
 #include <sstream>
 
@@ -227,6 +228,108 @@ TEST(Runner, AFeedSwapRedrawsThePageAnExposeOnlyTheScreen) {
     const Redraws exposed = due_redraws(&a, a, false, true);
     EXPECT_FALSE(exposed.page);
     EXPECT_TRUE(exposed.screen);
+}
+
+TEST(Runner, ANewFeedsPageGoesUpInBandsThatCoverTheScreenOnce) {
+    for (const auto& [w, h] : {std::pair{1920, 1080}, std::pair{3840, 2160}, std::pair{1080, 1920}, std::pair{1023, 767}}) {
+        const std::vector<ScreenBand> bands = present_bands(w, h);
+        ASSERT_EQ(bands.size(), static_cast<std::size_t>(kPresentBands)) << w << "x" << h;
+        float top = 0;
+        for (const ScreenBand& b : bands) {
+            EXPECT_EQ(b.x0, 0.0f);
+            EXPECT_EQ(b.x1, static_cast<float>(w));
+            EXPECT_EQ(b.y0, top) << "bands follow each other, top to bottom, without gap or overlap";
+            EXPECT_EQ(b.y0, std::floor(b.y0)) << "whole pixel rows";
+            EXPECT_GT(b.y1, b.y0);
+            // No band more than its share (and a row) of the screen: no frame carries more of the update.
+            EXPECT_LE(b.y1 - b.y0, std::ceil(static_cast<float>(h) / kPresentBands));
+            top = b.y1;
+        }
+        EXPECT_EQ(top, static_cast<float>(h)) << "the last band ends at the bottom edge";
+    }
+    EXPECT_EQ(present_bands(640, 3).size(), 3u) << "never an empty band";
+    EXPECT_TRUE(present_bands(0, 1080).empty());
+    EXPECT_TRUE(present_bands(1920, 0).empty());
+}
+
+TEST(Runner, OnlyANewAtlasOutsideATransitionAtTheSameSizeIsBanded) {
+    WholeRedraw r;
+    r.fonts_swapped = true;
+    r.partial_present = true;
+    r.same_size = true;
+    EXPECT_TRUE(present_in_bands(r));
+    WholeRedraw other = r;
+    other.fonts_swapped = false;  // a page turn's or a picture's redraw: as before
+    EXPECT_FALSE(present_in_bands(other));
+    other = r;
+    other.partial_present = false;  // a swap shows the whole buffer anyway
+    EXPECT_FALSE(present_in_bands(other));
+    other = r;
+    other.transition_running = true;  // the crossfade composes and presents the page its own way
+    EXPECT_FALSE(present_in_bands(other));
+    other = r;
+    other.same_size = false;  // resized: the window holds nothing of the frame before
+    EXPECT_FALSE(present_in_bands(other));
+}
+
+TEST(Runner, BandsLeftWakeTheLoopAtOnceEvenWhileANewerAtlasIsAwaited) {
+    FakeClock clock;
+    LoopState loop;
+    loop.next_page_at = clock.steady + 15s;
+    Observed s = seen_at(clock);
+    EXPECT_GT(next_wake(loop, s), 1.0);
+    loop.bands_left = present_bands(1920, 1080);
+    EXPECT_DOUBLE_EQ(next_wake(loop, s), 0.001);
+    // Another feed came meanwhile: frames wait for its atlas, but the page
+    // already drawn is not left half on screen for that long.
+    loop.font_wait_until = clock.steady + kFontWait;
+    s.fonts_pending = true;
+    ASSERT_TRUE(waiting_for_fonts(loop, s));
+    EXPECT_DOUBLE_EQ(next_wake(loop, s), 0.001);
+    s.size_ok = false;  // minimised: nothing to present, no spin
+    EXPECT_GT(next_wake(loop, s), 0.001);
+    loop.bands_left.clear();
+    s = seen_at(clock);
+    EXPECT_GT(next_wake(loop, s), 1.0);
+}
+
+TEST(Runner, APageTurnDueWhileTheAtlasBuildsWaitsForItAndForTheBands) {
+    FakeClock clock;
+    LoopState loop;
+    loop.next_page_at = clock.steady + 15s;
+    loop.font_wait_until = clock.steady + 16s;  // a new feed came a second before the turn
+    clock.advance(15000ms);
+    Observed s = seen_at(clock);
+    s.fonts_pending = true;
+    ASSERT_TRUE(waiting_for_fonts(loop, s));
+    EXPECT_TRUE(turn_held(loop, s));
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
+    EXPECT_FALSE(due_turn(loop, s).expired) << "the timer is not restarted: the turn is owed";
+    // Nor does the overdue turn make the loop spin: it sleeps until the wait ends (or the worker wakes it).
+    EXPECT_NEAR(next_wake(loop, s), 1.0, 1e-6);
+    // The atlas is swapped in: its page is drawn in this loop turn, not the next page.
+    s.fonts_pending = false;
+    s.fonts_swapped = true;
+    EXPECT_TRUE(turn_held(loop, s));
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
+    EXPECT_DOUBLE_EQ(next_wake(loop, s), 0.001) << "the overdue turn comes in the next loop turn";
+    s.fonts_swapped = false;
+    // That page goes up in bands: the turn still waits.
+    loop.bands_left = present_bands(1920, 1080);
+    EXPECT_TRUE(turn_held(loop, s));
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::none);
+    loop.bands_left.clear();
+    // Then it is taken at once.
+    EXPECT_FALSE(turn_held(loop, s));
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::next_page);
+    EXPECT_TRUE(due_turn(loop, s).expired);
+    // Once the wait is over, a slow atlas holds the turn no longer (it is drawn with the old one).
+    loop.bands_left.clear();
+    clock.advance(1000ms);
+    s = seen_at(clock);
+    s.fonts_pending = true;
+    EXPECT_FALSE(turn_held(loop, s));
+    EXPECT_EQ(due_turn(loop, s).turn, Turn::next_page);
 }
 
 TEST(Runner, AnEmergencyWakesADarkScreenAtItsStart) {
