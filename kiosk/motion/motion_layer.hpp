@@ -46,7 +46,11 @@
 // Memory: two layers at most (the page on screen and, during a transition,
 // the one it replaces or the incoming page composed over the paper; that one
 // is freed when the transition ends), each the screen's size: 8 MB at 1080p,
-// 33 MB at 4K.
+// 33 MB at 4K. None at all when pages are drawn straight into a kept back
+// buffer (calm, or a crossfade with a pixel sink: set_pixel_sink); a fade then
+// holds the page area twice on the CPU while it runs (the sink's image, shared
+// with the X server, and the incoming page), and each waving cloth a backdrop
+// of its few thousand pixels.
 //
 // Thread safety: main (render) thread, GL context current.
 #pragma once
