@@ -371,8 +371,10 @@ struct App::Impl {
                 if (!covered) {
                     // The assembly's presenter moves by hand: no dots counting down its steps.
                     const bool dots = options.role != Role::assembly;
+                    // The next event, except under the events page, which shows the events itself.
+                    const bool events_page = entry != nullptr && entry->kind == "events";
                     draw_footer(canvas, footer, rotation.position(), dots ? rotation.entries().size() : 0,
-                                next_events_line(*ctx));
+                                events_page ? std::string() : next_events_line(*ctx));
                 }
             }
             shown = feed != nullptr ? Showing::page : Showing::waiting;

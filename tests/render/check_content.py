@@ -19,6 +19,9 @@ with `kiosk --dump` under Xvfb and checked on its layout reports.
   criteria-12   a competition of twelve criteria, on the lobby's standings and
                 the classroom's card;
   long-name     a class named in 32 characters, likewise;
+  events-footer the sample's lobby: the footer names the next coming event on
+                every page but the events page, which shows the events
+                itself (once is enough);
 for the tables, every text of the page inside the page's area (below the
 header, above the footer), none clipped, no two overlapping.
 
@@ -387,6 +390,23 @@ def check_long_name(kiosk, out, size, at):
         check_table("long-name-class", pages, size, r"class-3-2(-\d+)?", [name])
 
 
+def check_events_footer(kiosk, out, size, at):
+    pages = dump(kiosk, sample(), out, "events-footer", size, at, ["--role", "lobby"])
+    if pages is None:
+        return
+    footers = {stem: [t["text"] for t in report["texts"] if t.get("part") == "footer" and drawn(t)]
+               for stem, report in pages}
+    event_pages = [stem for stem, report in pages if report.get("page", "").startswith("events")]
+    if not event_pages:
+        fail("events-footer: the sample's lobby has no events page")
+    for stem, report in pages:
+        says_next = [text for text in footers[stem] if " · " in text]
+        if stem in event_pages and says_next:
+            fail(f"events-footer/{stem}: the footer repeats the next event ({says_next[0]}) under the events page")
+        if stem not in event_pages and not says_next:
+            fail(f"events-footer/{stem}: the footer does not name the next event (footer: {footers[stem]})")
+
+
 CASES = {
     "emergencies": check_emergencies,
     "long-alert": check_long_alert,
@@ -394,6 +414,7 @@ CASES = {
     "fallback": check_fallback,
     "criteria-12": check_criteria_12,
     "long-name": check_long_name,
+    "events-footer": check_events_footer,
 }
 
 
