@@ -406,6 +406,14 @@ struct FontSet::MappedFile {
     ~MappedFile() {
         if (data) ::munmap(data, size);
     }
+    // Lets go of the pages a build read. They stay in the page cache (the
+    // next build finds them there), but are no longer this process's: a
+    // build at 4K touches about 5 MB of each weight, counted in the PSS for
+    // as long as the mapping keeps them. Safe at any time, even while
+    // another build reads the file: a page read again is faulted back in.
+    void release_pages() const {
+        if (data) ::madvise(data, size, MADV_DONTNEED);
+    }
     MappedFile(const MappedFile&) = delete;
     MappedFile& operator=(const MappedFile&) = delete;
 };
@@ -582,6 +590,20 @@ std::unique_ptr<FontSet::Built> FontSet::build(const ScreenMetrics& metrics, con
         fallbacks = fallbacks_;
         max_texture = max_texture_size_;
     }
+    // Nothing reads the font files between builds (ImGui's configs give back
+    // their data below): when this build's FreeType faces are closed, or it
+    // fails, the pages it read are let go. Declared before the faces, so it
+    // runs after they are done.
+    struct ReleasePages {
+        std::vector<const MappedFile*> files;
+        ~ReleasePages() {
+            for (const MappedFile* f : files) f->release_pages();
+        }
+    } release_pages;
+    release_pages.files.push_back(regular.get());
+    if (bold) release_pages.files.push_back(bold.get());
+    for (const auto& f : fallbacks) release_pages.files.push_back(&f->file);
+
     const auto start = std::chrono::steady_clock::now();
     const ScreenMetrics raster = raster_metrics(metrics);
 
