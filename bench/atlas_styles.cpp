@@ -4,10 +4,10 @@
 // under llvmpipe, ordinary memory of the kiosk: its width × height is what the
 // atlas adds to the kiosk's PSS.
 //
-//   atlas_styles [--feed FILE] [--size WxH]
+//   atlas_styles [--feed FILE] [--size WxH] [--role lobby|corridor|classroom|assembly]
 //
-// Defaults: the bundled sample feed, 3840x2160. Prints on stdout one line a
-// style and the totals:
+// Defaults: the bundled sample feed, 3840x2160, the plan for every role (the
+// kiosk plans for its own role). Prints on stdout one line a style and the totals:
 //   style hero px 302 glyphs 120 box_px 1234567
 //   atlas 4096x2345 px 9605120 bytes
 // No window or GL context is needed.
@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -30,7 +31,7 @@ namespace {
 const char* kStyleNames[] = {"caption", "body", "subtitle", "title", "display", "hero"};
 
 [[noreturn]] void usage(const char* problem) {
-    std::fprintf(stderr, "atlas_styles: %s\nusage: atlas_styles [--feed FILE] [--size WxH]\n", problem);
+    std::fprintf(stderr, "atlas_styles: %s\nusage: atlas_styles [--feed FILE] [--size WxH] [--role ROLE]\n", problem);
     std::exit(2);
 }
 
@@ -47,6 +48,7 @@ std::string read_file(const std::string& path) {
 int main(int argc, char** argv) {
     std::string feed_path = KIOSK_SOURCE_DIR "/assets/sample-feed.json";
     int width = 3840, height = 2160;
+    std::optional<campus::kiosk::Role> role;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "--feed" && i + 1 < argc) {
@@ -54,6 +56,14 @@ int main(int argc, char** argv) {
         } else if (arg == "--size" && i + 1 < argc) {
             if (std::sscanf(argv[++i], "%dx%d", &width, &height) != 2 || width < 64 || height < 64)
                 usage("--size needs WxH, e.g. 3840x2160");
+        } else if (arg == "--role" && i + 1 < argc) {
+            const std::string_view r = argv[++i];
+            using campus::kiosk::Role;
+            if (r == "lobby") role = Role::lobby;
+            else if (r == "corridor") role = Role::corridor;
+            else if (r == "classroom") role = Role::classroom;
+            else if (r == "assembly") role = Role::assembly;
+            else usage("--role needs lobby, corridor, classroom or assembly");
         } else {
             usage("unknown argument");
         }
@@ -64,7 +74,7 @@ int main(int argc, char** argv) {
         ImGui::CreateContext();
         {
             campus::kiosk::FontSet fonts;
-            fonts.build_now(campus::kiosk::ScreenMetrics{width, height}, campus::kiosk::glyph_plan_for(parsed.feed.get()));
+            fonts.build_now(campus::kiosk::ScreenMetrics{width, height}, campus::kiosk::glyph_plan_for(parsed.feed.get(), role));
             double all_boxes = 0;
             for (int s = 0; s < campus::kiosk::kTextStyleCount; ++s) {
                 const auto style = static_cast<campus::kiosk::TextStyle>(s);
