@@ -773,7 +773,7 @@ struct App::Impl {
         sample = options.feed.empty();
         const ScreenSize size = platform->framebuffer_size();
         const Instant now = current_time(options);
-        fonts->build_now(metrics_of(size), glyph_plan_for(fixed->feed.get()));
+        fonts->build_now(metrics_of(size), glyph_plan_for(fixed->feed.get(), options.role));
         fonts->attach_gl();
         // The role's motion (the lobby's, the most work, by default); with
         // --calm the same frames still, hard cuts: the cost of motion is the difference.
@@ -856,7 +856,7 @@ int App::run() {
     ScreenSize size = app.platform->framebuffer_size();
     auto snap = app.snapshot();
     std::shared_ptr<const Feed> planned_feed = snap->feed;
-    app.fonts->build_now(metrics_of(size), glyph_plan_for(planned_feed.get()));
+    app.fonts->build_now(metrics_of(size), glyph_plan_for(planned_feed.get(), app.options.role));
     app.fonts->attach_gl();
     app.fonts->set_on_ready([] { Platform::post_empty_event(); });
     app.motion = std::make_unique<motion::MotionLayer>(app.motion_settings());
@@ -914,7 +914,7 @@ int App::run() {
             size = now_size;
             planned_feed = snap->feed;
             if (size.width > 0 && size.height > 0) {
-                app.fonts->request_rebuild(metrics_of(size), glyph_plan_for(planned_feed.get()));
+                app.fonts->request_rebuild(metrics_of(size), glyph_plan_for(planned_feed.get(), app.options.role));
                 loop.font_wait_until = SteadyClock::now() + runner::kFontWait;
             }
         }
@@ -1132,7 +1132,7 @@ int App::dump() {
     }
 
     app.open_window(true);
-    app.fonts->build_now(metrics_of(size), glyph_plan_for(snap->feed.get()));
+    app.fonts->build_now(metrics_of(size), glyph_plan_for(snap->feed.get(), app.options.role));
     app.fonts->attach_gl();
     // Dumps are still frames, the same on every run: the still flag (t = 0),
     // plain paper, no transition (--dump-transition draws one on purpose).

@@ -64,12 +64,13 @@ float measure(const ImFont* font, float size_px, std::string_view run) {
 TextBlock Canvas::layout(std::string_view given, TextStyle style, float max_width) const {
     std::size_t not_drawn = 0;
     const std::string text = text::visible_text(given, &not_drawn);
-    // Display and hero fonts hold only the glyphs planned for them; a string
-    // they lack is set at the largest smaller style that has it all (the text
-    // tier, title and below, holds every string of the feed), never with holes.
+    // Title, display and hero fonts hold only the glyphs planned for them; a
+    // string they lack is set at the largest smaller style that has it all
+    // (the text tier, subtitle and below, holds every string of the feed),
+    // never with holes.
     if (tier_of(style) != GlyphTier::text && !fonts_.covers(style, text)) {
         TextStyle s = style;
-        while (s > TextStyle::title) {
+        while (s > TextStyle::subtitle) {
             s = static_cast<TextStyle>(static_cast<int>(s) - 1);
             if (tier_of(s) == GlyphTier::text || fonts_.covers(s, text)) break;
         }
@@ -102,8 +103,8 @@ TextBlock Canvas::fit(std::string_view given, TextStyle largest, TextStyle small
     if (largest < smallest) std::swap(largest, smallest);
     std::size_t not_drawn = 0;
     const std::string text = text::visible_text(given, &not_drawn);
-    // Candidates, largest first; the display/hero sizes only when their glyph
-    // tier holds the whole string.
+    // Candidates, largest first; the title/display/hero sizes only when their
+    // glyph tier holds the whole string.
     std::vector<TextStyle> styles;
     for (int s = static_cast<int>(largest); s >= static_cast<int>(smallest); --s) {
         const auto style = static_cast<TextStyle>(s);
@@ -157,7 +158,7 @@ Rect Canvas::draw(const TextBlock& block, ImVec2 pos, ImU32 color, Align align, 
     // font's ascent alone would leave the air all above the glyphs).
     const float scale = size / font->FontSize;
     float ink_offset = (lh - size) * 0.5f;
-    if (const ImFontGlyph* han = font->FindGlyphNoFallback(static_cast<ImWchar>(0x4E2D)))  // 中
+    if (const ImFontGlyph* han = font->FindGlyphNoFallback(static_cast<ImWchar>(kInkReference)))  // 中, in every tier
         ink_offset = (lh - (han->Y0 + han->Y1) * scale) * 0.5f;
     // TextUnformatted draws at the font's baked size; a block laid out for
     // another size (a resize whose atlas is still being rebuilt) goes through

@@ -54,7 +54,7 @@ public:
     float px(TextStyle style) const { return metrics_.px(style); }
     float line_height(TextStyle style) const;  // px × 1.3: CJK needs the air
 
-    // Wraps `text` to `max_width` at `style`. The display and hero fonts hold
+    // Wraps `text` to `max_width` at `style`. The title, display and hero fonts hold
     // only the glyphs planned for them (kiosk/fonts.hpp): a string they lack is
     // laid out at the largest smaller style that has it all (block.style says
     // which), never drawn with missing glyphs.

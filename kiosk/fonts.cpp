@@ -58,6 +58,7 @@ void log_error(const std::string& message) { std::fprintf(stderr, "kiosk: fonts:
 
 std::vector<char32_t>& tier_of_plan(GlyphPlan& plan, GlyphTier t) {
     switch (t) {
+        case GlyphTier::heading: return plan.heading;
         case GlyphTier::display: return plan.display;
         case GlyphTier::hero: return plan.hero;
         default: return plan.text;
@@ -70,6 +71,7 @@ std::vector<char32_t>& tier_of_plan(GlyphPlan& plan, GlyphTier t) {
 
 GlyphTier tier_of(TextStyle style) {
     switch (style) {
+        case TextStyle::title: return GlyphTier::heading;
         case TextStyle::display: return GlyphTier::display;
         case TextStyle::hero: return GlyphTier::hero;
         default: return GlyphTier::text;
@@ -78,6 +80,7 @@ GlyphTier tier_of(TextStyle style) {
 
 const std::vector<char32_t>& GlyphPlan::tier(GlyphTier t) const {
     switch (t) {
+        case GlyphTier::heading: return heading;
         case GlyphTier::display: return display;
         case GlyphTier::hero: return hero;
         default: return text;
@@ -105,7 +108,7 @@ bool GlyphPlan::contains(GlyphTier t, char32_t cp) const {
 }
 
 void GlyphPlan::normalise() {
-    for (auto* v : {&text, &display, &hero}) {
+    for (auto* v : {&text, &heading, &display, &hero}) {
         std::sort(v->begin(), v->end());
         v->erase(std::unique(v->begin(), v->end()), v->end());
     }
@@ -121,15 +124,31 @@ const std::vector<char32_t>& program_code_points() {
     return points;
 }
 
+const char32_t kInkReference = U'中';
+
 namespace {
 
-// What every tier needs whatever the feed says: ASCII (digits, Latin, the
-// ASCII punctuation the seeds mix in) and the program's own strings.
+// What the text and heading tiers need whatever the feed says: ASCII (digits,
+// Latin, the ASCII punctuation the seeds mix in) and the program's own strings.
 void add_common(GlyphPlan& plan, GlyphTier t) {
     plan.add(t, 0x20, 0x7E);
     auto& out = tier_of_plan(plan, t);
     for (char32_t cp : program_code_points())
         if (character_fate(cp) == CharacterFate::drawn) out.push_back(cp);
+}
+
+// Display and hero: the program's words the role's pages draw that large,
+// digits and the space between them; the feed's strings bring their own
+// characters. (At hero size on a 4K screen a Han glyph is about 280 px
+// square: the program's 280 code points and ASCII there were 40 % of the atlas.)
+void add_large_common(GlyphPlan& plan, GlyphTier t, bool class_card, bool assembly) {
+    plan.add(t, U' ', U' ');
+    plan.add(t, U'0', U'9');
+    plan.add(t, kInkReference, kInkReference);
+    plan.add(t, large_words::countdown);
+    if (t == GlyphTier::display) plan.add(t, large_words::emergency_label);
+    if (class_card) plan.add(t, large_words::rank);
+    if (assembly) plan.add(t, large_words::week);
 }
 
 // The text tier also gets the symbols feed authors type without thinking:
@@ -152,30 +171,45 @@ void add_text_base(GlyphPlan& plan) {
 
 }  // namespace
 
-GlyphPlan glyph_plan_for(const Feed* feed) {
+GlyphPlan glyph_plan_for(const Feed* feed, std::optional<Role> role) {
+    // The pages that set the classes large: the assembly's holders and grid
+    // (hero, display), the classroom's class card (its class at title, its
+    // criteria at title on a roomy screen). Every role falls back to the
+    // lobby's pages and the term page; an emergency takes over any screen.
+    const bool assembly = !role || *role == Role::assembly;
+    const bool class_card = !role || *role == Role::classroom;
     GlyphPlan plan;
     add_text_base(plan);
-    add_common(plan, GlyphTier::display);
-    add_common(plan, GlyphTier::hero);
+    add_common(plan, GlyphTier::heading);
+    add_large_common(plan, GlyphTier::display, class_card, assembly);
+    add_large_common(plan, GlyphTier::hero, class_card, assembly);
     if (feed) {
+        // Every string of the feed goes to the text tier: a page may draw any
+        // of them at caption..subtitle. The heading tier gets what pages draw
+        // at title: names and titles, not the long texts. The display and hero
+        // tiers get only what pages draw that large (shared/domain.md: the
+        // habit as the hero of its page, countdowns, the assembly's class and
+        // competition names); those are headings too, since a page that cannot
+        // fit one that large sets it at title (Canvas::fit).
         const auto text = [&](std::string_view s) { plan.add(GlyphTier::text, s); };
-        const auto display = [&](std::string_view s) {
+        const auto heading = [&](std::string_view s) {
             plan.add(GlyphTier::text, s);
+            plan.add(GlyphTier::heading, s);
+        };
+        const auto display = [&](std::string_view s) {
+            heading(s);
             plan.add(GlyphTier::display, s);
         };
         const auto hero = [&](std::string_view s) {
-            plan.add(GlyphTier::text, s);
+            heading(s);
             plan.add(GlyphTier::hero, s);
         };
-        // Every string of the feed goes to the text tier: a page may draw any
-        // of them at caption..title. The display and hero tiers get only what
-        // pages draw that large (shared/domain.md: the habit as the hero of its
-        // page, countdowns, the assembly's class and competition names).
-        display(feed->school.name);
+        display(feed->school.name);  // the header; the assembly's title card
         display(feed->school.short_name);
-        text(feed->school.motto);
-        text(feed->term.name);
-        text(feed->term.theme);
+        heading(feed->school.motto);  // the term page, as large as it fits
+        heading(feed->term.name);     // the term page's title
+        heading(feed->term.theme);    // the term page, as large as it fits
+        // Goals: titles and progress at subtitle at most, details smaller.
         for (const Goal& g : feed->term.goals) {
             text(g.id);
             text(g.title);
@@ -189,22 +223,37 @@ GlyphPlan glyph_plan_for(const Feed* feed) {
             for (const std::string& tip : h.tips) text(tip);
         }
         for (const SchoolClass& c : feed->classes) {
-            hero(c.id);
-            hero(c.name);
-            display(c.name);  // the assembly's closing grid of flag holders
+            if (assembly) {
+                hero(c.id);  // a holder the feed names only by its id
+                hero(c.name);
+                display(c.name);  // the assembly's closing grid of flag holders
+            } else if (class_card) {
+                heading(c.name);  // the class card's title
+                text(c.id);
+            } else {
+                text(c.id);
+                text(c.name);
+            }
             text(c.teacher);
         }
         for (const Competition& c : feed->competitions) {
-            hero(c.name);
-            display(c.name);  // the assembly's closing grid heading
+            heading(c.name);  // the standings page's title
+            if (assembly) {
+                hero(c.name);
+                display(c.name);  // the assembly's closing grid heading
+            }
             text(c.id);
             text(c.period);
-            for (const Criterion& k : c.criteria) text(k.name);
+            // A roomy class card sets the criteria (and 本周加油：<criterion>) at title.
+            for (const Criterion& k : c.criteria) {
+                if (class_card) heading(k.name);
+                else text(k.name);
+            }
             for (const Round& r : c.rounds)
                 for (const Score& s : r.scores) text(s.note);
         }
         for (const Announcement& a : feed->announcements) {
-            text(a.title);
+            heading(a.title);
             text(a.body);
             // An emergency takes over the screen and must read from 10–50 m:
             // its title as large as the hero size, its body at display size.
@@ -216,11 +265,11 @@ GlyphPlan glyph_plan_for(const Feed* feed) {
         }
         for (const SchoolEvent& e : feed->events) {
             display(e.title);
-            text(e.place);
+            heading(e.place);  // under the countdown of the one coming event
         }
         // 校园风采: its title on the title bar, each photo's caption.
         if (feed->gallery) {
-            text(feed->gallery->title);
+            heading(feed->gallery->title);
             for (const GalleryItem& g : feed->gallery->items) text(g.caption);
         }
     }
@@ -406,6 +455,14 @@ struct FontSet::MappedFile {
     ~MappedFile() {
         if (data) ::munmap(data, size);
     }
+    // Lets go of the pages a build read. They stay in the page cache (the
+    // next build finds them there), but are no longer this process's: a
+    // build at 4K touches about 5 MB of each weight, counted in the PSS for
+    // as long as the mapping keeps them. Safe at any time, even while
+    // another build reads the file: a page read again is faulted back in.
+    void release_pages() const {
+        if (data) ::madvise(data, size, MADV_DONTNEED);
+    }
     MappedFile(const MappedFile&) = delete;
     MappedFile& operator=(const MappedFile&) = delete;
 };
@@ -582,6 +639,20 @@ std::unique_ptr<FontSet::Built> FontSet::build(const ScreenMetrics& metrics, con
         fallbacks = fallbacks_;
         max_texture = max_texture_size_;
     }
+    // Nothing reads the font files between builds (ImGui's configs give back
+    // their data below): when this build's FreeType faces are closed, or it
+    // fails, the pages it read are let go. Declared before the faces, so it
+    // runs after they are done.
+    struct ReleasePages {
+        std::vector<const MappedFile*> files;
+        ~ReleasePages() {
+            for (const MappedFile* f : files) f->release_pages();
+        }
+    } release_pages;
+    release_pages.files.push_back(regular.get());
+    if (bold) release_pages.files.push_back(bold.get());
+    for (const auto& f : fallbacks) release_pages.files.push_back(&f->file);
+
     const auto start = std::chrono::steady_clock::now();
     const ScreenMetrics raster = raster_metrics(metrics);
 
@@ -598,7 +669,7 @@ std::unique_ptr<FontSet::Built> FontSet::build(const ScreenMetrics& metrics, con
     // Stand-ins for the characters above U+FFFF of every tier: one map per
     // atlas, the same for the same plan.
     std::vector<char32_t> supplementary;
-    for (const auto* tier : {&plan.text, &plan.display, &plan.hero})
+    for (const auto* tier : {&plan.text, &plan.heading, &plan.display, &plan.hero})
         for (char32_t cp : *tier)
             if (cp > kMaxImWchar) supplementary.push_back(cp);
     std::size_t left_out = 0;
@@ -644,7 +715,10 @@ std::unique_ptr<FontSet::Built> FontSet::build(const ScreenMetrics& metrics, con
                 }
                 if (fits) {
                     imgui_points.push_back(cp);
-                    const double gw = cp < 0x80 ? size * 0.55 : size * 0.92, gh = cp < 0x80 ? size * 0.75 : size * 0.92;
+                    // The em is the face's (y_ppem), not `size`: imgui sizes a
+                    // face by its ascender-to-descender height, about 1.45 em for Noto CJK.
+                    const double em = em_px;
+                    const double gw = cp < 0x80 ? em * 0.55 : em * 0.92, gh = cp < 0x80 ? em * 0.75 : em * 0.92;
                     surface += (gw + 2) * (gh + 2);
                     continue;
                 }
@@ -684,7 +758,10 @@ std::unique_ptr<FontSet::Built> FontSet::build(const ScreenMetrics& metrics, con
     // Width: ImGui picks at most 4096 and grows the height; a 4K screen with
     // a large feed would then outgrow what some GPUs take (8192). Keep the
     // texture roughly square from the estimated packed surface (glyph ink
-    // boxes: ~0.92 em square for Han, about half that for ASCII).
+    // boxes: ~0.92 em square for Han, about half that for ASCII). Not wider:
+    // rows as wide as twice the surface's side pack the hero glyphs worst
+    // (the sample feed at 4K: 81 % of an 8192-wide texture filled, 89 % of
+    // a 4096-wide one).
     int width = 1024;
     while (width < 16384 && static_cast<double>(width) * width < surface * 1.15) width *= 2;
     if (max_texture > 0) width = std::min(width, max_texture);

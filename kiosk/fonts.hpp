@@ -2,13 +2,23 @@
 //
 // imgui 1.86 has no dynamic atlas, and a full CJK range (20 000+ glyphs) at
 // hallway sizes would not fit any texture. So the atlas holds exactly the code
-// points the screen can draw, planned per style tier (GlyphPlan):
-//   text     caption, body, subtitle, title: every string of the feed, the
-//            program's own strings (collected from kiosk/ at build time), ASCII,
-//            CJK punctuation, full-width forms and common symbols.
+// points the screen can draw, planned per style tier (GlyphPlan), each tier
+// holding only what pages draw at its sizes (at 4K every size is twice
+// 1080p's, and a glyph four times the texture):
+//   text     caption, body, subtitle: every string of the feed, the program's
+//            own strings (collected from kiosk/ at build time), ASCII, CJK
+//            punctuation, full-width forms and common symbols.
+//   heading  title: the feed's names and titles (school, term, habits, classes,
+//            competitions and their criteria, notices, events and their places,
+//            the gallery), an emergency's body, the program strings, ASCII. Not
+//            the long texts pages set smaller (notice bodies, goals, tips, notes).
 //   display  the few strings pages draw at display size (habit and event
-//            titles, the school's name, countdowns) plus the program strings.
-//   hero     class and competition names, digits, the program strings.
+//            titles, the school's name, emergencies), digits and the program's
+//            words drawn that large (今天, 全校第3名, 紧急通知: large_words).
+//   hero     class and competition names, emergency titles, digits and the
+//            program's words drawn that large.
+// A string planned for display or hero is planned for heading too: a page
+// that cannot fit it large sets it at title.
 // One ImFont per TextStyle is baked at ScreenMetrics::px(style) with
 // FreeType, from Noto Sans CJK SC (Regular for the text tier, Bold for title
 // and up when installed).
@@ -61,6 +71,7 @@
 #include <imgui.h>
 
 #include "kiosk/geometry.hpp"
+#include "kiosk/role.hpp"
 #include "kiosk/text/screen_text.hpp"
 
 namespace campus {
@@ -69,7 +80,7 @@ struct Feed;
 
 namespace campus::kiosk {
 
-enum class GlyphTier { text, display, hero };
+enum class GlyphTier { text, heading, display, hero };
 // Which glyph tier a style's font is baked with.
 GlyphTier tier_of(TextStyle style);
 
@@ -78,6 +89,7 @@ GlyphTier tier_of(TextStyle style);
 // are left out; those above U+FFFF are kept (FontSet gives them stand-ins).
 struct GlyphPlan {
     std::vector<char32_t> text;
+    std::vector<char32_t> heading;
     std::vector<char32_t> display;
     std::vector<char32_t> hero;
 
@@ -88,17 +100,32 @@ struct GlyphPlan {
     bool contains(GlyphTier t, char32_t cp) const;
     // Sorts and removes duplicates; glyph_plan_for() returns normalised plans.
     void normalise();
-    std::size_t glyph_count() const { return text.size() + display.size() + hero.size(); }
+    std::size_t glyph_count() const { return text.size() + heading.size() + display.size() + hero.size(); }
     bool operator==(const GlyphPlan&) const = default;
 };
 
 // The program's own non-ASCII code points: every string literal under kiosk/,
 // collected at build time (cmake/collect_glyphs.cpp), sorted and unique.
 const std::vector<char32_t>& program_code_points();
+// The program's words that pages draw at display or hero size, besides
+// digits and the feed's strings. A page drawing another program string that
+// large must add it here: without it the string is set at title.
+namespace large_words {
+inline constexpr const char* countdown = "今天明天";  // the one coming event's countdown (hero, display)
+inline constexpr const char* emergency_label = "紧急通知";  // the emergency's label (display)
+inline constexpr const char* rank = "全校年级并列第名继续努力";  // the class card's 全校第3名 (hero, display)
+inline constexpr const char* week = "第周";  // the assembly's 第12周 流动红旗 (hero, display)
+}  // namespace large_words
+// The Han character whose ink the Canvas centres a line box on (中): in every
+// tier, whatever the tier's strings, so a line sits where it always did.
+extern const char32_t kInkReference;
 
 // The plan for a feed; `feed` may be null (the waiting screen): then the
-// program strings and the base sets only.
-GlyphPlan glyph_plan_for(const Feed* feed);
+// program strings and the base sets only. With a role, only what that role's
+// pages draw at each size (kiosk/rotation.hpp: a lobby never shows the class
+// card nor the assembly, whose class names are its largest text); without,
+// what any role's pages draw.
+GlyphPlan glyph_plan_for(const Feed* feed, std::optional<Role> role = std::nullopt);
 
 class FontSet {
 public:

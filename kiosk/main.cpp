@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
     // sync thread and a font worker (llvmpipe's threads allocate little).
     // Measured on the lobby rotation (1080p, llvmpipe): PSS 105 → 71 MB; a
     // 1 MB threshold keeps 97 MB. The price is a few page faults a frame.
+    // 256 KiB is also the size of the chunks imgui's FreeType builder
+    // rasterises into (four bytes a pixel, 128 MB of them for a 4K atlas):
+    // each is a mapping of its own, gone when the build is, instead of a
+    // heap grown by that much and left in pieces.
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     mallopt(M_ARENA_MAX, 2);
     // The log goes to stderr (journald picks it up under systemd); stdout stays

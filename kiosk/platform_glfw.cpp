@@ -10,8 +10,6 @@
 #include <cstdlib>
 #include <cstring>
 
-#include <malloc.h>  // mallopt
-
 // glad first: it provides the GL declarations; GLFW must not include its own.
 #include <glad/gl.h>
 #define GLFW_INCLUDE_NONE
@@ -136,13 +134,9 @@ Platform::Platform(const WindowConfig& config) {
     // screen's size (8 MB at 1080p, 33 MB at 4K, in RAM under llvmpipe).
     glfwWindowHint(GLFW_DEPTH_BITS, 0);
     glfwWindowHint(GLFW_STENCIL_BITS, 0);
-    // Software GL keeps textures in malloc'd memory. glibc raises its mmap
-    // threshold to the size of the first large block freed (up to 32 MB), and
-    // blocks below it come from the heap, which keeps them when freed: a page
-    // layer given back after a transition would stay in the process for good
-    // (33 MB at 4K). A fixed threshold keeps every such block its own mapping,
+    // Software GL keeps textures in malloc'd memory: main() fixes glibc's mmap
+    // threshold (256 KiB), so a page layer or an atlas is a mapping of its own,
     // returned to the system when freed.
-    mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
     GLFWmonitor* monitor = nullptr;
     int width = 1280, height = 720;
