@@ -147,7 +147,7 @@ Rect Canvas::draw(const TextBlock& block, ImVec2 pos, ImU32 color, Align align, 
         // must show what the screen did not draw.
         if (report_ && !block.text.empty())
             report_->add(LayoutEntry{block.text, {}, Rect{pos.x, pos.y, 0, 0}, block.px, false, block.visible,
-                                     block.missing});
+                                     block.missing, {}});
         return Rect{pos.x, pos.y, 0, 0};
     }
     ImFont* font = font_or_default(fonts_, block.style);
