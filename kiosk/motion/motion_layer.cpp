@@ -647,6 +647,13 @@ bool MotionLayer::read_incoming_area(int width, int height) {
     glReadPixels(fade_box_[0], fade_box_[1], fade_box_[2], fade_box_[3], GL_BGRA, GL_UNSIGNED_BYTE,
                  incoming_area_.data());
     flip_rows(incoming_area_.data(), row, row, fade_box_[3]);
+    // Where the page on screen and the incoming one are alike (much of the
+    // paper), no step of the blend changes anything: marked once, skipped.
+    std::size_t stride = 0;
+    if (const std::uint8_t* on_screen = sink_->image(fade_box_[2], fade_box_[3], stride))
+        fade_spans_ = differing_spans(on_screen, stride, incoming_area_.data(), row, fade_box_[2], fade_box_[3]);
+    else
+        fade_spans_.clear();
     return true;
 }
 
@@ -682,7 +689,8 @@ bool MotionLayer::compose_cpu_fade(double now, int width, int height, bool whole
     // The weight of the frame on screen in the next: (1 − f) of the old page is left of (1 − faded_).
     const float keep = landed || faded_ >= 1.0f ? 0.0f : std::clamp((1.0f - f) / (1.0f - faded_), 0.0f, 1.0f);
     const std::size_t row = static_cast<std::size_t>(fade_box_[2]) * 4;
-    blend_toward(on_screen, stride, incoming_area_.data(), row, fade_box_[2], fade_box_[3], keep);
+    blend_toward(on_screen, stride, incoming_area_.data(), row, fade_box_[2], fade_box_[3], keep,
+                 fade_spans_.empty() ? nullptr : &fade_spans_);
     const int top = height - (fade_box_[1] + fade_box_[3]);
     if (!sink_->show(fade_box_[0], top)) {
         end_cpu_fade();
@@ -706,6 +714,7 @@ bool MotionLayer::compose_cpu_fade(double now, int width, int height, bool whole
         cpu_fade_ = false;
         sink_->release();
         std::vector<std::uint8_t>().swap(incoming_area_);
+        std::vector<std::uint8_t>().swap(fade_spans_);
         give_back_freed_memory();
         spdlog::debug("motion: the crossfade has landed");
     }
@@ -717,6 +726,7 @@ void MotionLayer::end_cpu_fade() {
     cpu_fade_ = false;
     if (sink_ != nullptr) sink_->release();
     std::vector<std::uint8_t>().swap(incoming_area_);
+    std::vector<std::uint8_t>().swap(fade_spans_);
 }
 
 void MotionLayer::compose_screen(double now, int width, int height, const Damage& damage, GLuint framebuffer) {

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace campus::kiosk::motion {
 
@@ -42,8 +43,18 @@ public:
 // dst = dst × keep + src × (1 − keep), per 8-bit channel, for `rows` rows of
 // `width` pixels; `keep` is taken in steps of 1/256 (0: src exactly, 1: dst
 // unchanged). The strides are in bytes.
+// With `spans` (differing_spans below), only the spans marked there: where the
+// two pages are alike a blend changes nothing, so it is skipped (most of the
+// paper between two pages; exact, not an approximation).
 void blend_toward(std::uint8_t* dst, std::size_t dst_stride, const std::uint8_t* src, std::size_t src_stride,
-                  int width, int rows, float keep);
+                  int width, int rows, float keep, const std::vector<std::uint8_t>* spans = nullptr);
+
+// Pixels a span of a row: the unit differing_spans marks.
+inline constexpr int kBlendSpan = 64;
+// One byte per span of kBlendSpan pixels of each row, row by row: 1 where the
+// two pictures differ in that span.
+std::vector<std::uint8_t> differing_spans(const std::uint8_t* a, std::size_t a_stride, const std::uint8_t* b,
+                                          std::size_t b_stride, int width, int rows);
 
 // Turns `rows` rows of `row_bytes` upside down in place (GL reads bottom-up, X shows top-down).
 void flip_rows(std::uint8_t* pixels, std::size_t stride, std::size_t row_bytes, int rows);

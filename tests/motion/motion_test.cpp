@@ -13,6 +13,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -597,6 +598,28 @@ TEST(CpuBlend, TheWeightsOfAFadeComposeToTheBlendOfTheTwoPages) {
         EXPECT_NEAR(on_screen[0], 200 * (1 - f) + 40 * f, 2.0) << "f " << f;
         before = f;
     }
+}
+
+TEST(CpuBlend, SkippingTheSpansWhereThePagesAreAlikeChangesNothing) {
+    // Two pages alike but for a few pixels (a word, the paper between): the
+    // blend over the differing spans only is the blend over everything.
+    constexpr int w = 200, h = 6;  // spans of 64: four a row, the last one short
+    const std::size_t stride = w * 4;
+    std::vector<std::uint8_t> old_page(stride * h, 230), incoming = old_page;
+    incoming[2 * stride + 70 * 4] = 10;    // row 2, span 1
+    incoming[5 * stride + 199 * 4 + 2] = 40;  // row 5, the short last span
+    const std::vector<std::uint8_t> spans = motion::differing_spans(old_page.data(), stride, incoming.data(), stride, w, h);
+    ASSERT_EQ(spans.size(), 4u * h);
+    EXPECT_EQ(std::count(spans.begin(), spans.end(), 1), 2);
+    EXPECT_EQ(spans[2 * 4 + 1], 1);
+    EXPECT_EQ(spans[5 * 4 + 3], 1);
+    std::vector<std::uint8_t> all = old_page, some = old_page;
+    for (const float keep : {0.8f, 0.5f, 0.0f}) {
+        motion::blend_toward(all.data(), stride, incoming.data(), stride, w, h, keep);
+        motion::blend_toward(some.data(), stride, incoming.data(), stride, w, h, keep, &spans);
+        EXPECT_EQ(all, some) << "keep " << keep;
+    }
+    EXPECT_EQ(some, incoming);
 }
 
 TEST(CpuBlend, FlipRowsTurnsTheImageUpsideDown) {
