@@ -241,7 +241,7 @@ bool MotionLayer::redraw_direct(int width, int height, const std::function<void(
     glDisable(GL_SCISSOR_TEST);
     glDisable(GL_BLEND);
     // A crossfade is running towards this page: its page area as now drawn is what the blend goes to.
-    if (fading_ && cpu_fade_ && !read_incoming_area(width, height)) {
+    if (fading_ && cpu_fade_ && !read_incoming_area()) {
         end_cpu_fade();
         fading_ = false;
     }
@@ -298,7 +298,7 @@ void MotionLayer::page_turning(double now, int width, int height) {
         const bool fade = moving_direct() && cache_ok_ && clock_.transition_running(now) &&
                           clock_.settings().transition_style == TransitionStyle::crossfade && direct_drawn_ &&
                           direct_width_ == width && direct_height_ == height;
-        if (fade && take_on_screen_area(width, height) == Taken::ok) {
+        if (fade && take_on_screen_area(width, height)) {
             fading_ = true;
             screen_layer_dirty_ = true;
             faded_ = 0;
@@ -412,14 +412,14 @@ void MotionLayer::draw_page_layers(double now, int width, int height) {
     glUseProgram(0);
 }
 
-bool MotionLayer::compose_screen_layer(double now, int width, int height, bool into_back_buffer) {
-    if (!into_back_buffer && !prepare_layer(screen_, width, height)) return false;
+bool MotionLayer::compose_screen_layer(double now, int width, int height) {
+    if (!prepare_layer(screen_, width, height)) return false;
     const MotionSettings& s = clock_.settings();
     const bool moving_paper = s.background && !s.calm && background_->available();
     const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
     const ScreenRect a = page_area_.value_or(screen);
     const float area[4] = {a.x0, static_cast<float>(height) - a.y1, a.x1, static_cast<float>(height) - a.y0};
-    KIOSK_GL_CHECK(glBindFramebuffer(GL_FRAMEBUFFER, into_back_buffer ? 0 : screen_.framebuffer));
+    KIOSK_GL_CHECK(glBindFramebuffer(GL_FRAMEBUFFER, screen_.framebuffer));
     glViewport(0, 0, width, height);
     glDisable(GL_SCISSOR_TEST);
     if (!background_->compose(width, height, clock_.background_time_paced(now), moving_paper, current_.texture, 0, 0,
@@ -602,22 +602,22 @@ void MotionLayer::draw_flag_frame(double now, int width, int height) {
 }
 
 // [SECTION] the crossfade on the CPU (set_pixel_sink) ---------------------------------------
-MotionLayer::Taken MotionLayer::take_on_screen_area(int width, int height) {
+bool MotionLayer::take_on_screen_area(int width, int height) {
     const ScreenRect screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
     GLint box[4];
-    if (!scissor_box(page_area_.value_or(screen), width, height, box)) return Taken::cut;
+    if (!scissor_box(page_area_.value_or(screen), width, height, box)) return false;
     if (cpu_fade_ && !std::equal(box, box + 4, fade_box_)) {
         // Resized mid-blend: what the sink holds no longer lines up.
         end_cpu_fade();
-        return Taken::cut;
+        return false;
     }
     std::size_t stride = 0;
     std::uint8_t* on_screen = sink_->image(box[2], box[3], stride);
     if (on_screen == nullptr) {
         end_cpu_fade();
-        return Taken::failed;
+        return false;
     }
-    if (cpu_fade_) return Taken::ok;  // a blend runs: the sink's image is what is on screen, and stays
+    if (cpu_fade_) return true;  // a blend runs: the sink's image is what is on screen, and stays
     // The page area as it is on screen (the back buffer holds the frame
     // presented last), before the incoming page is drawn over it.
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
@@ -628,12 +628,10 @@ MotionLayer::Taken MotionLayer::take_on_screen_area(int width, int height) {
     flip_rows(on_screen, stride, static_cast<std::size_t>(box[2]) * 4, box[3]);
     std::copy(box, box + 4, fade_box_);
     cpu_fade_ = true;
-    return Taken::ok;
+    return true;
 }
 
-bool MotionLayer::read_incoming_area(int width, int height) {
-    (void)width;
-    (void)height;
+bool MotionLayer::read_incoming_area() {
     const std::size_t row = static_cast<std::size_t>(fade_box_[2]) * 4;
     try {
         incoming_area_.resize(row * static_cast<std::size_t>(fade_box_[3]));
@@ -654,26 +652,6 @@ bool MotionLayer::read_incoming_area(int width, int height) {
         fade_spans_ = differing_spans(on_screen, stride, incoming_area_.data(), row, fade_box_[2], fade_box_[3]);
     else
         fade_spans_.clear();
-    return true;
-}
-
-bool MotionLayer::prepare_cpu_fade(double now, int width, int height) {
-    switch (take_on_screen_area(width, height)) {
-        case Taken::ok:
-            break;
-        case Taken::cut:
-            fading_ = false;  // resized mid-blend: the rest of the change is a cut
-            return true;
-        case Taken::failed:
-            return false;
-    }
-    // The incoming page over the paper, straight into the back buffer: from
-    // now on the back buffer is the new page, and only its bands around the
-    // page area are presented from it until the blend lands.
-    if (!compose_screen_layer(now, width, height, true) || !read_incoming_area(width, height)) {
-        end_cpu_fade();
-        return false;
-    }
     return true;
 }
 
@@ -764,20 +742,6 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
         check_health();
         return;
     }
-    if (fading_ && framebuffer == 0 && screen_layer_dirty_ && current_.texture != 0 && sink_ != nullptr &&
-        back_buffer_kept_) {
-        // The same turn for the blend on the CPU: both pages read back, nothing presented
-        // (or, resized mid-blend, the blend ends: the next frame is the new page whole).
-        if (prepare_cpu_fade(now, width, height)) {
-            screen_layer_dirty_ = false;
-            if (faded_ == 0) clock_.restart_transition(now);
-            clock_.frame_drawn(now, !flags_->layer_flags().empty());
-            check_health();
-            return;
-        }
-        spdlog::warn("motion: the crossfade cannot be shown from the CPU; blending with GL");
-        sink_ = nullptr;
-    }
     if (fading_ && framebuffer == 0 && screen_layer_dirty_ && current_.texture != 0) {
         // The incoming page over the paper, made in a loop turn of its own
         // that presents nothing: no frame of the blend carries this pass (nor
@@ -804,24 +768,6 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
     }
     if (damage.empty() || current_.texture == 0) {
         clock_.frame_drawn(now, !flags_->layer_flags().empty());
-        return;
-    }
-    if (fading_ && framebuffer == 0 && cpu_fade_) {
-        if (compose_cpu_fade(now, width, height, damage.full)) {
-            full_pending_ = false;
-            region_pending_.reset();
-            drawn_flag_t_ = clock_.flag_time(now);
-            drawn_background_t_ = clock_.background_time_paced(now);
-            drawn_progress_ = -1;
-            clock_.frame_drawn(now, !flags_->layer_flags().empty());
-            check_health();
-            return;
-        }
-        // The sink failed mid-blend: the back buffer holds the new page; the rest of the change is a cut.
-        fading_ = false;
-        Damage all;
-        all.full = true;
-        compose_screen(now, width, height, all, framebuffer);
         return;
     }
     if (fading_ && framebuffer == 0) {

@@ -234,19 +234,16 @@ private:
     // copied as it is. False when the screen layer cannot be allocated (the
     // transition becomes a cut).
     bool compose_fade(double now, int width, int height, bool whole);
-    // screen_ = the page layer over the paper, its cloths over it, at `now`;
-    // with `into_back_buffer`, the same straight into the window's back buffer.
-    bool compose_screen_layer(double now, int width, int height, bool into_back_buffer = false);
-    // The crossfade on the CPU (set_pixel_sink): the turn that presents
-    // nothing (the pages read back; resized mid-blend, the blend ends as a
-    // cut), then each step. False when the sink or memory failed: the caller
-    // goes on with the GL blend, or a cut.
-    bool prepare_cpu_fade(double now, int width, int height);
-    // The page area on screen into the sink's image (kept when a blend runs):
-    // ok; cut (resized mid-blend, or no page area); failed (no image).
-    enum class Taken { ok, cut, failed };
-    Taken take_on_screen_area(int width, int height);
-    bool read_incoming_area(int width, int height);  // the back buffer's page area: where the blend goes
+    // screen_ = the page layer over the paper, its cloths over it, at `now`.
+    bool compose_screen_layer(double now, int width, int height);
+    // The crossfade on the CPU (set_pixel_sink), on a direct screen: the
+    // page area on screen is taken at the turn (page_turning), the incoming
+    // one read once the page is drawn (redraw_direct), then each step.
+    // The page area on screen into the sink's image (kept when a blend runs).
+    // False when there is no page area, no image, or it no longer lines up
+    // (resized mid-blend): the change is then a cut.
+    bool take_on_screen_area(int width, int height);
+    bool read_incoming_area();  // the back buffer's page area: where the blend goes
     bool compose_cpu_fade(double now, int width, int height, bool whole);
     void end_cpu_fade();  // memory back; the back buffer (the new page) is presented whole next
     // redraw_page when direct_: into the back buffer, over the paper.
