@@ -26,7 +26,9 @@ showing it is the floor of a browser player's cost, not an inflated figure.
       the way a web board would be (CSS layout, not a copy of the kiosk's
       pixels): goals, the month's habit, each competition's standings (rank,
       flag, class, criteria, total, movement, streak), the event countdowns, each
-      info notice; a split page (goals-1, goals-2, …) holds the items that the
+      info notice, each photo of the 校园风采 (an <img> of the feed's picture
+      file, beside the feed, fitted with object-fit: contain, its caption and
+      date under it: the kiosk's one photo a screen); a split page (goals-1, goals-2, …) holds the items that the
       kiosk's report shows on that screen, in as many table columns as the
       kiosk set. Around the pages, as on the kiosk: the header (school, term and
       第N周, date, a clock that ticks each minute in the school's time zone), the
@@ -43,6 +45,7 @@ import argparse
 import datetime as dt
 import html
 import json
+import os
 import pathlib
 import re
 import sys
@@ -360,6 +363,35 @@ def events_page(feed, texts, today, sub, count):
     return title_bar("活动倒计时", "", marker_of(sub, count)) + f'<div class="events" style="{grid}">{"".join(cards)}</div>'
 
 
+def gallery_page(feed, texts, sub, count, media_prefix):
+    """校园风采: one photo with its caption and date, as the kiosk's gallery shows
+    each (the title bar with "2/12", the photo fitted into what is left, its
+    aspect kept, the caption under it). Which photo: the one whose caption the
+    kiosk drew on this screen, else the sub-page's place in the gallery."""
+    esc = html.escape
+    gallery = feed.get("gallery") or {}
+    items = gallery.get("items", [])
+    media = {m["id"]: m for m in feed.get("media", [])}
+    shown = {line for t in texts for line in t["text"].split("\n")}
+    item = next((i for i in items if i.get("caption") and i["caption"] in shown), None)
+    if item is None:
+        if not items:
+            raise ValueError("the kiosk shows a gallery page but the feed has no gallery")
+        item = items[min(max(sub, 1), len(items)) - 1]
+    m = media.get(item["media"])
+    if m is None:
+        raise ValueError(f"gallery item {item['media']!r} names no media")
+    url = m["url"] if re.match(r"https?://", m["url"]) else media_prefix + m["url"]
+    words = esc(item.get("caption", ""))
+    if item.get("date"):
+        d = dt.date.fromisoformat(item["date"])
+        words += ("<br>" if words else "") + f"{d.year}年{d.month}月{d.day}日"
+    caption = f'<div class="caption">{words}</div>' if words else ""
+    return (f'<div class="gallery">{title_bar(gallery.get("title") or "校园风采", "", marker_of(sub, count))}'
+            f'<div class="photo"><img src="{esc(url)}" alt="{esc(m.get("alt") or item.get("caption", ""))}"></div>'
+            f'{caption}</div>')
+
+
 def window_text(notice, zone):
     def day(stamp):
         t = dt.datetime.fromisoformat(stamp).astimezone(zone)
@@ -451,6 +483,11 @@ svg.flag { width: 3.2vmin; height: 3.2vmin; vertical-align: middle; transform-or
 .ntag .tag { background: #b71c1c; color: #fff; padding: .2vmin 1.2vmin; border-radius: .6vmin; }
 .ntitle { font-size: 5.6vmin; font-weight: 700; margin: 2vmin 0; }
 .nbody { font-size: 3.2vmin; line-height: 1.7; }
+.gallery { display: flex; flex-direction: column; height: 100%; }
+.gallery .titlebar { flex: none; }
+.gallery .photo { flex: 1; min-height: 0; }
+.gallery .photo img { display: block; width: 100%; height: 100%; object-fit: contain; }
+.gallery .caption { flex: none; text-align: center; font-size: 2.6vmin; line-height: 1.6; margin-top: 1vmin; }
 """
 
 ROTATION_JS = """
@@ -515,8 +552,9 @@ def next_event_line(feed, today):
     return f"{e['title']} · {when}"
 
 
-def build_rotation(feed, standings, at, entries, page_seconds):
-    """(html, coverage notes): see the module doc (rotation)."""
+def build_rotation(feed, standings, at, entries, page_seconds, media_prefix=""):
+    """(html, coverage notes): see the module doc (rotation). `media_prefix`:
+    the path from the HTML to the feed's folder, before a picture's relative url."""
     esc = html.escape
     zone = at.tzinfo
     local = at
@@ -543,6 +581,8 @@ def build_rotation(feed, standings, at, entries, page_seconds):
             body = events_page(feed, texts, today, sub, count)
         elif kind == "notice" and ident in notices:
             body = notice_page(notices[ident], texts, zone, sub, count)
+        elif kind == "gallery":
+            body = gallery_page(feed, texts, sub, count, media_prefix)
         else:
             raise ValueError(f"the kiosk's rotation has a page this board cannot make: {name!r}")
         sections.append(f'<section class="page" data-name="{esc(name)}">{body}</section>')
@@ -606,7 +646,10 @@ def rotation_main(argv):
         standings = json.load(f)
     try:
         entries = load_dump(a.dump)
-        page, notes = build_rotation(feed, standings, at, entries, a.page_seconds)
+        # Pictures are files beside the feed (media/…): the HTML names them from where it is.
+        prefix = os.path.relpath(os.path.dirname(os.path.abspath(a.feed)), os.path.dirname(os.path.abspath(a.out)))
+        prefix = "" if prefix == "." else prefix + "/"
+        page, notes = build_rotation(feed, standings, at, entries, a.page_seconds, prefix)
     except (ValueError, KeyError) as e:
         sys.exit(f"board_html.py rotation: {a.dump}: {e}")
     with open(a.out, "w", encoding="utf-8") as f:

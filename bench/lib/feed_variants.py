@@ -35,11 +35,22 @@ mtime is 1 s past the current file's, or now, whichever is later.
                   --reference's habit is the month of --as-of
       No shift when --as-of falls in --reference's week.
 
+  feed_variants.py --base FEED.json --lobby-classes N … --gallery LISTING --out FEED.json
+  feed_variants.py --base FEED.json --gallery LISTING --out FEED.json
+      With a 校园风采 (add_gallery): the photos listed in LISTING (lines
+      "NAME WIDTH HEIGHT", as bench/gallery_photos prints them), which lie in
+      media/ beside --out, become the feed's `media` (url media/NAME, their
+      sha256, their size) and its gallery's items in that order, each with a
+      caption of the kind a school writes and a date a week apart from the
+      term's start. Alone (no --version, no --lobby-classes): the base feed
+      with the gallery and nothing else changed.
+
   feed_variants.py --level1-chars
       Prints the GB2312 level-1 set (UTF-8, one line), for other tools.
 """
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import sys
@@ -99,6 +110,11 @@ def variant(base, version, new_chars):
                     v = score[cid] + step
                     score[cid] = v if 0 <= v <= mx else score[cid] - step
     return doc
+
+
+def media_dir(out):
+    """Where a feed written to `out` finds its pictures: media/ beside it."""
+    return os.path.join(os.path.dirname(os.path.abspath(out)), "media")
 
 
 GRADE_NAMES = "零一二三四五六七八九十"
@@ -218,6 +234,45 @@ def lobby_feed(base, classes, as_of, reference):
     return doc, days, months
 
 
+# Captions of the kind a school puts under its photos (taken in turn).
+GALLERY_CAPTIONS = [
+    "秋季田径运动会开幕式，各班方阵依次入场",
+    "周一升旗仪式：国旗护卫队护旗出场",
+    "红领巾广播站的小记者采访校园里的好人好事",
+    "举行校运动会，加强校运动队、文艺队、田径队、排球队的训练",
+    "三年级二班获得本周流动红旗",
+    "科技节上同学们展示自己制作的水火箭",
+    "图书馆“好书推荐”读书分享会",
+    "劳动实践课：同学们在学校种植园里收获萝卜",
+    "校园艺术节合唱比赛，四年级获得一等奖",
+    "消防安全疏散演练，全校师生三分钟内到达操场",
+    "家长开放日，家长走进课堂听课",
+    "冬季长跑活动启动，每天大课间跑步二十分钟",
+]
+
+
+def add_gallery(doc, listing, media_dir, title="校园风采"):
+    """The feed's `media` and `gallery` from the photos of `listing` (see the
+    module's doc, --gallery); the files are read from `media_dir` for their
+    sha256. Returns how many photos."""
+    media, items = [], []
+    term_start = dt.date.fromisoformat(doc["term"]["start"])
+    with open(listing, encoding="utf-8") as f:
+        lines = [line.split() for line in f if line.strip()]
+    for n, (name, width, height) in enumerate(lines):
+        with open(os.path.join(media_dir, name), "rb") as photo:
+            digest = hashlib.sha256(photo.read()).hexdigest()
+        mid = "p-" + name.rsplit(".", 1)[0]
+        media.append({"id": mid, "url": "media/" + name, "sha256": digest, "width": int(width), "height": int(height)})
+        items.append({"media": mid, "caption": GALLERY_CAPTIONS[n % len(GALLERY_CAPTIONS)],
+                      "date": (term_start + dt.timedelta(days=7 * (n % 10) + 3)).isoformat()})
+    if not items:
+        raise ValueError(f"{listing}: no photos listed")
+    doc["media"] = doc.get("media", []) + media
+    doc["gallery"] = {"title": title, "items": items}
+    return len(items)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--base")
@@ -229,6 +284,7 @@ def main():
     p.add_argument("--lobby-classes", type=int, default=None)
     p.add_argument("--as-of", default=None, help="RFC 3339: the real now the kiosk will run at")
     p.add_argument("--reference", default=None, help="RFC 3339 in the base feed's term (bench/run's BENCH_AT)")
+    p.add_argument("--gallery", default=None, help="a listing of photos in media/ beside --out: the feed gets a 校园风采")
     a = p.parse_args()
     if a.level1_chars:
         print("".join(gb2312_level1()))
@@ -240,13 +296,28 @@ def main():
             base = json.load(f)
         try:
             doc, days, months = lobby_feed(base, a.lobby_classes, a.as_of, a.reference)
-        except (ValueError, KeyError) as e:
+            photos = add_gallery(doc, a.gallery, media_dir(a.out)) if a.gallery else 0
+        except (ValueError, KeyError, OSError) as e:
             sys.exit(f"feed_variants.py: {a.base}: {e}")
         data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
         with open(a.out, "wb") as f:
             f.write(data)
         print(f"feed_variants.py: {len(doc['classes'])} classes, dates {days:+d} days, habits {months:+d} months,"
-              f" {len(data)} bytes -> {a.out}", file=sys.stderr)
+              f"{f' a 校园风采 of {photos} photos,' if photos else ''} {len(data)} bytes -> {a.out}", file=sys.stderr)
+        return
+    if a.gallery and a.version is None:
+        if not (a.base and a.out):
+            p.error("--gallery needs --base and --out")
+        with open(a.base, encoding="utf-8") as f:
+            doc = json.load(f)
+        try:
+            photos = add_gallery(doc, a.gallery, media_dir(a.out))
+        except (ValueError, KeyError, OSError) as e:
+            sys.exit(f"feed_variants.py: {a.gallery}: {e}")
+        data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        with open(a.out, "wb") as f:
+            f.write(data)
+        print(f"feed_variants.py: a 校园风采 of {photos} photos, {len(data)} bytes -> {a.out}", file=sys.stderr)
         return
     if not (a.base and a.version is not None and a.out):
         p.error("--base, --version and --out are needed")

@@ -2,7 +2,7 @@
 """bench/run's rotation tools, checked on what they are for: that both sides of
 the lobby comparison do the same job.
 
-  check_bench_tools.py --kiosk KIOSK --kiosk-feed KIOSK_FEED --out DIR
+  check_bench_tools.py --kiosk KIOSK --kiosk-feed KIOSK_FEED --gallery-photos GALLERY_PHOTOS --out DIR
 
   feed        feed_variants.py --lobby-classes: on any day (several tried,
               across weeks, months and a year), the feed validates, has the
@@ -13,6 +13,11 @@ the lobby comparison do the same job.
               Xvfb): one HTML page per rotation entry, in the kiosk's order,
               holding (nearly) every text the kiosk drew; the crossfade, the
               flag's waving and the console's page-turn log are there
+  gallery     the same with a 校园风采 (feed_variants.py's add_gallery, photos from
+              bench/gallery_photos): the kiosk's one page per photo, after the
+              events, each an <img> of the very file the kiosk drew (by its
+              report), fitted with object-fit: contain, with the caption and
+              date the kiosk drew
   turns       proc_tree.py's TurnWatch reads the kiosk's --state-file and
               Chromium's console lines as bench/run meets them
 """
@@ -135,6 +140,66 @@ def check_board(args, out):
           f"board_html.py rotation on an empty dump: exit {run.returncode}: {run.stderr}")
 
 
+def check_gallery_board(args, out):
+    as_of = "2026-12-02T04:30:00+08:00"
+    out = out / "gallery"
+    (out / "media").mkdir(parents=True, exist_ok=True)
+    listing = out / "photos.txt"
+    with open(listing, "w", encoding="utf-8") as f:
+        run = subprocess.run([args.gallery_photos, str(out / "media"), "3"], stdout=f, stderr=subprocess.PIPE,
+                             text=True, timeout=120)
+    if not check(run.returncode == 0, f"gallery_photos failed: {run.stderr}"):
+        return
+    base = json.loads((ROOT / "assets" / "sample-feed.json").read_text(encoding="utf-8"))
+    doc, _, _ = feed_variants.lobby_feed(base, 30, as_of, REFERENCE)
+    check(feed_variants.add_gallery(doc, str(listing), str(out / "media")) == 3, "add_gallery: not 3 photos")
+    path = out / "feed.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    run = subprocess.run([args.kiosk_feed, "validate", str(path)], capture_output=True, text=True, timeout=60)
+    check(run.returncode == 0, f"the feed with a gallery does not validate: {run.stdout}{run.stderr}")
+    dump = out / "dump"
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", args.kiosk, "--dump", str(dump),
+                          "--feed", str(path), "--role", "lobby", "--at", as_of, "--size", "1920x1080"],
+                         capture_output=True, text=True, timeout=300, env=env)
+    if not check(run.returncode == 0, f"kiosk --dump with a gallery failed: {run.stderr[-400:]}"):
+        return
+    entries = board_html.load_dump(dump)
+    names = [name for name, _ in entries]
+    check([n for n in names if n.startswith("gallery")] == ["gallery-1", "gallery-2", "gallery-3"],
+          f"the kiosk's rotation has not one page per photo: {names}")
+    if "events" in names and "gallery-1" in names:
+        check(names.index("gallery-1") == names.index("events") + 1, f"the gallery does not follow the events: {names}")
+    run = subprocess.run([args.kiosk_feed, "standings", str(path), "--at", as_of], capture_output=True, text=True, timeout=60)
+    # The HTML one folder up from the feed, so the pictures' path is checked too.
+    html_out = out.parent / "gallery-rotation.html"
+    (out / "standings.json").write_text(run.stdout, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "lib" / "board_html.py"), "rotation", "--feed", str(path),
+                          "--standings", str(out / "standings.json"), "--at", as_of, "--dump", str(dump),
+                          "--size", "1920x1080", "--out", str(html_out)], capture_output=True, text=True, timeout=60)
+    if not check(run.returncode == 0, f"board_html.py rotation with a gallery: exit {run.returncode}: {run.stderr}"):
+        return
+    page = html_out.read_text(encoding="utf-8")
+    check(re.findall(r'<section class="page" data-name="([^"]+)"', page) == names, "board: not the kiosk's pages")
+    check("object-fit: contain" in page, "board: the photos are not fitted with object-fit: contain")
+    media = {m["id"]: m["url"] for m in doc["media"]}
+    for name, _ in entries:
+        if not name.startswith("gallery"):
+            continue
+        report = json.loads(next(dump.glob(f"[0-9][0-9][0-9]-{name}.json")).read_text(encoding="utf-8"))
+        drawn = [p["name"] for p in report.get("pictures", []) if p.get("drawn")]
+        section = re.search(rf'<section class="page" data-name="{name}">(.*?)</section>', page, re.S).group(1)
+        srcs = re.findall(r'<img src="([^"]+)"', section)
+        want = ["gallery/" + media[d] for d in drawn]
+        check(len(drawn) == 1 and srcs == want, f"board: {name} shows {srcs}, the kiosk drew {want}")
+        check(all((out.parent / s).is_file() for s in srcs), f"board: {name}'s {srcs} are not files beside the HTML")
+    _, notes = board_html.build_rotation(doc, json.loads((out / "standings.json").read_text(encoding="utf-8")),
+                                         dt.datetime.fromisoformat(as_of), entries, 15, "gallery/")
+    for name, got, want, missing in notes:
+        if name.startswith("gallery"):
+            check(not missing and want >= 3, f"board: {name} holds {got} of the kiosk's {want} texts: {missing}")
+
+
 def check_turns(out):
     state = out / "state.json"
     state.unlink(missing_ok=True)  # a run before this one left its last page
@@ -164,6 +229,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--kiosk", required=True)
     p.add_argument("--kiosk-feed", required=True)
+    p.add_argument("--gallery-photos", required=True, help="bench/gallery_photos")
     p.add_argument("--out", required=True)
     args = p.parse_args()
     out = pathlib.Path(args.out)
@@ -171,6 +237,7 @@ def main():
     check_feed(args, out)
     check_turns(out)
     check_board(args, out)
+    check_gallery_board(args, out)
     for f in failures:
         print("FAIL:", f)
     print(f"check_bench_tools: {'FAILED' if failures else 'passed'} ({len(failures)} failure(s))")
