@@ -92,14 +92,19 @@ def check_feed(args, out):
         check("24 classes" in str(e), f"lobby_feed: the refusal does not say how many classes there are: {e}")
 
 
+def dump_lobby(args, feed, dump, as_of):
+    """The real kiosk's lobby, every page dumped at 1920x1080 under its own Xvfb."""
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    return subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", args.kiosk, "--dump", str(dump),
+                           "--feed", str(feed), "--role", "lobby", "--at", as_of, "--size", "1920x1080"],
+                          capture_output=True, text=True, timeout=300, env=env)
+
+
 def check_board(args, out):
     as_of = "2026-12-02T04:30:00+08:00"
     path, doc, _ = lobby_feed_file(out, as_of)
     dump = out / "dump"
-    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", args.kiosk, "--dump", str(dump),
-                          "--feed", str(path), "--role", "lobby", "--at", as_of, "--size", "1920x1080"],
-                         capture_output=True, text=True, timeout=300, env=env)
+    run = dump_lobby(args, path, dump, as_of)
     if not check(run.returncode == 0, f"kiosk --dump failed: {run.stderr[-400:]}"):
         return
     standings = out / "standings.json"
@@ -158,10 +163,7 @@ def check_gallery_board(args, out):
     run = subprocess.run([args.kiosk_feed, "validate", str(path)], capture_output=True, text=True, timeout=60)
     check(run.returncode == 0, f"the feed with a gallery does not validate: {run.stdout}{run.stderr}")
     dump = out / "dump"
-    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", args.kiosk, "--dump", str(dump),
-                          "--feed", str(path), "--role", "lobby", "--at", as_of, "--size", "1920x1080"],
-                         capture_output=True, text=True, timeout=300, env=env)
+    run = dump_lobby(args, path, dump, as_of)
     if not check(run.returncode == 0, f"kiosk --dump with a gallery failed: {run.stderr[-400:]}"):
         return
     entries = board_html.load_dump(dump)
