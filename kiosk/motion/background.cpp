@@ -1,6 +1,8 @@
 #include "kiosk/motion/background.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include <imgui.h>
 
@@ -11,9 +13,55 @@ namespace campus::kiosk::motion {
 namespace {
 // The light's grid (background.vert): 32 × 18 cells of ≈ 60 px at 1080p, far
 // finer than the light's ≈ 600 px radius.
-constexpr int kColumns = 32;
-constexpr int kRows = 18;
+constexpr int kColumns = PaperCells::kColumns;
+constexpr int kRows = PaperCells::kRows;
 }  // namespace
+
+// [SECTION] the cells a page put ink in ----------------------------------------------------
+void PaperCells::mark(float x0, float y0, float x1, float y1, int width, int height) {
+    if (width <= 0 || height <= 0 || !(x1 > x0) || !(y1 > y0)) return;
+    // The pixels touched, one more on each side, in GL's rows (from the bottom).
+    const int px0 = std::clamp(static_cast<int>(std::floor(x0)) - 1, 0, width - 1);
+    const int px1 = std::clamp(static_cast<int>(std::ceil(x1)), 0, width - 1);
+    const int top = std::clamp(static_cast<int>(std::floor(y0)) - 1, 0, height - 1);
+    const int bottom = std::clamp(static_cast<int>(std::ceil(y1)), 0, height - 1);
+    const int gy0 = height - 1 - bottom, gy1 = height - 1 - top;
+    // A pixel belongs to the cell its centre lies in.
+    const auto column_of = [&](int px) { return std::clamp(static_cast<int>((px + 0.5) * kColumns / width), 0, kColumns - 1); };
+    const auto row_of = [&](int py) { return std::clamp(static_cast<int>((py + 0.5) * kRows / height), 0, kRows - 1); };
+    const int c0 = column_of(px0), c1 = column_of(px1), r0 = row_of(gy0), r1 = row_of(gy1);
+    for (int r = r0; r <= r1; ++r)
+        for (int c = c0; c <= c1; ++c) cells_.set(static_cast<std::size_t>(r * kColumns + c));
+}
+
+void PaperCells::mark(const ImDrawData& data, int width, int height) {
+    const ImVec2 origin = data.DisplayPos, scale = data.FramebufferScale;
+    for (int n = 0; n < data.CmdListsCount; ++n) {
+        const ImDrawList* list = data.CmdLists[n];
+        for (const ImDrawCmd& cmd : list->CmdBuffer) {
+            const float cx0 = (cmd.ClipRect.x - origin.x) * scale.x, cy0 = (cmd.ClipRect.y - origin.y) * scale.y;
+            const float cx1 = (cmd.ClipRect.z - origin.x) * scale.x, cy1 = (cmd.ClipRect.w - origin.y) * scale.y;
+            if (cmd.UserCallback != nullptr) {
+                // A callback draws with GL itself (a flag in the frame): anywhere in its clip rectangle.
+                if (cmd.UserCallback != ImDrawCallback_ResetRenderState) mark(cx0, cy0, cx1, cy1, width, height);
+                continue;
+            }
+            const ImDrawVert* vertices = list->VtxBuffer.Data + cmd.VtxOffset;
+            const ImDrawIdx* indices = list->IdxBuffer.Data + cmd.IdxOffset;
+            for (unsigned i = 0; i + 2 < cmd.ElemCount; i += 3) {
+                const ImVec2 a = vertices[indices[i]].pos, b = vertices[indices[i + 1]].pos,
+                             c = vertices[indices[i + 2]].pos;
+                const float x0 = std::max((std::min({a.x, b.x, c.x}) - origin.x) * scale.x, cx0);
+                const float x1 = std::min((std::max({a.x, b.x, c.x}) - origin.x) * scale.x, cx1);
+                const float y0 = std::max((std::min({a.y, b.y, c.y}) - origin.y) * scale.y, cy0);
+                const float y1 = std::min((std::max({a.y, b.y, c.y}) - origin.y) * scale.y, cy1);
+                mark(x0, y0, x1, y1, width, height);
+            }
+        }
+    }
+}
+
+// [SECTION] the paper ---------------------------------------------------------------------
 
 Background::Background(std::string_view vertex_source, std::string_view fragment_source,
                        std::string_view compose_source)
@@ -45,11 +93,9 @@ Background::~Background() {
     if (vertex_array_ != 0) glDeleteVertexArrays(1, &vertex_array_);
 }
 
-bool Background::draw(int width, int height, float t, bool scissored) const {
-    if (!available() || width <= 0 || height <= 0) return false;
+void Background::use_program(int width, int height, float t) const {
     glViewport(0, 0, width, height);
     glDisable(GL_BLEND);  // it replaces the clear: every pixel written, opaque
-    if (!scissored) glDisable(GL_SCISSOR_TEST);
     glDisable(GL_DEPTH_TEST);
     glDisable(GL_CULL_FACE);
     KIOSK_GL_CHECK(glUseProgram(program_.id()));
@@ -60,7 +106,37 @@ bool Background::draw(int width, int height, float t, bool scissored) const {
     glUniform1f(u_strength_, kStrength);
     glUniform2i(u_grid_, kColumns, kRows);
     KIOSK_GL_CHECK(glBindVertexArray(vertex_array_));
+}
+
+bool Background::draw(int width, int height, float t, bool scissored) const {
+    if (!available() || width <= 0 || height <= 0) return false;
+    if (!scissored) glDisable(GL_SCISSOR_TEST);
+    use_program(width, height, t);
     KIOSK_GL_CHECK(glDrawArrays(GL_TRIANGLES, 0, kColumns * kRows * 6));
+    glBindVertexArray(0);
+    glUseProgram(0);
+    return true;
+}
+
+bool Background::draw_cells(int width, int height, float t, const PaperCells& cells) const {
+    if (!available() || width <= 0 || height <= 0) return false;
+    if (cells.count() == 0) return true;
+    // Runs of marked cells in background.vert's order (row by row from the bottom), one draw each.
+    std::vector<GLint> firsts;
+    std::vector<GLsizei> counts;
+    for (int quad = 0; quad < kColumns * kRows;) {
+        if (!cells.marked(quad % kColumns, quad / kColumns)) {
+            ++quad;
+            continue;
+        }
+        const int first = quad;
+        while (quad < kColumns * kRows && cells.marked(quad % kColumns, quad / kColumns)) ++quad;
+        firsts.push_back(first * 6);
+        counts.push_back((quad - first) * 6);
+    }
+    glDisable(GL_SCISSOR_TEST);
+    use_program(width, height, t);
+    KIOSK_GL_CHECK(glMultiDrawArrays(GL_TRIANGLES, firsts.data(), counts.data(), static_cast<GLsizei>(firsts.size())));
     glBindVertexArray(0);
     glUseProgram(0);
     return true;

@@ -10,12 +10,47 @@
 // Thread safety: main (render) thread, GL context current.
 #pragma once
 
+#include <bitset>
+#include <cstddef>
 #include <string_view>
 
 #include "kiosk/motion/gl_program.hpp"
 #include "kiosk/motion/shaders.hpp"
 
+struct ImDrawData;
+
 namespace campus::kiosk::motion {
+
+// The cells of the light's grid (background.vert: 32 × 18, numbered row by
+// row from the bottom) that a page put ink in: text, rules, cards, photos,
+// the flags' cloths. Where a page has no ink the paper shows; while the light
+// stands still that paper is already right for the next page, so only these
+// cells need it painted again (Background::draw_cells) before the next page
+// is drawn over the last. At 4K the paper's pass is ≈ 30 ms of a turn; most
+// turns the light stands still (MotionSettings::background_turns_per_step).
+class PaperCells {
+public:
+    static constexpr int kColumns = 32;
+    static constexpr int kRows = 18;
+
+    void clear() { cells_.reset(); }
+    void mark_all() { cells_.set(); }
+    // Every cell a pixel of this rectangle lies in (window pixels, top-left
+    // origin, of a `width`×`height` screen), and one pixel around it: the
+    // rasteriser gives an edge pixel to the cell its centre is in.
+    void mark(float x0, float y0, float x1, float y1, int width, int height);
+    // Every pixel ImGui's draw data can touch: each triangle's bounds within
+    // its command's clip rectangle (a callback's: the whole clip rectangle).
+    void mark(const ImDrawData& data, int width, int height);
+    // By background.vert's numbering: row 0 is the bottom row.
+    bool marked(int column, int row_from_bottom) const {
+        return cells_.test(static_cast<std::size_t>(row_from_bottom * kColumns + column));
+    }
+    std::size_t count() const { return cells_.count(); }
+
+private:
+    std::bitset<kColumns * kRows> cells_;
+};
 
 class Background {
 public:
@@ -37,6 +72,10 @@ public:
     // `scissored`: only inside the scissor box the caller enabled (a damaged
     // region of the page cache); otherwise the whole viewport.
     bool draw(int width, int height, float t, bool scissored = false) const;
+    // The same paper, in the marked cells alone: each of their pixels exactly
+    // as draw() gives it (a cell's pixels depend only on its own corners and
+    // the fixed dither), the others untouched. False when unavailable.
+    bool draw_cells(int width, int height, float t, const PaperCells& cells) const;
 
     // The page cache's one-pass composition (shaders/compose.frag over this
     // mesh): the paper — moving at `t` when `moving`, else still — with the
@@ -53,6 +92,7 @@ public:
     bool compose_available() const { return compose_program_.valid(); }
 
 private:
+    void use_program(int width, int height, float t) const;
     GlProgram compose_program_;
     GLint c_paper_ = -1, c_time_ = -1, c_resolution_ = -1, c_strength_ = -1, c_grid_ = -1, c_page_ = -1,
           c_from_ = -1, c_fade_ = -1, c_area_ = -1, c_moving_ = -1;

@@ -19,6 +19,7 @@ MotionClock::MotionClock(MotionSettings settings) : settings_(settings) {
     settings_.transition_seconds = std::max(0.0, settings_.transition_seconds);
     settings_.background_burst_seconds = std::max(0.0, settings_.background_burst_seconds);
     settings_.flag_wave_periods = std::max(0, settings_.flag_wave_periods);
+    settings_.background_turns_per_step = std::max(1, settings_.background_turns_per_step);
 }
 
 bool MotionClock::transition_enabled() const { return !settings_.calm && settings_.transition_seconds > 0; }
@@ -44,8 +45,14 @@ void MotionClock::page_arrived(double now, bool with_transition) {
         background_before_burst_ = std::fmod(background_before_burst_, 3600.0);
         burst_start_ = now;
         if (transition && settings_.background_in_transition) {
-            // The whole burst at once, under the transition (see the header).
-            background_before_burst_ += settings_.background_burst_seconds;
+            // The whole burst at once, under the transition (see the header),
+            // or banked for a later turn's step.
+            background_banked_ += settings_.background_burst_seconds;
+            if (++turns_since_step_ >= settings_.background_turns_per_step) {
+                background_before_burst_ += background_banked_;
+                background_banked_ = 0;
+                turns_since_step_ = 0;
+            }
             burst_end_ = now;
             burst_speed_ = 0;
         } else {

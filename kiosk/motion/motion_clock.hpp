@@ -16,7 +16,10 @@
 //     transition takes its 3 s of light in one step, under the transition:
 //     3 s of the light's drift changes no pixel of the paper by more than
 //     about one 8-bit step (see background_fps), so the step is not seen, and
-//     the transition's frames blend two still pictures (the cheapest frames).
+//     the transition's frames blend two still pictures (the cheapest frames);
+//     and the light takes that step only at every background_turns_per_step-th
+//     turn (four bursts at once), standing still at the others, so that most
+//     turns blend only where the two pages' ink differs.
 //     All rates are capped by max_fps.
 //
 // Trade-off of the background bursts (chosen over a continuous ≤ 2 fps): a
@@ -63,6 +66,14 @@ struct MotionSettings {
                                        // light (background_burst_seconds) in one step at its start, under the
                                        // blend: the light costs no frame of its own. Default on; off: the burst
                                        // runs at its own pace after the page arrived.
+    int background_turns_per_step = 4;  // with background_in_transition: the light takes the bursts of this many
+                                       // turns in one step, at every this-many-th turn, and stands still at the
+                                       // others. Default 4 (about a minute at 15 s pages). Why: a turn whose
+                                       // paper is unchanged blends only where the two pages' ink differs
+                                       // (differing_spans), a turn whose light steps blends the whole page
+                                       // area; the light's whole range is ±1.5 % of the paper's brightness, so
+                                       // even four bursts at once change no pixel by more than a few 8-bit
+                                       // steps, under a crossfade. 1: a step at every turn.
     double background_fps = 2;         // frame rate of the background's own frames. Default 2: its soft pools
                                        // (radius ~0.7 of the screen's height, 1.5 % deep) drift at most ~60 px/s,
                                        // which changes no pixel by even half an 8-bit step within a second; and
@@ -118,6 +129,8 @@ private:
     double burst_start_ = -kNever, burst_end_ = -kNever;
     double background_before_burst_ = 0;  // background seconds of the bursts before the current one
     double burst_speed_ = 1;              // background seconds per second of the current burst
+    double background_banked_ = 0;        // bursts taken at turns whose light stood still, for the next step
+    int turns_since_step_ = 0;            // turns since the light last stepped (background_turns_per_step)
     double last_frame_ = -kNever;
 };
 

@@ -145,6 +145,22 @@ bool scissor_box(const ScreenRect& r, int width, int height, GLint box[4]) {
 
 float area_of(const ScreenRect& r) { return std::max(0.0f, r.x1 - r.x0) * std::max(0.0f, r.y1 - r.y0); }
 
+// The framebuffer's pixels in `box` (GL's, bottom-left origin) into `pixels`
+// as B, G, R, A rows top-down, `stride` bytes apart, as X shows them. Mesa
+// reads them top-down itself where it has GL_MESA_pack_invert (llvmpipe
+// does); else they are read bottom-up and turned over, a second pass over
+// 33 MB at 4K.
+void read_top_down(const GLint box[4], std::uint8_t* pixels, std::size_t stride) {
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glPixelStorei(GL_PACK_ROW_LENGTH, static_cast<GLint>(stride / 4));
+    const bool inverted = GLAD_GL_MESA_pack_invert != 0;
+    if (inverted) glPixelStorei(GL_PACK_INVERT_MESA, GL_TRUE);
+    glReadPixels(box[0], box[1], box[2], box[3], GL_BGRA, GL_UNSIGNED_BYTE, pixels);
+    if (inverted) glPixelStorei(GL_PACK_INVERT_MESA, GL_FALSE);
+    glPixelStorei(GL_PACK_ROW_LENGTH, 0);
+    if (!inverted) flip_rows(pixels, stride, static_cast<std::size_t>(box[2]) * 4, box[3]);
+}
+
 // Software GL keeps a layer in malloc'd memory; freed inside the heap it would
 // stay in the process (glibc returns only the heap's top): 8 MB at 1080p,
 // 33 MB at 4K for good. malloc_trim hands the free pages back (once a page turn).
@@ -219,18 +235,47 @@ bool MotionLayer::redraw_direct(int width, int height, const std::function<void(
     }
     const MotionSettings& s = clock_.settings();
     // The paper: still when calm; the lobby's light as it stands now (it moves only when a page is drawn).
-    if (!(moving_direct() && s.background && background_->available() &&
-          background_->draw(width, height, clock_.background_time_paced(last_now_), only.has_value()))) {
+    const bool light = moving_direct() && s.background && background_->available();
+    const float light_t = light ? clock_.background_time_paced(last_now_) : 0.0f;
+    bool painted = false;
+    if (light && !only && paper_known_ && light_t == paper_light_t_ && direct_drawn_ && direct_width_ == width &&
+        direct_height_ == height) {
+        // The light has not moved since the paper in the back buffer was
+        // painted: it is right wherever the last page left it bare, and is
+        // painted again only where that page put ink.
+        painted = background_->draw_cells(width, height, light_t, ink_);
+    } else if (light) {
+        painted = background_->draw(width, height, light_t, only.has_value());
+    }
+    if (!painted) {
         const ImVec4 paper = ImGui::ColorConvertU32ToFloat4(theme::page_background);
         glClearColor(paper.x, paper.y, paper.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
     }
+    // What the paper outside the ink now is: the light at one time everywhere, or unknown.
+    if (!painted)
+        paper_known_ = false;
+    else if (!only)
+        paper_known_ = true, paper_light_t_ = light_t;
+    else if (light_t != paper_light_t_)
+        paper_known_ = false;
     glDisable(GL_SCISSOR_TEST);
     render_ui();
+    // Where this page put ink (a region's redraw adds its own to the rest's).
+    if (!only) ink_.clear();
+    if (const ImDrawData* data = ImGui::GetDrawData()) ink_.mark(*data, width, height);
     if (!flags_->layer_flags().empty()) {
         // The page under its cloths, kept for the flag frames; then the cloths
         // (calm: the rest pose; moving: where the wave is now).
         capture_backdrops(width, height, only);
+        // Every pixel a cloth can cover, at any pose of its wave.
+        for (const Backdrop& d : backdrops_)
+            ink_.mark(static_cast<float>(d.box[0]), static_cast<float>(height - (d.box[1] + d.box[3])),
+                      static_cast<float>(d.box[0] + d.box[2]), static_cast<float>(height - d.box[1]), width, height);
+        for (const auto& flag : flags_->layer_flags()) {
+            const ImVec4 b = flag.bounds();
+            ink_.mark(b.x, b.y, b.z, b.w, width, height);
+        }
         const ScreenRect clip = only.value_or(ScreenRect{0, 0, static_cast<float>(width), static_cast<float>(height)});
         flags_->draw_layer_flags(moving_direct() ? clock_.flag_time(last_now_) : 0.0f, width, height,
                                  ImVec4(clip.x0, clip.y0, clip.x1, clip.y1));
@@ -621,11 +666,7 @@ bool MotionLayer::take_on_screen_area(int width, int height) {
     // The page area as it is on screen (the back buffer holds the frame
     // presented last), before the incoming page is drawn over it.
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    glPixelStorei(GL_PACK_ALIGNMENT, 4);
-    glPixelStorei(GL_PACK_ROW_LENGTH, static_cast<GLint>(stride / 4));
-    glReadPixels(box[0], box[1], box[2], box[3], GL_BGRA, GL_UNSIGNED_BYTE, on_screen);
-    glPixelStorei(GL_PACK_ROW_LENGTH, 0);
-    flip_rows(on_screen, stride, static_cast<std::size_t>(box[2]) * 4, box[3]);
+    read_top_down(box, on_screen, stride);
     std::copy(box, box + 4, fade_box_);
     cpu_fade_ = true;
     return true;
@@ -633,24 +674,26 @@ bool MotionLayer::take_on_screen_area(int width, int height) {
 
 bool MotionLayer::read_incoming_area() {
     const std::size_t row = static_cast<std::size_t>(fade_box_[2]) * 4;
-    try {
-        incoming_area_.resize(row * static_cast<std::size_t>(fade_box_[3]));
-    } catch (const std::bad_alloc&) {
+    const std::size_t bytes = row * static_cast<std::size_t>(fade_box_[3]);
+    if (incoming_area_.size() != bytes && !incoming_area_.allocate(bytes)) {
         spdlog::error("motion: no memory for the crossfade's incoming page ({} MB); the change is a cut",
-                      row * static_cast<std::size_t>(fade_box_[3]) >> 20);
+                      bytes >> 20);
         return false;
     }
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    glPixelStorei(GL_PACK_ALIGNMENT, 4);
-    glReadPixels(fade_box_[0], fade_box_[1], fade_box_[2], fade_box_[3], GL_BGRA, GL_UNSIGNED_BYTE,
-                 incoming_area_.data());
-    flip_rows(incoming_area_.data(), row, row, fade_box_[3]);
+    read_top_down(fade_box_, incoming_area_.data(), row);
     // Where the page on screen and the incoming one are alike (much of the
     // paper), no step of the blend changes anything: marked once, skipped.
     std::size_t stride = 0;
     if (const std::uint8_t* on_screen = sink_->image(fade_box_[2], fade_box_[3], stride))
+    {
         fade_spans_ = differing_spans(on_screen, stride, incoming_area_.data(), row, fade_box_[2], fade_box_[3]);
-    else
+        if (spdlog::should_log(spdlog::level::debug)) {
+            const auto differ = std::count(fade_spans_.begin(), fade_spans_.end(), std::uint8_t{1});
+            spdlog::debug("motion: the crossfade blends {} of {} spans ({:.0f} %)", differ, fade_spans_.size(),
+                          100.0 * static_cast<double>(differ) / static_cast<double>(std::max<std::size_t>(1, fade_spans_.size())));
+        }
+    } else
         fade_spans_.clear();
     return true;
 }
@@ -691,7 +734,7 @@ bool MotionLayer::compose_cpu_fade(double now, int width, int height, bool whole
         fading_ = false;
         cpu_fade_ = false;
         sink_->release();
-        std::vector<std::uint8_t>().swap(incoming_area_);
+        incoming_area_.release();
         std::vector<std::uint8_t>().swap(fade_spans_);
         give_back_freed_memory();
         spdlog::debug("motion: the crossfade has landed");
@@ -703,7 +746,7 @@ void MotionLayer::end_cpu_fade() {
     if (cpu_fade_ || !incoming_area_.empty()) full_pending_ = true;  // the back buffer is what must be on screen
     cpu_fade_ = false;
     if (sink_ != nullptr) sink_->release();
-    std::vector<std::uint8_t>().swap(incoming_area_);
+    incoming_area_.release();
     std::vector<std::uint8_t>().swap(fade_spans_);
 }
 

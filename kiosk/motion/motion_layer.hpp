@@ -260,7 +260,11 @@ private:
     bool back_buffer_kept_ = false;
     // Calm, or moving with a pixel sink, over a kept back buffer: pages drawn straight into it.
     bool direct_ = false;
-    void update_direct() { direct_ = back_buffer_kept_ && (clock_.settings().calm || sink_ != nullptr); }
+    void update_direct() {
+        const bool was = direct_;
+        direct_ = back_buffer_kept_ && (clock_.settings().calm || sink_ != nullptr);
+        if (direct_ != was) paper_known_ = false;  // the back buffer's paper is not what redraw_direct left
+    }
     bool moving_direct() const { return direct_ && !clock_.settings().calm; }
     // Under each waving cloth of a direct page, the page as drawn without its cloths.
     struct Backdrop {
@@ -273,6 +277,12 @@ private:
     void draw_flag_frame(double now, int width, int height);  // backdrops back, cloths at the new time
     bool direct_drawn_ = false;  // the back buffer holds a page (direct_), drawn at this size:
     int direct_width_ = 0, direct_height_ = 0;
+    // The back buffer's paper: where its page has ink, and, when known, the
+    // light's time it shows everywhere else (the next page then paints the
+    // paper only in the ink's cells; redraw_direct).
+    PaperCells ink_;
+    bool paper_known_ = false;
+    float paper_light_t_ = 0;
     // The crossfade over the kept back buffer (page_turning).
     Layer screen_;                    // the incoming page over the paper, opaque
     bool fading_ = false;             // the running transition is this blend
@@ -281,7 +291,7 @@ private:
     // The crossfade on the CPU (set_pixel_sink).
     PixelSink* sink_ = nullptr;
     bool cpu_fade_ = false;                    // the sink's image holds the page area as on screen
-    std::vector<std::uint8_t> incoming_area_;  // the incoming page's area over the paper, rows top-down
+    AreaBuffer incoming_area_;                 // the incoming page's area over the paper, rows top-down
     std::vector<std::uint8_t> fade_spans_;     // differing_spans of the two: where a step changes anything
     GLint fade_box_[4] = {0, 0, 0, 0};         // the page area in GL pixels: x, y (bottom-left), w, h
     std::optional<Damage> presented_instead_;

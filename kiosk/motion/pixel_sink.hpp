@@ -59,4 +59,29 @@ std::vector<std::uint8_t> differing_spans(const std::uint8_t* a, std::size_t a_s
 // Turns `rows` rows of `row_bytes` upside down in place (GL reads bottom-up, X shows top-down).
 void flip_rows(std::uint8_t* pixels, std::size_t stride, std::size_t row_bytes, int rows);
 
+// The incoming page's area for one turn's blend: memory mapped fresh for the
+// turn and unmapped when it lands (a 4K page area is 33 MB; kept between
+// turns it would be a third of the screen's memory). Not zero-filled first:
+// the read-back writes every byte (std::vector's resize wrote 33 MB of
+// zeros at 4K first, a pass of its own).
+class AreaBuffer {
+public:
+    AreaBuffer() = default;
+    ~AreaBuffer() { release(); }
+    AreaBuffer(const AreaBuffer&) = delete;
+    AreaBuffer& operator=(const AreaBuffer&) = delete;
+    // `bytes` of it, contents undefined; false (and empty) when the memory cannot be had.
+    bool allocate(std::size_t bytes);
+    void release();
+    std::uint8_t* data() const { return data_; }
+    std::size_t size() const { return size_; }
+    bool empty() const { return data_ == nullptr; }
+
+private:
+    void* mapping_ = nullptr;
+    std::size_t mapped_ = 0;
+    std::uint8_t* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
 }  // namespace campus::kiosk::motion

@@ -236,8 +236,11 @@ def check_waving(label, frames, fail, out):
         if steps[i] <= 0.05:
             i += 1
             continue
+        # The run ends at the next fade step or where the screen stood still (the rest pose).
+        # A step whose sample saw no change is still a change (captured frames always
+        # differ): a cloth's first few pixels can fall between the samples.
         j = i + 1
-        while j < len(steps) and 0 < steps[j] <= 0.05:
+        while j < len(steps) and steps[j] <= 0.05 and frames[j + 1].t - frames[j].t < 0.5:
             j += 1
         if j >= len(steps):
             break  # the capture ended in this run: it may be cut short

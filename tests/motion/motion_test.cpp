@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kiosk/motion/background.hpp"
@@ -270,6 +271,7 @@ TEST(MotionClock, PacedBackgroundTimeStepsAtTheBackgroundsOwnRate) {
 TEST(MotionClock, ABurstArrivingWithATransitionIsTakenAtItsStart) {
     motion::MotionSettings settings;  // 0.5 s transition, 3 s of light a page
     settings.flag_wave_periods = 0;
+    settings.background_turns_per_step = 1;  // a step at every turn (the default's steps: the next test)
     motion::MotionClock clock(settings);
     clock.page_arrived(0.0, false);  // the first page: the burst at its own pace
     EXPECT_NEAR(clock.background_time(1.0), 1.0, 1e-5);
@@ -287,6 +289,40 @@ TEST(MotionClock, ABurstArrivingWithATransitionIsTakenAtItsStart) {
     motion::MotionClock apart(settings);
     apart.page_arrived(15.0, true);
     EXPECT_NEAR(apart.background_time(16.0), 1.0, 1e-5);
+}
+
+TEST(MotionClock, TheLightStepsOnlyAtEveryFewTurnsTakingTheirBurstsAtOnce) {
+    motion::MotionSettings settings;  // default: four turns' bursts in one step
+    settings.flag_wave_periods = 0;
+    ASSERT_EQ(settings.background_turns_per_step, 4);
+    motion::MotionClock clock(settings);
+    clock.page_arrived(0.0, false);  // the first page: its burst at its own pace
+    const auto burst = static_cast<float>(settings.background_burst_seconds);
+    EXPECT_NEAR(clock.background_time(10.0), burst, 1e-4);
+    // Turns 1 to 3: the light stands still (those turns blend only where ink differs).
+    for (int turn = 1; turn <= 3; ++turn) {
+        const double at = 15.0 * turn;
+        clock.page_arrived(at, true);
+        EXPECT_NEAR(clock.background_time(at), burst, 1e-4) << "turn " << turn;
+        EXPECT_NEAR(clock.background_time(at + 10.0), burst, 1e-4) << "turn " << turn;
+        clock.frame_drawn(at + settings.transition_seconds, false);
+        EXPECT_FALSE(clock.animating(at + 1.0)) << "turn " << turn;
+    }
+    // Turn 4: the four banked bursts in one step, under its transition; none lost.
+    clock.page_arrived(60.0, true);
+    EXPECT_NEAR(clock.background_time(60.0), 5 * burst, 1e-4);
+    EXPECT_NEAR(clock.background_time(70.0), 5 * burst, 1e-4);
+    // And again four turns later, not before.
+    for (int turn = 5; turn <= 7; ++turn) clock.page_arrived(15.0 * turn, true);
+    EXPECT_NEAR(clock.background_time(105.0), 5 * burst, 1e-4);
+    clock.page_arrived(120.0, true);
+    EXPECT_NEAR(clock.background_time(120.0), 9 * burst, 1e-4);
+    // A setting below one means a step at every turn, not never.
+    settings.background_turns_per_step = 0;
+    motion::MotionClock every(settings);
+    every.page_arrived(0.0, false);
+    every.page_arrived(15.0, true);
+    EXPECT_NEAR(every.background_time(15.0), 2 * burst, 1e-4);
 }
 
 TEST(MotionClock, CalmNeverAnimates) {
@@ -493,6 +529,86 @@ TEST(Background, IsSubtleWarmPaperThatMovesSlowly) {
     target.bind();
     ASSERT_TRUE(background.draw(kWidth, kHeight, 0.0f));
     EXPECT_EQ(differing_pixels(first, target.read()), 0);
+}
+
+// The next page over the last one, the paper painted again only in the cells
+// the last page put ink in (the light standing still): pixel for pixel the
+// page drawn over freshly painted paper.
+TEST(Background, APageOverTheLastWithThePaperRepaintedUnderItsInkIsTheFreshPage) {
+    motion::Background background;
+    ASSERT_TRUE(background.available());
+    Offscreen target(kWidth, kHeight);
+    const float light = 7.5f;
+    const auto page_one = [](ImDrawList* list) {
+        list->AddRectFilled(ImVec2(40, 30), ImVec2(300, 90), IM_COL32(0x1A, 0x1A, 0x1A, 255));
+        list->AddText(ImVec2(60, 200), IM_COL32(0xC8, 0x10, 0x2E, 255), "page one: goals of the term");
+        list->AddCircleFilled(ImVec2(520, 300), 30.5f, IM_COL32(0x20, 0x40, 0x90, 200));  // anti-aliased edges
+        list->PushClipRect(ImVec2(400, 40), ImVec2(420, 60));
+        list->AddRectFilled(ImVec2(0, 0), ImVec2(640, 360), IM_COL32(0, 0x80, 0, 255));  // clipped to 20×20
+        list->PopClipRect();
+    };
+    const auto page_two = [](ImDrawList* list) {
+        list->AddText(ImVec2(330, 120), IM_COL32(0x1A, 0x1A, 0x1A, 255), "page two: the habit of the month");
+        list->AddRectFilled(ImVec2(35, 250), ImVec2(200, 340), IM_COL32(0xC8, 0x10, 0x2E, 128));
+    };
+    // The last page on the paper, and where it put ink.
+    compose(page_one);
+    target.bind();
+    ASSERT_TRUE(background.draw(kWidth, kHeight, light));
+    render_ui();
+    motion::PaperCells ink;
+    ink.mark(*ImGui::GetDrawData(), kWidth, kHeight);
+    EXPECT_GT(ink.count(), 4u);
+    EXPECT_LT(ink.count(), static_cast<std::size_t>(motion::PaperCells::kColumns * motion::PaperCells::kRows / 3))
+        << "a few shapes mark a few cells, not the page";
+    // The clipped rectangle marks the cells of its 20×20 clip alone: the top-right corner's cell stays bare.
+    EXPECT_FALSE(ink.marked(motion::PaperCells::kColumns - 1, motion::PaperCells::kRows - 1));
+    const auto before = target.read();
+    // The next page: the paper again under the last page's ink only, then the page.
+    compose(page_two);
+    target.bind();
+    ASSERT_TRUE(background.draw_cells(kWidth, kHeight, light, ink));
+    render_ui();
+    const auto over_the_last = target.read();
+    // The same page on paper painted whole.
+    target.bind();
+    ASSERT_TRUE(background.draw(kWidth, kHeight, light));
+    render_ui();
+    const auto fresh = target.read();
+    save_png("motion-paper-cells.png", over_the_last, kWidth, kHeight);
+    EXPECT_GT(differing_pixels(before, fresh), 1000) << "the two pages differ";
+    EXPECT_EQ(differing_pixels(over_the_last, fresh), 0) << "the last page shows through where the paper was not painted";
+    // Nothing marked: nothing painted.
+    target.bind();
+    clear_to(IM_COL32(0, 0, 0, 255));
+    ASSERT_TRUE(background.draw_cells(kWidth, kHeight, light, motion::PaperCells{}));
+    const auto untouched = target.read();
+    EXPECT_EQ(at(untouched, kWidth / 2, kHeight / 2).r, 0);
+}
+
+TEST(Background, EveryPixelOfAMarkedRectangleIsInAMarkedCell) {
+    // Sizes whose cells are not whole pixels, and the screen's edges.
+    for (const auto& [w, h] : {std::pair{640, 360}, std::pair{1023, 767}, std::pair{1080, 1920}, std::pair{3840, 2160}}) {
+        const float fw = static_cast<float>(w), fh = static_cast<float>(h);
+        for (const auto& r : {ImVec4(0, 0, 1, 1), ImVec4(fw - 1.0f, fh - 1.0f, fw + 5.0f, fh + 5.0f),
+                              ImVec4(118.6f, 59.2f, 121.4f, 61.9f), ImVec4(fw * 0.5f, fh * 0.25f, fw * 0.5f + 0.3f, fh * 0.75f)}) {
+            motion::PaperCells cells;
+            cells.mark(r.x, r.y, r.z, r.w, w, h);
+            for (int y = std::max(0, static_cast<int>(r.y)); y < std::min(h, static_cast<int>(std::ceil(r.w))); ++y)
+                for (int x = std::max(0, static_cast<int>(r.x)); x < std::min(w, static_cast<int>(std::ceil(r.z))); ++x) {
+                    const int column = static_cast<int>((x + 0.5) * motion::PaperCells::kColumns / w);
+                    const int row = static_cast<int>((h - 1 - y + 0.5) * motion::PaperCells::kRows / h);
+                    ASSERT_TRUE(cells.marked(column, row)) << w << "x" << h << " pixel " << x << "," << y;
+                }
+            // And not much more: the rectangle's cells, and one pixel around it.
+            const double columns = std::ceil((r.z - r.x + 2) * motion::PaperCells::kColumns / fw) + 1;
+            const double rows = std::ceil((r.w - r.y + 2) * motion::PaperCells::kRows / fh) + 1;
+            EXPECT_LE(static_cast<double>(cells.count()), columns * rows) << w << "x" << h;
+        }
+        motion::PaperCells none;
+        none.mark(10, 10, 10, 20, w, h);  // empty: no pixel
+        EXPECT_EQ(none.count(), 0u);
+    }
 }
 
 // [SECTION] fallback ----------------------------------------------------------------------
