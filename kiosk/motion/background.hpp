@@ -34,7 +34,6 @@ public:
     static constexpr int kRows = 18;
 
     void clear() { cells_.reset(); }
-    void mark_all() { cells_.set(); }
     // Every cell a pixel of this rectangle lies in (window pixels, top-left
     // origin, of a `width`×`height` screen), and one pixel around it: the
     // rasteriser gives an edge pixel to the cell its centre is in.

@@ -79,17 +79,13 @@ bool AreaBuffer::allocate(std::size_t bytes) {
     // (27 % of the kiosk's samples in clear_page_erms against 1 %).
     void* mapping = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mapping == MAP_FAILED) return false;
-    mapping_ = mapping;
-    mapped_ = bytes;
     data_ = static_cast<std::uint8_t*>(mapping);
     size_ = bytes;
     return true;
 }
 
 void AreaBuffer::release() {
-    if (mapping_ != nullptr) munmap(mapping_, mapped_);
-    mapping_ = nullptr;
-    mapped_ = 0;
+    if (data_ != nullptr) munmap(data_, size_);
     data_ = nullptr;
     size_ = 0;
 }

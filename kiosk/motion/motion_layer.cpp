@@ -685,8 +685,7 @@ bool MotionLayer::read_incoming_area() {
     // Where the page on screen and the incoming one are alike (much of the
     // paper), no step of the blend changes anything: marked once, skipped.
     std::size_t stride = 0;
-    if (const std::uint8_t* on_screen = sink_->image(fade_box_[2], fade_box_[3], stride))
-    {
+    if (const std::uint8_t* on_screen = sink_->image(fade_box_[2], fade_box_[3], stride)) {
         fade_spans_ = differing_spans(on_screen, stride, incoming_area_.data(), row, fade_box_[2], fade_box_[3]);
         if (spdlog::should_log(spdlog::level::debug)) {
             const auto differ = std::count(fade_spans_.begin(), fade_spans_.end(), std::uint8_t{1});

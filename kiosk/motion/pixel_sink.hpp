@@ -78,8 +78,6 @@ public:
     bool empty() const { return data_ == nullptr; }
 
 private:
-    void* mapping_ = nullptr;
-    std::size_t mapped_ = 0;
     std::uint8_t* data_ = nullptr;
     std::size_t size_ = 0;
 };
