@@ -41,8 +41,12 @@ void PictureShelf::work() {
         }
         // The file is read and its hash checked again here: what is on disk
         // now is what is shown, whatever happened since the sync side stored it.
-        Done done{job.id, job.generation,
-                  picture::decode_file(job.file.path, job.file.sha256, job.box_w, job.box_h)};
+        Done done{job.id, job.generation, fitted_.decode_file(job.file.path, job.file.sha256, job.box_w, job.box_h)};
+        if (spdlog::should_log(spdlog::level::debug)) {
+            const picture::FittedCache::Counters c = fitted_.counters();
+            spdlog::debug("picture {}: decoded; {} from kept copies, {} from files, {} kept ({} KiB)", job.id,
+                          c.kept_hits, c.file_decodes, c.entries, c.bytes >> 10);
+        }
         {
             std::lock_guard lock(mutex_);
             done_.push_back(std::move(done));
@@ -75,8 +79,13 @@ void PictureShelf::set_media(std::shared_ptr<const MediaFiles> media, int screen
         decoded_.clear();
         queued_.clear();
         ++generation_;
-        std::lock_guard lock(mutex_);
-        jobs_.clear();
+        {
+            std::lock_guard lock(mutex_);
+            jobs_.clear();
+        }
+        std::set<std::string> sha256s;
+        for (const auto& [id, file] : media->by_id) sha256s.insert(file.sha256);
+        fitted_.retain_only(sha256s, screen_w, screen_h);
     }
     media_ = std::move(media);
     screen_w_ = screen_w;
@@ -95,7 +104,7 @@ void PictureShelf::request(const std::string& id) {
     const MediaFile* file = media_->find(id);
     if (!file || screen_w_ <= 0 || screen_h_ <= 0) return;
     if (synchronous_) {
-        install(id, picture::decode_file(file->path, file->sha256, screen_w_, screen_h_));
+        install(id, fitted_.decode_file(file->path, file->sha256, screen_w_, screen_h_));
         return;
     }
     queued_.insert(id);

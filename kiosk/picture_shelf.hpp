@@ -8,6 +8,9 @@
 // largest any page draws it; pages draw it smaller through the GPU's linear
 // filter. Textures exist only for the pictures of the page on screen and the
 // one after it (keep_only): at 1080p at most ~16 MB of pictures, at 4K ~66 MB.
+// A photo that was slow to decode is kept, fitted, as a small JPEG
+// (picture::FittedCache, at most 16 MB in all) while its file is unchanged,
+// so the rotation's next visit decodes that instead of the 12-megapixel file.
 //
 // A picture that fails (its bytes no longer match, corrupt, over a limit) is
 // logged once and reported failed(): its page leaves it out with its caption.
@@ -32,6 +35,7 @@
 
 #include <imgui.h>
 
+#include "picture/fitted_cache.hpp"
 #include "picture/picture.hpp"
 #include "sync/media_files.hpp"
 
@@ -74,6 +78,8 @@ public:
 
     void release_gl();
 
+    picture::FittedCache::Counters fitted_counters() const { return fitted_.counters(); }
+
 private:
     struct Job {
         std::string id;
@@ -101,6 +107,7 @@ private:
     std::set<std::string> queued_;  // asked for, not uploaded yet
     std::set<std::string> failed_;
     std::set<std::string> decoded_;  // decoded at least once since the media changed (synchronous mode)
+    picture::FittedCache fitted_;     // the worker's (and a dump's) decodes go through it
 
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
+#include "picture/fitted_cache.hpp"
 #include "picture/picture.hpp"
 #include "picture/qr.hpp"
 #include "sync/sha256.hpp"
@@ -274,4 +276,144 @@ TEST(Picture, EncodeJpegWritesNoMetadataAndReadsBack) {
     ASSERT_TRUE(back.ok());
     EXPECT_TRUE(near(pixel(*back.value, 280, 20), 0, 200, 0));
     EXPECT_EQ(jpeg.value->find("Exif"), std::string::npos);
+}
+
+// FittedCache: a rotation's second visit to a photo decodes its kept copy,
+// and only while the file on disk is the one that was verified.
+namespace {
+
+FittedCache::Settings keep_everything() {
+    FittedCache::Settings s;
+    s.min_decode_ms = 0;  // the test pictures are small: keep them however quick
+    return s;
+}
+
+double mean_abs_difference(const Image& a, const Image& b) {
+    double sum = 0;
+    for (std::size_t i = 0; i < a.rgba.size(); ++i) sum += std::abs(a.rgba[i] - b.rgba[i]);
+    return sum / static_cast<double>(a.rgba.size());
+}
+
+}  // namespace
+
+TEST(FittedCache, TheSecondVisitDecodesTheKeptCopyLookingTheSame) {
+    const int w = 1600, h = 1200;
+    const std::string jpeg = test::make_jpeg(w, h, [&](int x, int y) { return quadrants(x, y, w, h); });
+    TempFile file(jpeg);
+    FittedCache cache(keep_everything());
+    const auto first = cache.decode_file(file.path.string(), campus::sha256_hex(jpeg), 800, 450);
+    ASSERT_TRUE(first.ok()) << first.error;
+    EXPECT_EQ(cache.counters().file_decodes, 1u);
+    EXPECT_EQ(cache.counters().entries, 1u);
+    EXPECT_GT(cache.counters().bytes, 0u);
+    EXPECT_LT(cache.counters().bytes, jpeg.size());  // fitted: smaller than the photo
+
+    const auto second = cache.decode_file(file.path.string(), campus::sha256_hex(jpeg), 800, 450);
+    ASSERT_TRUE(second.ok()) << second.error;
+    EXPECT_EQ(cache.counters().kept_hits, 1u);
+    EXPECT_EQ(cache.counters().file_decodes, 1u);
+    EXPECT_EQ(second.value->width, first.value->width);
+    EXPECT_EQ(second.value->height, first.value->height);
+    EXPECT_LT(mean_abs_difference(*first.value, *second.value), 2.0);  // quality 90 of the same pixels
+    EXPECT_TRUE(near(pixel(*second.value, 50, 50), 0, 200, 0));
+    EXPECT_TRUE(near(pixel(*second.value, 550, 300), 20, 20, 220));
+
+    // Another box (a new screen size) is another picture: decoded from the file.
+    const auto other_size = cache.decode_file(file.path.string(), campus::sha256_hex(jpeg), 400, 400);
+    ASSERT_TRUE(other_size.ok());
+    EXPECT_EQ(other_size.value->width, 400);
+    EXPECT_EQ(cache.counters().file_decodes, 2u);
+}
+
+TEST(FittedCache, AFileChangedSinceItWasVerifiedIsReadAndCheckedAgain) {
+    const std::string jpeg = test::make_jpeg(640, 480, [](int x, int y) { return quadrants(x, y, 640, 480); });
+    const std::string sha = campus::sha256_hex(jpeg);
+    TempFile file(jpeg);
+    FittedCache cache(keep_everything());
+    ASSERT_TRUE(cache.decode_file(file.path.string(), sha, 320, 240).ok());
+    ASSERT_EQ(cache.counters().entries, 1u);
+
+    // Other bytes under the same name: the kept copy is not shown, the file's
+    // hash no longer matches, the picture fails as it would without a cache.
+    const std::string other = test::make_jpeg(640, 480, [](int, int) { return Rgba{10, 10, 10}; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a new mtime on any file system's clock
+    { std::ofstream(file.path, std::ios::binary | std::ios::trunc) << other; }
+    const auto tampered = cache.decode_file(file.path.string(), sha, 320, 240);
+    EXPECT_FALSE(tampered.ok());
+    EXPECT_NE(tampered.error.find("sha256"), std::string::npos) << tampered.error;
+    EXPECT_EQ(cache.counters().stale, 1u);
+    EXPECT_EQ(cache.counters().entries, 0u);
+    EXPECT_EQ(cache.counters().kept_hits, 0u);
+
+    // The right bytes back (a new inode, as the sync side's rename makes): decoded from the file, kept again.
+    fs::remove(file.path);
+    { std::ofstream(file.path, std::ios::binary) << jpeg; }
+    ASSERT_TRUE(cache.decode_file(file.path.string(), sha, 320, 240).ok());
+    EXPECT_EQ(cache.counters().file_decodes, 3u);
+    ASSERT_TRUE(cache.decode_file(file.path.string(), sha, 320, 240).ok());
+    EXPECT_EQ(cache.counters().kept_hits, 1u);
+
+    // A file gone fails, kept copy or not.
+    fs::remove(file.path);
+    EXPECT_FALSE(cache.decode_file(file.path.string(), sha, 320, 240).ok());
+}
+
+TEST(FittedCache, TransparentQuickOrUnhashedPicturesAreNotKept) {
+    const std::string png = test::make_png(300, 200, [](int x, int) { return Rgba{200, 30, 30, static_cast<std::uint8_t>(x % 256)}; }, true);
+    TempFile transparent(png);
+    FittedCache cache(keep_everything());
+    ASSERT_TRUE(cache.decode_file(transparent.path.string(), campus::sha256_hex(png), 300, 200).ok());
+    EXPECT_EQ(cache.counters().entries, 0u);  // a JPEG cannot keep its alpha
+
+    const std::string jpeg = test::make_jpeg(300, 200, [](int x, int y) { return quadrants(x, y, 300, 200); });
+    TempFile opaque_file(jpeg);
+    ASSERT_TRUE(cache.decode_file(opaque_file.path.string(), "", 300, 200).ok());
+    EXPECT_EQ(cache.counters().entries, 0u);  // nothing to trust it by
+
+    FittedCache::Settings slow_only;
+    slow_only.min_decode_ms = 60'000;
+    FittedCache quick(slow_only);
+    ASSERT_TRUE(quick.decode_file(opaque_file.path.string(), campus::sha256_hex(jpeg), 300, 200).ok());
+    EXPECT_EQ(quick.counters().entries, 0u);  // as quick to decode from the file
+    EXPECT_EQ(quick.counters().file_decodes, 1u);
+}
+
+TEST(FittedCache, TheBudgetBoundsWhatIsKeptAndTheFeedDecidesWhatStays) {
+    std::vector<std::unique_ptr<TempFile>> files;
+    std::vector<std::string> shas;
+    for (int i = 0; i < 6; ++i) {
+        const std::string jpeg = test::make_jpeg(800, 600, [i](int x, int y) {
+            return Rgba{static_cast<std::uint8_t>((x * 7 + i * 40) % 256), static_cast<std::uint8_t>((y * 5) % 256),
+                        static_cast<std::uint8_t>((x ^ y) % 256)};
+        });
+        files.push_back(std::make_unique<TempFile>(jpeg));
+        shas.push_back(campus::sha256_hex(jpeg));
+    }
+    // One picture's kept size, to set a budget of about two and a half.
+    FittedCache probe_cache(keep_everything());
+    ASSERT_TRUE(probe_cache.decode_file(files[0]->path.string(), shas[0], 800, 600).ok());
+    const std::size_t one = probe_cache.counters().bytes;
+    ASSERT_GT(one, 0u);
+
+    FittedCache::Settings s = keep_everything();
+    s.budget_bytes = one * 5 / 2;
+    FittedCache cache(s);
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i < 6; ++i) ASSERT_TRUE(cache.decode_file(files[i]->path.string(), shas[i], 800, 600).ok());
+    }
+    const auto c = cache.counters();
+    EXPECT_LE(c.bytes, s.budget_bytes);
+    EXPECT_GE(c.entries, 2u);
+    EXPECT_LE(c.entries, 3u);
+    EXPECT_GT(c.over_budget, 0u);
+    // No eviction: the pictures kept first are hits on the second round.
+    EXPECT_EQ(c.kept_hits, c.entries);
+    EXPECT_EQ(c.file_decodes, 12u - c.kept_hits);
+
+    // A new feed without the first picture, and then a new screen size: dropped.
+    cache.retain_only({shas.begin() + 1, shas.end()}, 800, 600);
+    EXPECT_EQ(cache.counters().entries, c.entries - 1);
+    cache.retain_only({shas.begin(), shas.end()}, 1920, 1080);
+    EXPECT_EQ(cache.counters().entries, 0u);
+    EXPECT_EQ(cache.counters().bytes, 0u);
 }
