@@ -907,7 +907,10 @@ int App::run() {
         // -- between frames: everything that may change what is on screen --
         const bool exposed = app.platform->take_redraw_request();
         const bool fonts_swapped = app.fonts->apply_pending();
-        if (fonts_swapped) loop.font_wait_until = {};
+        if (fonts_swapped) {
+            loop.font_wait_until = {};
+            if (app.motion) app.motion->forget_band_above();
+        }
         const ScreenSize now_size = app.platform->framebuffer_size();
         snap = app.snapshot();
         if (now_size.width != size.width || now_size.height != size.height || snap->feed != planned_feed) {

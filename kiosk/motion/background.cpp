@@ -34,6 +34,19 @@ void PaperCells::mark(float x0, float y0, float x1, float y1, int width, int hei
         for (int c = c0; c <= c1; ++c) cells_.set(static_cast<std::size_t>(r * kColumns + c));
 }
 
+void PaperCells::clear_below(float top, int width, int height) {
+    if (width <= 0 || height <= 0) return;
+    // Row r (from the bottom) holds the GL rows whose centre lies in it; its
+    // highest such row is its topmost pixel on screen.
+    for (int r = 0; r < kRows; ++r) {
+        const int highest_gl_row =
+            std::min(height - 1, static_cast<int>(std::ceil(static_cast<double>(r + 1) * height / kRows - 0.5)) - 1);
+        const int topmost_screen_row = height - 1 - highest_gl_row;
+        if (static_cast<float>(topmost_screen_row) < top) continue;
+        for (int c = 0; c < kColumns; ++c) cells_.reset(static_cast<std::size_t>(r * kColumns + c));
+    }
+}
+
 void PaperCells::mark(const ImDrawData& data, int width, int height) {
     const ImVec2 origin = data.DisplayPos, scale = data.FramebufferScale;
     for (int n = 0; n < data.CmdListsCount; ++n) {
@@ -118,7 +131,7 @@ bool Background::draw(int width, int height, float t, bool scissored) const {
     return true;
 }
 
-bool Background::draw_cells(int width, int height, float t, const PaperCells& cells) const {
+bool Background::draw_cells(int width, int height, float t, const PaperCells& cells, bool scissored) const {
     if (!available() || width <= 0 || height <= 0) return false;
     if (cells.count() == 0) return true;
     // Runs of marked cells in background.vert's order (row by row from the bottom), one draw each.
@@ -134,7 +147,7 @@ bool Background::draw_cells(int width, int height, float t, const PaperCells& ce
         firsts.push_back(first * 6);
         counts.push_back((quad - first) * 6);
     }
-    glDisable(GL_SCISSOR_TEST);
+    if (!scissored) glDisable(GL_SCISSOR_TEST);
     use_program(width, height, t);
     KIOSK_GL_CHECK(glMultiDrawArrays(GL_TRIANGLES, firsts.data(), counts.data(), static_cast<GLsizei>(firsts.size())));
     glBindVertexArray(0);

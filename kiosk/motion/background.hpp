@@ -34,6 +34,10 @@ public:
     static constexpr int kRows = 18;
 
     void clear() { cells_.reset(); }
+    // Forgets the cells whose every pixel lies at or below window row `top`
+    // (top-left origin) of a `width`×`height` screen: a redraw of everything
+    // below `top` marks its own ink there again; cells across the line keep theirs.
+    void clear_below(float top, int width, int height);
     // Every cell a pixel of this rectangle lies in (window pixels, top-left
     // origin, of a `width`×`height` screen), and one pixel around it: the
     // rasteriser gives an edge pixel to the cell its centre is in.
@@ -74,7 +78,8 @@ public:
     // The same paper, in the marked cells alone: each of their pixels exactly
     // as draw() gives it (a cell's pixels depend only on its own corners and
     // the fixed dither), the others untouched. False when unavailable.
-    bool draw_cells(int width, int height, float t, const PaperCells& cells) const;
+    // `scissored`: only inside the scissor box the caller enabled.
+    bool draw_cells(int width, int height, float t, const PaperCells& cells, bool scissored = false) const;
 
     // The page cache's one-pass composition (shaders/compose.frag over this
     // mesh): the paper — moving at `t` when `moving`, else still — with the

@@ -145,6 +145,61 @@ bool scissor_box(const ScreenRect& r, int width, int height, GLint box[4]) {
 
 float area_of(const ScreenRect& r) { return std::max(0.0f, r.x1 - r.x0) * std::max(0.0f, r.y1 - r.y0); }
 
+// What `data` draws above window row `top` (framebuffer pixels, top-left
+// origin), as a hash: every triangle that reaches above it within its
+// command's clip rectangle, in drawing order (blending makes the order part
+// of the picture), with its vertices (position, UV, colour), its texture and
+// the clip. Two frames with the same hash put the same pixels there over the
+// same paper. False when a callback draws there (a cloth: it moves).
+bool band_above_hash(const ImDrawData& data, float top, std::uint64_t& hash) {
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+    const auto mix = [&h](const void* bytes, std::size_t n) {
+        const auto* p = static_cast<const unsigned char*>(bytes);
+        for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+    };
+    mix(&top, sizeof top);
+    const ImVec2 origin = data.DisplayPos, scale = data.FramebufferScale;
+    for (int n = 0; n < data.CmdListsCount; ++n) {
+        const ImDrawList* list = data.CmdLists[n];
+        for (const ImDrawCmd& cmd : list->CmdBuffer) {
+            const float cx0 = (cmd.ClipRect.x - origin.x) * scale.x, cy0 = (cmd.ClipRect.y - origin.y) * scale.y;
+            const float cx1 = (cmd.ClipRect.z - origin.x) * scale.x, cy1 = (cmd.ClipRect.w - origin.y) * scale.y;
+            if (cx1 <= cx0 || cy1 <= cy0 || cy0 >= top) continue;  // nothing of it above
+            if (cmd.UserCallback != nullptr) {
+                if (cmd.UserCallback == ImDrawCallback_ResetRenderState) continue;
+                return false;
+            }
+            const ImDrawVert* vertices = list->VtxBuffer.Data + cmd.VtxOffset;
+            const ImDrawIdx* indices = list->IdxBuffer.Data + cmd.IdxOffset;
+            bool command_mixed = false;
+            for (unsigned i = 0; i + 2 < cmd.ElemCount; i += 3) {
+                const ImDrawVert& a = vertices[indices[i]];
+                const ImDrawVert& b = vertices[indices[i + 1]];
+                const ImDrawVert& c = vertices[indices[i + 2]];
+                const float y0 = std::max((std::min({a.pos.y, b.pos.y, c.pos.y}) - origin.y) * scale.y, cy0);
+                const float y1 = std::min((std::max({a.pos.y, b.pos.y, c.pos.y}) - origin.y) * scale.y, cy1);
+                const float x0 = std::max((std::min({a.pos.x, b.pos.x, c.pos.x}) - origin.x) * scale.x, cx0);
+                const float x1 = std::min((std::max({a.pos.x, b.pos.x, c.pos.x}) - origin.x) * scale.x, cx1);
+                // One pixel of margin: an anti-aliased edge reaches past the triangle's bounds.
+                if (y0 - 1.0f >= top || y1 <= y0 || x1 <= x0) continue;
+                if (!command_mixed) {
+                    const ImTextureID texture = cmd.TextureId;
+                    mix(&texture, sizeof texture);
+                    mix(&cmd.ClipRect, sizeof cmd.ClipRect);
+                    command_mixed = true;
+                }
+                for (const ImDrawVert* v : {&a, &b, &c}) {
+                    mix(&v->pos, sizeof v->pos);
+                    mix(&v->uv, sizeof v->uv);
+                    mix(&v->col, sizeof v->col);
+                }
+            }
+        }
+    }
+    hash = h;
+    return true;
+}
+
 // The framebuffer's pixels in `box` (GL's, bottom-left origin) into `pixels`
 // as B, G, R, A rows top-down, `stride` bytes apart, as X shows them. Mesa
 // reads them top-down itself where it has GL_MESA_pack_invert (llvmpipe
@@ -221,7 +276,33 @@ bool MotionLayer::redraw_page(int width, int height, const std::function<void()>
 
 bool MotionLayer::redraw_direct(int width, int height, const std::function<void()>& render_ui,
                                 std::optional<ScreenRect> only) {
-    if (!direct_drawn_ || direct_width_ != width || direct_height_ != height) only.reset();  // nothing to keep
+    const bool same_screen = direct_drawn_ && direct_width_ == width && direct_height_ == height;
+    if (!same_screen) only.reset();  // nothing to keep
+    const MotionSettings& s = clock_.settings();
+    // The paper: still when calm; the lobby's light as it stands now (it moves only when a page is drawn).
+    const bool light = moving_direct() && s.background && background_->available();
+    const float light_t = light ? clock_.background_time_paced(last_now_) : 0.0f;
+    // The band above the page area (the header, an urgent banner), as this
+    // frame draws it; composed whole, so hashed before any narrowing.
+    // Whole rows: the backend's scissor of each command is whole pixels.
+    const float above = page_area_ ? std::floor(std::clamp(page_area_->y0, 0.0f, static_cast<float>(height))) : 0.0f;
+    std::uint64_t above_hash = 0;
+    const ImDrawData* composed = ImGui::GetDrawData();
+    bool above_hashed = above >= 1.0f && composed != nullptr && band_above_hash(*composed, above, above_hash);
+    for (const auto& flag : flags_->layer_flags())
+        if (flag.bounds().y < above + 1.0f) above_hashed = false;  // a cloth there moves on its own
+    // A whole-page redraw whose band above is what the back buffer shows
+    // there, over paper that has not moved since: drawn below the band only.
+    // (The paper is the same when it is the plain clear, or the light at the
+    // time it was painted everywhere outside the last page's ink.)
+    const bool paper_same = !light || (paper_known_ && light_t == paper_light_t_);
+    const bool keep_above = !only && same_screen && above_hashed && above_known_ && above_hash == above_hash_ &&
+                            paper_same;
+    if (keep_above) {
+        only = ScreenRect{0, above, static_cast<float>(width), static_cast<float>(height)};
+        ++kept_above_;
+        spdlog::debug("motion: the page is drawn below its header's band ({} rows kept)", static_cast<int>(above));
+    }
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     glViewport(0, 0, width, height);
     GLint box[4] = {0, 0, width, height};
@@ -233,17 +314,12 @@ bool MotionLayer::redraw_direct(int width, int height, const std::function<void(
     } else {
         glDisable(GL_SCISSOR_TEST);
     }
-    const MotionSettings& s = clock_.settings();
-    // The paper: still when calm; the lobby's light as it stands now (it moves only when a page is drawn).
-    const bool light = moving_direct() && s.background && background_->available();
-    const float light_t = light ? clock_.background_time_paced(last_now_) : 0.0f;
     bool painted = false;
-    if (light && !only && paper_known_ && light_t == paper_light_t_ && direct_drawn_ && direct_width_ == width &&
-        direct_height_ == height) {
+    if (light && (!only || keep_above) && paper_known_ && light_t == paper_light_t_ && same_screen) {
         // The light has not moved since the paper in the back buffer was
         // painted: it is right wherever the last page left it bare, and is
-        // painted again only where that page put ink.
-        painted = background_->draw_cells(width, height, light_t, ink_);
+        // painted again only where that page put ink (below the band kept).
+        painted = background_->draw_cells(width, height, light_t, ink_, keep_above);
     } else if (light) {
         painted = background_->draw(width, height, light_t, only.has_value());
     }
@@ -261,13 +337,22 @@ bool MotionLayer::redraw_direct(int width, int height, const std::function<void(
         paper_known_ = false;
     glDisable(GL_SCISSOR_TEST);
     render_ui();
-    // Where this page put ink (a region's redraw adds its own to the rest's).
-    if (!only) ink_.clear();
+    // The band above as the back buffer now shows it (a region's redraw, the
+    // header's clock, changes it as this frame draws it).
+    above_known_ = above_hashed;
+    above_hash_ = above_hash;
+    // Where this page put ink (a region's redraw adds its own to the rest's;
+    // below a kept band the last page's ink is forgotten, the band's stays).
+    if (!only)
+        ink_.clear();
+    else if (keep_above)
+        ink_.clear_below(above, width, height);
     if (const ImDrawData* data = ImGui::GetDrawData()) ink_.mark(*data, width, height);
     if (!flags_->layer_flags().empty()) {
         // The page under its cloths, kept for the flag frames; then the cloths
-        // (calm: the rest pose; moving: where the wave is now).
-        capture_backdrops(width, height, only);
+        // (calm: the rest pose; moving: where the wave is now). Below a kept
+        // band the cloths are the new page's: their backdrops are made anew.
+        capture_backdrops(width, height, keep_above ? std::nullopt : only);
         // Every pixel a cloth can cover, at any pose of its wave.
         for (const Backdrop& d : backdrops_)
             ink_.mark(static_cast<float>(d.box[0]), static_cast<float>(height - (d.box[1] + d.box[3])),
@@ -280,7 +365,7 @@ bool MotionLayer::redraw_direct(int width, int height, const std::function<void(
         flags_->draw_layer_flags(moving_direct() ? clock_.flag_time(last_now_) : 0.0f, width, height,
                                  ImVec4(clip.x0, clip.y0, clip.x1, clip.y1));
         drawn_flag_t_ = moving_direct() ? clock_.flag_time(last_now_) : 0.0f;
-    } else if (!only) {
+    } else if (!only || keep_above) {
         free_backdrops();
     }
     glDisable(GL_SCISSOR_TEST);
@@ -293,7 +378,7 @@ bool MotionLayer::redraw_direct(int width, int height, const std::function<void(
     direct_drawn_ = true;
     direct_width_ = width;
     direct_height_ = height;
-    note_redrawn(only);
+    note_redrawn(keep_above ? std::nullopt : only);  // a page redrawn is presented whole, as before
     return true;
 }
 

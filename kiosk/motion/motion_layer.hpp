@@ -55,6 +55,7 @@
 // Thread safety: main (render) thread, GL context current.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -136,6 +137,16 @@ public:
     // True when pages go straight into the back buffer (above): there is no
     // page layer to read a screenshot from; the frame is drawn whole instead.
     bool draws_direct() const { return direct_; }
+    // Whole-page redraws into the back buffer (a turn, a new feed) that left
+    // the band above the page area as it was: the header and the urgent
+    // banner draw exactly what the back buffer shows there (the same
+    // triangles, colours and texture; no cloth in it) and the paper under
+    // them has not moved, so only the page area and the footer are drawn.
+    // Under llvmpipe that band is a tenth of a 4K turn's passes.
+    int redraws_keeping_the_band_above() const { return kept_above_; }
+    // The next whole-page redraw draws the band above too (a new glyph atlas
+    // may hold other pixels under the same UVs).
+    void forget_band_above() { above_known_ = false; }
     // The rotation is about to show another page, and the clock starts the
     // transition (a hard cut when calm or unavailable). Call redraw_page for
     // the new page next.
@@ -263,7 +274,7 @@ private:
     void update_direct() {
         const bool was = direct_;
         direct_ = back_buffer_kept_ && (clock_.settings().calm || sink_ != nullptr);
-        if (direct_ != was) paper_known_ = false;  // the back buffer's paper is not what redraw_direct left
+        if (direct_ != was) paper_known_ = above_known_ = false;  // the back buffer is not what redraw_direct left
     }
     bool moving_direct() const { return direct_ && !clock_.settings().calm; }
     // Under each waving cloth of a direct page, the page as drawn without its cloths.
@@ -283,6 +294,11 @@ private:
     PaperCells ink_;
     bool paper_known_ = false;
     float paper_light_t_ = 0;
+    // What the draw data put above the page area in the back buffer's frame
+    // (band_above_hash), when known: a full redraw whose band hashes the same is drawn below it only.
+    std::uint64_t above_hash_ = 0;
+    bool above_known_ = false;
+    int kept_above_ = 0;
     // The crossfade over the kept back buffer (page_turning).
     Layer screen_;                    // the incoming page over the paper, opaque
     bool fading_ = false;             // the running transition is this blend

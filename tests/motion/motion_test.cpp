@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -793,6 +794,184 @@ TEST(Calm, FramesAreIdenticalOverTime) {
     const Rgba mid = at(moving.back(), 500, 200);  // between white and the own-row yellow
     EXPECT_FALSE(same_rgb(mid, Rgba{0xFF, 0xF4, 0xC2, 255}, 1));
     EXPECT_FALSE(same_rgb(mid, Rgba{0xFF, 0xFF, 0xFF, 255}, 1));
+}
+
+// [SECTION] direct: pages straight into the kept back buffer ------------------------------
+// What the kiosk does under X11: pages drawn straight into the window's back
+// buffer (kept between frames), the crossfade blended on the CPU into a pixel
+// sink. Here the sink is memory and the back buffer is read back after each
+// page is drawn.
+class MemorySink : public motion::PixelSink {
+public:
+    std::uint8_t* image(int width, int height, std::size_t& stride) override {
+        stride = static_cast<std::size_t>(width) * 4;
+        pixels_.resize(stride * static_cast<std::size_t>(height));
+        return pixels_.data();
+    }
+    bool show(int, int) override { return true; }
+    void release() override { std::vector<std::uint8_t>().swap(pixels_); }
+
+private:
+    std::vector<std::uint8_t> pixels_;
+};
+
+// A window of the test's size whose back buffer is drawn into and read back.
+class TestWindow {
+public:
+    TestWindow() {
+        previous_ = glfwGetCurrentContext();
+        glfwWindowHint(GLFW_VISIBLE, GLFW_TRUE);
+        window_ = glfwCreateWindow(kWidth, kHeight, "motion_tests direct", nullptr, previous_);
+        glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+        if (window_ != nullptr) glfwMakeContextCurrent(window_);
+    }
+    ~TestWindow() {
+        glfwMakeContextCurrent(previous_);
+        if (window_ != nullptr) glfwDestroyWindow(window_);
+    }
+    bool ok() const { return window_ != nullptr; }
+    void make_current() const { glfwMakeContextCurrent(window_); }
+    std::vector<Rgba> read_back() const {
+        std::vector<Rgba> gl_rows(static_cast<std::size_t>(kWidth * kHeight));
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        glReadBuffer(GL_BACK);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        glReadPixels(0, 0, kWidth, kHeight, GL_RGBA, GL_UNSIGNED_BYTE, gl_rows.data());
+        std::vector<Rgba> image(gl_rows.size());
+        for (int y = 0; y < kHeight; ++y)
+            for (int x = 0; x < kWidth; ++x)
+                image[static_cast<std::size_t>(y * kWidth + x)] = gl_rows[static_cast<std::size_t>((kHeight - 1 - y) * kWidth + x)];
+        return image;
+    }
+
+private:
+    GLFWwindow* previous_ = nullptr;
+    GLFWwindow* window_ = nullptr;
+};
+
+TEST(Direct, ATurnUnderTheSameHeaderKeepsItsBandAndIsTheFreshPage) {
+    TestWindow window;
+    ASSERT_TRUE(window.ok());
+    motion::MotionLayer layer;  // the lobby's defaults: the light, the crossfade
+    ASSERT_TRUE(layer.cache_available());
+    ASSERT_TRUE(layer.background().available());
+    MemorySink sink;
+    layer.set_back_buffer_kept(true);
+    layer.set_pixel_sink(&sink);
+    ASSERT_TRUE(layer.draws_direct());
+    // The header above y = 80, the page area below it, as the kiosk lays them out.
+    layer.set_page_area(motion::ScreenRect{0, 80.4f, kWidth, kHeight - 30});
+    const auto header = [](ImDrawList* dl, const char* clock) {
+        dl->AddRectFilled(ImVec2(0, 0), ImVec2(kWidth, 64), IM_COL32(0xB5, 0x1A, 0x1F, 255));
+        dl->AddText(ImVec2(20, 20), IM_COL32_WHITE, "Gangcheng Experimental Primary School");
+        dl->AddText(ImVec2(560, 20), IM_COL32_WHITE, clock);
+        dl->AddText(ImVec2(20, 66), IM_COL32(0x1A, 0x1A, 0x1A, 255), "urgent: take temperatures at the gate");
+    };
+    const std::vector<std::function<void(ImDrawList*)>> pages = {
+        [](ImDrawList* dl) {
+            dl->AddText(ImVec2(40, 120), IM_COL32(0x1A, 0x1A, 0x1A, 255), "goals of the term");
+            dl->AddRectFilled(ImVec2(40, 160), ImVec2(600, 300), IM_COL32(0xFF, 0xF4, 0xC2, 255), 8.0f);
+        },
+        [](ImDrawList* dl) {
+            dl->AddText(ImVec2(300, 200), IM_COL32(0x1A, 0x1A, 0x1A, 255), "habit of the month");
+            dl->AddCircleFilled(ImVec2(120, 240), 40.5f, IM_COL32(0xC8, 0x10, 0x2E, 200));
+        },
+        [](ImDrawList* dl) {
+            dl->AddText(ImVec2(60, 300), IM_COL32(0x1A, 0x1A, 0x1A, 255), "red flag standings");
+            // A rule across the band's edge: this page reaches into the band, so the band is drawn again.
+            dl->AddLine(ImVec2(320, 70), ImVec2(320, 140), IM_COL32(0xC8, 0x10, 0x2E, 255), 3.0f);
+        },
+    };
+    const auto draw = [&](double now, int page, const char* clock) {
+        layer.begin_page();
+        compose([&](ImDrawList* dl) {
+            header(dl, clock);
+            pages[static_cast<std::size_t>(page)](dl);
+        });
+        layer.end_page();
+        ASSERT_TRUE(layer.redraw_page(kWidth, kHeight, render_ui));
+        layer.compose_screen(now, kWidth, kHeight, layer.damage(now, kWidth, kHeight));
+    };
+    // The page as a fresh screen shows it: the whole paper at the light's
+    // time, then the page, into the back buffer of a window like the first
+    // (the same pixel format rounds the paper's dither the same way).
+    TestWindow fresh_window;
+    ASSERT_TRUE(fresh_window.ok());
+    auto fresh_paper = std::make_unique<motion::Background>();  // its vertex array belongs to this window's context
+    window.make_current();
+    const auto fresh = [&](double now, int page, const char* clock) {
+        const float light_t = layer.clock().background_time_paced(now);
+        fresh_window.make_current();
+        compose([&](ImDrawList* dl) {
+            header(dl, clock);
+            pages[static_cast<std::size_t>(page)](dl);
+        });
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        EXPECT_TRUE(fresh_paper->draw(kWidth, kHeight, light_t));
+        render_ui();
+        auto image = fresh_window.read_back();
+        window.make_current();
+        return image;
+    };
+
+    layer.page_arrived(0.0);
+    draw(0.0, 0, "10:00");
+    EXPECT_EQ(layer.redraws_keeping_the_band_above(), 0) << "nothing on screen yet to keep";
+    std::vector<Rgba> last = window.read_back();
+    int kept = 0;
+    // Eight turns: the band is kept where the header is the same and the
+    // light stood still (it steps at some turns); drawn whole into page 2
+    // and out of it (its rule reaches into the band), and when the minute
+    // changes in the header (turn 6).
+    const int sequence[] = {0, 1, 0, 1, 2, 0, 1, 0, 1};
+    for (int turn = 1; turn <= 8; ++turn) {
+        const double now = 15.0 * turn;
+        const int page = sequence[turn];
+        const char* clock = turn >= 6 ? "10:01" : "10:00";
+        layer.page_turning(now, kWidth, kHeight);
+        const int before = layer.redraws_keeping_the_band_above();
+        draw(now, page, clock);
+        const bool band_kept = layer.redraws_keeping_the_band_above() > before;
+        kept += band_kept;
+        if (turn == 4 || turn == 5) {
+            EXPECT_FALSE(band_kept) << "turn " << turn << ": the band differs (page 2's rule)";
+        }
+        if (turn == 6) {
+            EXPECT_FALSE(band_kept) << "the header's clock changed";
+        }
+        const auto shown = window.read_back();
+        const auto want = fresh(now, page, clock);
+        EXPECT_GT(differing_pixels(last, shown), 500) << "turn " << turn << ": another page";
+        EXPECT_EQ(differing_pixels(shown, want), 0) << "turn " << turn << (band_kept ? " (band kept)" : " (drawn whole)")
+                                                    << ": the back buffer is not the fresh page";
+        if (turn == 7) save_png("motion-direct-band-kept.png", shown, kWidth, kHeight);
+
+        last = shown;
+    }
+    EXPECT_GE(kept, 3) << "the light stands still at most turns: the band above is kept then";
+    EXPECT_LE(kept, 5);
+    EXPECT_FALSE(layer.context_failure().has_value());
+    layer.set_pixel_sink(nullptr);
+    fresh_window.make_current();
+    fresh_paper.reset();
+    window.make_current();
+}
+
+TEST(Background, ClearingBelowALineForgetsOnlyTheCellsWhollyBelowIt) {
+    for (const auto& [w, h] : {std::pair{640, 360}, std::pair{1023, 767}, std::pair{3840, 2160}}) {
+        motion::PaperCells cells;
+        cells.mark(0, 0, static_cast<float>(w), static_cast<float>(h), w, h);
+        const float line = std::floor(static_cast<float>(h) * 0.31f);
+        cells.clear_below(line, w, h);
+        for (int row = 0; row < motion::PaperCells::kRows; ++row) {
+            // The cell's pixels, by the rule mark() uses: a GL row belongs to the cell its centre is in.
+            int topmost = h;
+            for (int gy = 0; gy < h; ++gy)
+                if (static_cast<int>((gy + 0.5) * motion::PaperCells::kRows / h) == row) topmost = std::min(topmost, h - 1 - gy);
+            const bool wholly_below = static_cast<float>(topmost) >= line;
+            EXPECT_EQ(cells.marked(3, row), !wholly_below) << w << "x" << h << " row " << row;
+        }
+    }
 }
 
 }  // namespace
