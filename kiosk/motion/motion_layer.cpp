@@ -760,25 +760,38 @@ bool MotionLayer::take_on_screen_area(int width, int height) {
 bool MotionLayer::read_incoming_area() {
     const std::size_t row = static_cast<std::size_t>(fade_box_[2]) * 4;
     const std::size_t bytes = row * static_cast<std::size_t>(fade_box_[3]);
+    std::size_t stride = 0;
+    const std::uint8_t* on_screen = sink_->image(fade_box_[2], fade_box_[3], stride);
+    if (on_screen == nullptr) return false;
     if (incoming_area_.size() != bytes && !incoming_area_.allocate(bytes)) {
         spdlog::error("motion: no memory for the crossfade's incoming page ({} MB); the change is a cut",
                       bytes >> 20);
         return false;
     }
+    // The page area read back a band at a time into one small buffer, and
+    // kept only where it differs from the page on screen: where the two are
+    // alike (much of the paper) no step of the blend changes anything, so
+    // those spans are marked once and skipped, and never stored.
+    constexpr int kBandRows = 32;
+    std::vector<std::uint8_t> band(row * kBandRows);
+    fade_spans_.clear();
+    fade_spans_.reserve(((static_cast<std::size_t>(fade_box_[2]) + kBlendSpan - 1) / kBlendSpan) *
+                        static_cast<std::size_t>(fade_box_[3]));
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    read_top_down(fade_box_, incoming_area_.data(), row);
-    // Where the page on screen and the incoming one are alike (much of the
-    // paper), no step of the blend changes anything: marked once, skipped.
-    std::size_t stride = 0;
-    if (const std::uint8_t* on_screen = sink_->image(fade_box_[2], fade_box_[3], stride)) {
-        fade_spans_ = differing_spans(on_screen, stride, incoming_area_.data(), row, fade_box_[2], fade_box_[3]);
-        if (spdlog::should_log(spdlog::level::debug)) {
-            const auto differ = std::count(fade_spans_.begin(), fade_spans_.end(), std::uint8_t{1});
-            spdlog::debug("motion: the crossfade blends {} of {} spans ({:.0f} %)", differ, fade_spans_.size(),
-                          100.0 * static_cast<double>(differ) / static_cast<double>(std::max<std::size_t>(1, fade_spans_.size())));
-        }
-    } else
-        fade_spans_.clear();
+    std::size_t packed = 0;
+    for (int top = 0; top < fade_box_[3]; top += kBandRows) {
+        const int rows = std::min(kBandRows, fade_box_[3] - top);
+        const GLint box[4] = {fade_box_[0], fade_box_[1] + fade_box_[3] - top - rows, fade_box_[2], rows};
+        read_top_down(box, band.data(), row);
+        packed += pack_differing(on_screen + static_cast<std::size_t>(top) * stride, stride, band.data(), row,
+                                 fade_box_[2], rows, fade_spans_, incoming_area_.data() + packed);
+    }
+    if (spdlog::should_log(spdlog::level::debug)) {
+        const auto differ = std::count(fade_spans_.begin(), fade_spans_.end(), std::uint8_t{1});
+        spdlog::debug("motion: the crossfade blends {} of {} spans ({:.0f} %, {} MB kept)", differ, fade_spans_.size(),
+                      100.0 * static_cast<double>(differ) / static_cast<double>(std::max<std::size_t>(1, fade_spans_.size())),
+                      packed >> 20);
+    }
     return true;
 }
 
@@ -793,9 +806,7 @@ bool MotionLayer::compose_cpu_fade(double now, int width, int height, bool whole
     const float f = landed ? 1.0f : eased(clock_.transition_progress(now));
     // The weight of the frame on screen in the next: (1 − f) of the old page is left of (1 − faded_).
     const float keep = landed || faded_ >= 1.0f ? 0.0f : std::clamp((1.0f - f) / (1.0f - faded_), 0.0f, 1.0f);
-    const std::size_t row = static_cast<std::size_t>(fade_box_[2]) * 4;
-    blend_toward(on_screen, stride, incoming_area_.data(), row, fade_box_[2], fade_box_[3], keep,
-                 fade_spans_.empty() ? nullptr : &fade_spans_);
+    blend_toward_packed(on_screen, stride, incoming_area_.data(), fade_box_[2], fade_box_[3], keep, fade_spans_);
     const int top = height - (fade_box_[1] + fade_box_[3]);
     if (!sink_->show(fade_box_[0], top)) {
         end_cpu_fade();

@@ -56,14 +56,33 @@ inline constexpr int kBlendSpan = 64;
 std::vector<std::uint8_t> differing_spans(const std::uint8_t* a, std::size_t a_stride, const std::uint8_t* b,
                                           std::size_t b_stride, int width, int rows);
 
+// The incoming page kept only where it differs from the page on screen: for
+// `rows` rows of `width` pixels of `incoming` (a band of the page area read
+// back), the spans that differ from `on_screen` are marked in `spans` (one
+// byte a span, appended row by row, as differing_spans) and their pixels
+// copied one after the other to `packed`, which must have room for the whole
+// band. Returns the bytes written. Why: a fresh page of memory costs the
+// kernel about 2 µs to hand over and clear (a 4K page area is 8,000 of them
+// a turn), and where the pages are alike (the paper) the blend never reads
+// the incoming page, so only the differing spans are kept and touched.
+std::size_t pack_differing(const std::uint8_t* on_screen, std::size_t on_screen_stride, const std::uint8_t* incoming,
+                           std::size_t incoming_stride, int width, int rows, std::vector<std::uint8_t>& spans,
+                           std::uint8_t* packed);
+
+// As blend_toward with `spans`, the source being pack_differing's `packed`:
+// the marked spans' pixels one after the other.
+void blend_toward_packed(std::uint8_t* dst, std::size_t dst_stride, const std::uint8_t* packed, int width, int rows,
+                         float keep, const std::vector<std::uint8_t>& spans);
+
 // Turns `rows` rows of `row_bytes` upside down in place (GL reads bottom-up, X shows top-down).
 void flip_rows(std::uint8_t* pixels, std::size_t stride, std::size_t row_bytes, int rows);
 
 // The incoming page's area for one turn's blend: memory mapped fresh for the
 // turn and unmapped when it lands (a 4K page area is 33 MB; kept between
 // turns it would be a third of the screen's memory). Not zero-filled first:
-// the read-back writes every byte (std::vector's resize wrote 33 MB of
-// zeros at 4K first, a pass of its own).
+// only what is written is ever touched (std::vector's resize wrote 33 MB of
+// zeros at 4K first, a pass of its own), and pack_differing writes only the
+// spans that differ, so the kernel hands over only those pages.
 class AreaBuffer {
 public:
     AreaBuffer() = default;

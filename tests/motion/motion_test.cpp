@@ -717,6 +717,43 @@ TEST(CpuBlend, TheWeightsOfAFadeComposeToTheBlendOfTheTwoPages) {
     }
 }
 
+TEST(CpuBlend, TheIncomingPageKeptOnlyWhereItDiffersBlendsAsTheWholeOne) {
+    // A page area read in bands (as the kiosk does), packed against the page
+    // on screen: the same spans as differing_spans, only their pixels kept,
+    // and every step of the blend from the packed page the step from the whole.
+    constexpr int w = 300, h = 70;  // five spans a row, the last one short; bands of 32, 32 and 6 rows
+    const std::size_t stride = w * 4;
+    std::vector<std::uint8_t> on_screen(stride * h), incoming(stride * h);
+    std::uint32_t state = 12345;
+    for (std::size_t i = 0; i < on_screen.size(); ++i) {
+        state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+        on_screen[i] = static_cast<std::uint8_t>(state);
+        // The paper alike; the ink (a third of the rows, a few columns) differs.
+        const std::size_t y = i / stride, x = (i % stride) / 4;
+        incoming[i] = (y % 3 == 0 && (x < 40 || (x > 150 && x < 170) || x == 299)) ? static_cast<std::uint8_t>(~state) : on_screen[i];
+    }
+    const std::vector<std::uint8_t> want_spans = motion::differing_spans(on_screen.data(), stride, incoming.data(), stride, w, h);
+    std::vector<std::uint8_t> spans, packed(stride * h, 0xEE);
+    std::size_t used = 0;
+    for (int top = 0; top < h; top += 32) {
+        const int rows = std::min(32, h - top);
+        used += motion::pack_differing(on_screen.data() + top * stride, stride, incoming.data() + top * stride, stride, w,
+                                       rows, spans, packed.data() + used);
+    }
+    EXPECT_EQ(spans, want_spans);
+    const auto differing = static_cast<std::size_t>(std::count(spans.begin(), spans.end(), 1));
+    EXPECT_GT(differing, 0u);
+    EXPECT_LT(used, stride * h / 2) << "only the differing spans are kept";
+    EXPECT_LE(used, differing * motion::kBlendSpan * 4);
+    std::vector<std::uint8_t> whole = on_screen, from_packed = on_screen;
+    for (const float keep : {0.9f, 0.6f, 0.3f, 0.0f}) {
+        motion::blend_toward(whole.data(), stride, incoming.data(), stride, w, h, keep, &want_spans);
+        motion::blend_toward_packed(from_packed.data(), stride, packed.data(), w, h, keep, spans);
+        ASSERT_EQ(whole, from_packed) << "keep " << keep;
+    }
+    EXPECT_EQ(from_packed, incoming) << "the last step is the new page exactly";
+}
+
 TEST(CpuBlend, SkippingTheSpansWhereThePagesAreAlikeChangesNothing) {
     // Two pages alike but for a few pixels (a word, the paper between): the
     // blend over the differing spans only is the blend over everything.
