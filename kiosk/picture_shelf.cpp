@@ -39,8 +39,10 @@ void PictureShelf::work() {
             job = std::move(jobs_.front());
             jobs_.pop_front();
         }
-        // The file is read and its hash checked again here: what is on disk
-        // now is what is shown, whatever happened since the sync side stored it.
+        // What is on disk now is what is shown, whatever happened since the
+        // sync side stored it: the file is read and its hash checked again,
+        // or, for a photo kept fitted, its kept copy is used only while the
+        // file is still the one whose bytes were checked (FittedCache).
         Done done{job.id, job.generation, fitted_.decode_file(job.file.path, job.file.sha256, job.box_w, job.box_h)};
         if (spdlog::should_log(spdlog::level::debug)) {
             const picture::FittedCache::Counters c = fitted_.counters();

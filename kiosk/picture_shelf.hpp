@@ -78,8 +78,6 @@ public:
 
     void release_gl();
 
-    picture::FittedCache::Counters fitted_counters() const { return fitted_.counters(); }
-
 private:
     struct Job {
         std::string id;

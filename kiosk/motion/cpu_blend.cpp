@@ -16,35 +16,6 @@ namespace campus::kiosk::motion {
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-void blend_toward(std::uint8_t* dst, std::size_t dst_stride, const std::uint8_t* src, std::size_t src_stride,
-                  int width, int rows, float keep, const std::vector<std::uint8_t>* spans) {
-    if (dst == nullptr || src == nullptr || width <= 0 || rows <= 0) return;
-    const std::size_t bytes = static_cast<std::size_t>(width) * 4;
-    const unsigned k = static_cast<unsigned>(std::lround(std::clamp(keep, 0.0f, 1.0f) * 256.0f));
-    if (k == 256) return;
-    const std::size_t per_row = (static_cast<std::size_t>(width) + kBlendSpan - 1) / kBlendSpan;
-    if (spans != nullptr && spans->size() != per_row * static_cast<std::size_t>(rows)) spans = nullptr;
-    const unsigned take = 256 - k;
-    for (int y = 0; y < rows; ++y) {
-        std::uint8_t* d = dst + static_cast<std::size_t>(y) * dst_stride;
-        const std::uint8_t* s = src + static_cast<std::size_t>(y) * src_stride;
-        for (std::size_t span = 0; span < per_row; ++span) {
-            if (spans != nullptr && (*spans)[static_cast<std::size_t>(y) * per_row + span] == 0) continue;
-            const std::size_t from = span * kBlendSpan * 4, to = std::min(bytes, from + kBlendSpan * 4);
-            if (k == 0) {
-                std::memcpy(d + from, s + from, to - from);
-                continue;
-            }
-            // 16-bit lanes: the compiler turns this into SIMD multiplies (pmullw) at -O2 and above.
-            for (std::size_t i = from; i < to; ++i)
-                d[i] = static_cast<std::uint8_t>((d[i] * k + s[i] * take + 128u) >> 8);
-        }
-    }
-}
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx2", "default")))
-#endif
 void blend_toward_packed(std::uint8_t* dst, std::size_t dst_stride, const std::uint8_t* packed, int width, int rows,
                          float keep, const std::vector<std::uint8_t>& spans) {
     if (dst == nullptr || packed == nullptr || width <= 0 || rows <= 0) return;
@@ -63,7 +34,7 @@ void blend_toward_packed(std::uint8_t* dst, std::size_t dst_stride, const std::u
             if (k == 0) {
                 std::memcpy(d + from, s, to - from);
             } else {
-                // 16-bit lanes, as blend_toward.
+                // 16-bit lanes: the compiler turns this into SIMD multiplies (pmullw) at -O2 and above.
                 for (std::size_t i = from; i < to; ++i)
                     d[i] = static_cast<std::uint8_t>((d[i] * k + s[i - from] * take + 128u) >> 8);
             }
@@ -93,23 +64,6 @@ std::size_t pack_differing(const std::uint8_t* on_screen, std::size_t on_screen_
         }
     }
     return static_cast<std::size_t>(out - packed);
-}
-
-std::vector<std::uint8_t> differing_spans(const std::uint8_t* a, std::size_t a_stride, const std::uint8_t* b,
-                                          std::size_t b_stride, int width, int rows) {
-    if (a == nullptr || b == nullptr || width <= 0 || rows <= 0) return {};
-    const std::size_t bytes = static_cast<std::size_t>(width) * 4;
-    const std::size_t per_row = (static_cast<std::size_t>(width) + kBlendSpan - 1) / kBlendSpan;
-    std::vector<std::uint8_t> spans(per_row * static_cast<std::size_t>(rows), 0);
-    for (int y = 0; y < rows; ++y) {
-        const std::uint8_t* ra = a + static_cast<std::size_t>(y) * a_stride;
-        const std::uint8_t* rb = b + static_cast<std::size_t>(y) * b_stride;
-        for (std::size_t span = 0; span < per_row; ++span) {
-            const std::size_t from = span * kBlendSpan * 4, to = std::min(bytes, from + kBlendSpan * 4);
-            spans[static_cast<std::size_t>(y) * per_row + span] = std::memcmp(ra + from, rb + from, to - from) != 0;
-        }
-    }
-    return spans;
 }
 
 void flip_rows(std::uint8_t* pixels, std::size_t stride, std::size_t row_bytes, int rows) {

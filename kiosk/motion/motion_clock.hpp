@@ -70,7 +70,7 @@ struct MotionSettings {
                                        // turns in one step, at every this-many-th turn, and stands still at the
                                        // others. Default 4 (about a minute at 15 s pages). Why: a turn whose
                                        // paper is unchanged blends only where the two pages' ink differs
-                                       // (differing_spans), a turn whose light steps blends the whole page
+                                       // (pack_differing), a turn whose light steps blends the whole page
                                        // area; the light's whole range is ±1.5 % of the paper's brightness, so
                                        // even four bursts at once change no pixel by more than a few 8-bit
                                        // steps, under a crossfade. 1: a step at every turn.

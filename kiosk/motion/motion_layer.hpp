@@ -308,7 +308,7 @@ private:
     PixelSink* sink_ = nullptr;
     bool cpu_fade_ = false;                    // the sink's image holds the page area as on screen
     AreaBuffer incoming_area_;                 // the incoming page's area over the paper, rows top-down
-    std::vector<std::uint8_t> fade_spans_;     // differing_spans of the two: where a step changes anything
+    std::vector<std::uint8_t> fade_spans_;     // pack_differing's: where a step changes anything
     GLint fade_box_[4] = {0, 0, 0, 0};         // the page area in GL pixels: x, y (bottom-left), w, h
     std::optional<Damage> presented_instead_;
     double last_now_ = 0;  // the latest time the loop passed in (a redraw draws the light and cloths as of then)

@@ -40,26 +40,13 @@ public:
     virtual void release() = 0;
 };
 
-// dst = dst × keep + src × (1 − keep), per 8-bit channel, for `rows` rows of
-// `width` pixels; `keep` is taken in steps of 1/256 (0: src exactly, 1: dst
-// unchanged). The strides are in bytes.
-// With `spans` (differing_spans below), only the spans marked there: where the
-// two pages are alike a blend changes nothing, so it is skipped (most of the
-// paper between two pages; exact, not an approximation).
-void blend_toward(std::uint8_t* dst, std::size_t dst_stride, const std::uint8_t* src, std::size_t src_stride,
-                  int width, int rows, float keep, const std::vector<std::uint8_t>* spans = nullptr);
-
-// Pixels a span of a row: the unit differing_spans marks.
+// Pixels a span of a row: the unit pack_differing marks and the blend skips.
 inline constexpr int kBlendSpan = 64;
-// One byte per span of kBlendSpan pixels of each row, row by row: 1 where the
-// two pictures differ in that span.
-std::vector<std::uint8_t> differing_spans(const std::uint8_t* a, std::size_t a_stride, const std::uint8_t* b,
-                                          std::size_t b_stride, int width, int rows);
 
 // The incoming page kept only where it differs from the page on screen: for
 // `rows` rows of `width` pixels of `incoming` (a band of the page area read
 // back), the spans that differ from `on_screen` are marked in `spans` (one
-// byte a span, appended row by row, as differing_spans) and their pixels
+// byte a span of kBlendSpan pixels, appended row by row) and their pixels
 // copied one after the other to `packed`, which must have room for the whole
 // band. Returns the bytes written. Why: a fresh page of memory costs the
 // kernel about 2 µs to hand over and clear (a 4K page area is 8,000 of them
@@ -69,8 +56,13 @@ std::size_t pack_differing(const std::uint8_t* on_screen, std::size_t on_screen_
                            std::size_t incoming_stride, int width, int rows, std::vector<std::uint8_t>& spans,
                            std::uint8_t* packed);
 
-// As blend_toward with `spans`, the source being pack_differing's `packed`:
-// the marked spans' pixels one after the other.
+// One step of the blend: dst = dst × keep + src × (1 − keep), per 8-bit
+// channel, in the spans `spans` marks (pack_differing's), src being
+// pack_differing's `packed` (the marked spans' pixels one after the other),
+// for `rows` rows of `width` pixels, dst's rows `dst_stride` bytes apart.
+// `keep` is taken in steps of 1/256 (0: the incoming page exactly, 1: dst
+// unchanged). Where the two pages are alike a blend changes nothing, so the
+// unmarked spans are skipped: exact, not an approximation.
 void blend_toward_packed(std::uint8_t* dst, std::size_t dst_stride, const std::uint8_t* packed, int width, int rows,
                          float keep, const std::vector<std::uint8_t>& spans);
 

@@ -678,6 +678,39 @@ TEST(Fallback, AMotionLayerWithBrokenShadersStillShowsThePage) {
 // [SECTION] the crossfade on the CPU -------------------------------------------------------
 // The two loops behind the window's crossfade (pixel_sink.hpp); the window
 // itself is checked through the real kiosk (check_window_crossfade.py).
+// The blend as the kiosk runs it: the incoming page packed once against the
+// page on screen at the turn (pack_differing, in bands of 32 rows), then each
+// step blended from the packed spans (blend_toward_packed).
+struct CpuFade {
+    std::vector<std::uint8_t> spans, packed;
+    std::size_t used = 0;
+    CpuFade(const std::uint8_t* on_screen, std::size_t on_screen_stride, const std::uint8_t* incoming,
+            std::size_t incoming_stride, int w, int h)
+        : packed(static_cast<std::size_t>(w) * 4 * static_cast<std::size_t>(h)) {
+        for (int top = 0; top < h; top += 32) {
+            const int rows = std::min(32, h - top);
+            used += motion::pack_differing(on_screen + static_cast<std::size_t>(top) * on_screen_stride, on_screen_stride,
+                                           incoming + static_cast<std::size_t>(top) * incoming_stride, incoming_stride, w,
+                                           rows, spans, packed.data() + used);
+        }
+    }
+    void step(std::uint8_t* on_screen, std::size_t stride, int w, int h, float keep) const {
+        motion::blend_toward_packed(on_screen, stride, packed.data(), w, h, keep, spans);
+    }
+};
+
+// What one step must give, byte by byte: dst × k + src × (1 − k), k in 1/256.
+void blend_reference(std::uint8_t* dst, std::size_t dst_stride, const std::uint8_t* src, std::size_t src_stride, int w,
+                     int h, float keep) {
+    const unsigned k = static_cast<unsigned>(std::lround(std::clamp(keep, 0.0f, 1.0f) * 256.0f));
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w * 4; ++x) {
+            std::uint8_t& d = dst[static_cast<std::size_t>(y) * dst_stride + static_cast<std::size_t>(x)];
+            const std::uint8_t s = src[static_cast<std::size_t>(y) * src_stride + static_cast<std::size_t>(x)];
+            d = static_cast<std::uint8_t>((d * k + s * (256 - k) + 128u) >> 8);
+        }
+}
+
 TEST(CpuBlend, StepsTowardTheNewPageAndTheLastStepIsItExactly) {
     constexpr int w = 37, h = 5;  // an odd width: no lane of a SIMD loop left over unchecked
     const std::size_t stride_on_screen = w * 4 + 12, stride_incoming = w * 4;
@@ -686,8 +719,9 @@ TEST(CpuBlend, StepsTowardTheNewPageAndTheLastStepIsItExactly) {
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w * 4; ++x) on_screen[y * stride_on_screen + x] = static_cast<std::uint8_t>(255 - (x + y) % 256);
     const std::vector<std::uint8_t> old_page = on_screen;
+    const CpuFade fade(on_screen.data(), stride_on_screen, incoming.data(), stride_incoming, w, h);
     // Halfway: every byte the mean of the two, within a rounding step.
-    motion::blend_toward(on_screen.data(), stride_on_screen, incoming.data(), stride_incoming, w, h, 0.5f);
+    fade.step(on_screen.data(), stride_on_screen, w, h, 0.5f);
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w * 4; ++x) {
             const int mean = (old_page[y * stride_on_screen + x] + incoming[y * stride_incoming + x]) / 2;
@@ -698,9 +732,9 @@ TEST(CpuBlend, StepsTowardTheNewPageAndTheLastStepIsItExactly) {
         for (std::size_t x = w * 4; x < stride_on_screen; ++x) EXPECT_EQ(on_screen[y * stride_on_screen + x], 0);
     // keep 1: nothing moves; keep 0: the new page exactly.
     const std::vector<std::uint8_t> halfway = on_screen;
-    motion::blend_toward(on_screen.data(), stride_on_screen, incoming.data(), stride_incoming, w, h, 1.0f);
+    fade.step(on_screen.data(), stride_on_screen, w, h, 1.0f);
     EXPECT_EQ(on_screen, halfway);
-    motion::blend_toward(on_screen.data(), stride_on_screen, incoming.data(), stride_incoming, w, h, 0.0f);
+    fade.step(on_screen.data(), stride_on_screen, w, h, 0.0f);
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w * 4; ++x) EXPECT_EQ(on_screen[y * stride_on_screen + x], incoming[y * stride_incoming + x]);
 }
@@ -708,19 +742,20 @@ TEST(CpuBlend, StepsTowardTheNewPageAndTheLastStepIsItExactly) {
 TEST(CpuBlend, TheWeightsOfAFadeComposeToTheBlendOfTheTwoPages) {
     // Frame k shows (1 − f) × old + f × new through keep = (1 − f) / (1 − f_before), as MotionLayer steps it.
     std::vector<std::uint8_t> on_screen(4, 200), incoming(4, 40);
+    const CpuFade fade(on_screen.data(), 4, incoming.data(), 4, 1, 1);
     float before = 0;
     for (const float f : {0.1f, 0.3f, 0.6f, 0.85f, 0.97f}) {
         const float keep = (1 - f) / (1 - before);
-        motion::blend_toward(on_screen.data(), 4, incoming.data(), 4, 1, 1, keep);
+        fade.step(on_screen.data(), 4, 1, 1, keep);
         EXPECT_NEAR(on_screen[0], 200 * (1 - f) + 40 * f, 2.0) << "f " << f;
         before = f;
     }
 }
 
 TEST(CpuBlend, TheIncomingPageKeptOnlyWhereItDiffersBlendsAsTheWholeOne) {
-    // A page area read in bands (as the kiosk does), packed against the page
-    // on screen: the same spans as differing_spans, only their pixels kept,
-    // and every step of the blend from the packed page the step from the whole.
+    // A page area packed against the page on screen in bands of 32 rows (as
+    // the kiosk reads it back): only the differing spans' pixels kept, and
+    // every step of the blend from them the step over the whole area.
     constexpr int w = 300, h = 70;  // five spans a row, the last one short; bands of 32, 32 and 6 rows
     const std::size_t stride = w * 4;
     std::vector<std::uint8_t> on_screen(stride * h), incoming(stride * h);
@@ -732,45 +767,47 @@ TEST(CpuBlend, TheIncomingPageKeptOnlyWhereItDiffersBlendsAsTheWholeOne) {
         const std::size_t y = i / stride, x = (i % stride) / 4;
         incoming[i] = (y % 3 == 0 && (x < 40 || (x > 150 && x < 170) || x == 299)) ? static_cast<std::uint8_t>(~state) : on_screen[i];
     }
-    const std::vector<std::uint8_t> want_spans = motion::differing_spans(on_screen.data(), stride, incoming.data(), stride, w, h);
-    std::vector<std::uint8_t> spans, packed(stride * h, 0xEE);
-    std::size_t used = 0;
-    for (int top = 0; top < h; top += 32) {
-        const int rows = std::min(32, h - top);
-        used += motion::pack_differing(on_screen.data() + top * stride, stride, incoming.data() + top * stride, stride, w,
-                                       rows, spans, packed.data() + used);
-    }
-    EXPECT_EQ(spans, want_spans);
-    const auto differing = static_cast<std::size_t>(std::count(spans.begin(), spans.end(), 1));
-    EXPECT_GT(differing, 0u);
-    EXPECT_LT(used, stride * h / 2) << "only the differing spans are kept";
-    EXPECT_LE(used, differing * motion::kBlendSpan * 4);
+    const CpuFade fade(on_screen.data(), stride, incoming.data(), stride, w, h);
+    const std::size_t per_row = (w + motion::kBlendSpan - 1) / motion::kBlendSpan;
+    ASSERT_EQ(fade.spans.size(), per_row * h);
+    for (int y = 0; y < h; ++y)
+        for (std::size_t span = 0; span < per_row; ++span) {
+            // Spans 0 (x < 40), 2 (150–170) and 4 (x = 299) of every third row.
+            const bool want = y % 3 == 0 && (span == 0 || span == 2 || span == 4);
+            EXPECT_EQ(fade.spans[y * per_row + span], want ? 1 : 0) << "row " << y << " span " << span;
+        }
+    const auto differing = static_cast<std::size_t>(std::count(fade.spans.begin(), fade.spans.end(), 1));
+    EXPECT_LT(fade.used, stride * h / 2) << "only the differing spans are kept";
+    EXPECT_EQ(fade.used, (differing - static_cast<std::size_t>((h + 2) / 3)) * motion::kBlendSpan * 4 +
+                             static_cast<std::size_t>((h + 2) / 3) * (w - 4 * motion::kBlendSpan) * 4)
+        << "the short last span keeps its own pixels only";
     std::vector<std::uint8_t> whole = on_screen, from_packed = on_screen;
     for (const float keep : {0.9f, 0.6f, 0.3f, 0.0f}) {
-        motion::blend_toward(whole.data(), stride, incoming.data(), stride, w, h, keep, &want_spans);
-        motion::blend_toward_packed(from_packed.data(), stride, packed.data(), w, h, keep, spans);
+        blend_reference(whole.data(), stride, incoming.data(), stride, w, h, keep);
+        fade.step(from_packed.data(), stride, w, h, keep);
         ASSERT_EQ(whole, from_packed) << "keep " << keep;
     }
     EXPECT_EQ(from_packed, incoming) << "the last step is the new page exactly";
 }
 
-TEST(CpuBlend, SkippingTheSpansWhereThePagesAreAlikeChangesNothing) {
-    // Two pages alike but for a few pixels (a word, the paper between): the
-    // blend over the differing spans only is the blend over everything.
+TEST(CpuBlend, PagesAlikeButForAFewPixelsKeepTwoSpans) {
+    // Two pages alike but for a few pixels (a word, the paper between): two
+    // spans kept, and the blend over them is the blend over everything.
     constexpr int w = 200, h = 6;  // spans of 64: four a row, the last one short
     const std::size_t stride = w * 4;
     std::vector<std::uint8_t> old_page(stride * h, 230), incoming = old_page;
-    incoming[2 * stride + 70 * 4] = 10;    // row 2, span 1
+    incoming[2 * stride + 70 * 4] = 10;       // row 2, span 1
     incoming[5 * stride + 199 * 4 + 2] = 40;  // row 5, the short last span
-    const std::vector<std::uint8_t> spans = motion::differing_spans(old_page.data(), stride, incoming.data(), stride, w, h);
-    ASSERT_EQ(spans.size(), 4u * h);
-    EXPECT_EQ(std::count(spans.begin(), spans.end(), 1), 2);
-    EXPECT_EQ(spans[2 * 4 + 1], 1);
-    EXPECT_EQ(spans[5 * 4 + 3], 1);
+    const CpuFade fade(old_page.data(), stride, incoming.data(), stride, w, h);
+    ASSERT_EQ(fade.spans.size(), 4u * h);
+    EXPECT_EQ(std::count(fade.spans.begin(), fade.spans.end(), 1), 2);
+    EXPECT_EQ(fade.spans[2 * 4 + 1], 1);
+    EXPECT_EQ(fade.spans[5 * 4 + 3], 1);
+    EXPECT_EQ(fade.used, (64u + 8u) * 4u);
     std::vector<std::uint8_t> all = old_page, some = old_page;
     for (const float keep : {0.8f, 0.5f, 0.0f}) {
-        motion::blend_toward(all.data(), stride, incoming.data(), stride, w, h, keep);
-        motion::blend_toward(some.data(), stride, incoming.data(), stride, w, h, keep, &spans);
+        blend_reference(all.data(), stride, incoming.data(), stride, w, h, keep);
+        fade.step(some.data(), stride, w, h, keep);
         EXPECT_EQ(all, some) << "keep " << keep;
     }
     EXPECT_EQ(some, incoming);
