@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include "kiosk/motion/draw_data.hpp"
 #include "kiosk/theme.hpp"
 
 namespace campus::kiosk::motion {
@@ -48,30 +49,17 @@ void PaperCells::clear_below(float top, int width, int height) {
 }
 
 void PaperCells::mark(const ImDrawData& data, int width, int height) {
-    const ImVec2 origin = data.DisplayPos, scale = data.FramebufferScale;
-    for (int n = 0; n < data.CmdListsCount; ++n) {
-        const ImDrawList* list = data.CmdLists[n];
-        for (const ImDrawCmd& cmd : list->CmdBuffer) {
-            const float cx0 = (cmd.ClipRect.x - origin.x) * scale.x, cy0 = (cmd.ClipRect.y - origin.y) * scale.y;
-            const float cx1 = (cmd.ClipRect.z - origin.x) * scale.x, cy1 = (cmd.ClipRect.w - origin.y) * scale.y;
-            if (cmd.UserCallback != nullptr) {
-                // A callback draws with GL itself (a flag in the frame): anywhere in its clip rectangle.
-                if (cmd.UserCallback != ImDrawCallback_ResetRenderState) mark(cx0, cy0, cx1, cy1, width, height);
-                continue;
-            }
-            const ImDrawVert* vertices = list->VtxBuffer.Data + cmd.VtxOffset;
-            const ImDrawIdx* indices = list->IdxBuffer.Data + cmd.IdxOffset;
-            for (unsigned i = 0; i + 2 < cmd.ElemCount; i += 3) {
-                const ImVec2 a = vertices[indices[i]].pos, b = vertices[indices[i + 1]].pos,
-                             c = vertices[indices[i + 2]].pos;
-                const float x0 = std::max((std::min({a.x, b.x, c.x}) - origin.x) * scale.x, cx0);
-                const float x1 = std::min((std::max({a.x, b.x, c.x}) - origin.x) * scale.x, cx1);
-                const float y0 = std::max((std::min({a.y, b.y, c.y}) - origin.y) * scale.y, cy0);
-                const float y1 = std::min((std::max({a.y, b.y, c.y}) - origin.y) * scale.y, cy1);
-                mark(x0, y0, x1, y1, width, height);
-            }
-        }
-    }
+    for_each_drawn(
+        data,
+        [&](const ImDrawCmd&, float x0, float y0, float x1, float y1) {
+            // A callback draws with GL itself (a flag in the frame): anywhere in its clip rectangle.
+            mark(x0, y0, x1, y1, width, height);
+            return true;
+        },
+        [&](const DrawnTriangle& t) {
+            mark(t.x0, t.y0, t.x1, t.y1, width, height);
+            return true;
+        });
 }
 
 // [SECTION] the paper ---------------------------------------------------------------------

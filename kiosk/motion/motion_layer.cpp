@@ -10,6 +10,7 @@
 #include <imgui.h>
 #include <spdlog/spdlog.h>
 
+#include "kiosk/motion/draw_data.hpp"
 #include "kiosk/theme.hpp"
 
 namespace campus::kiosk::motion {
@@ -158,44 +159,28 @@ bool band_above_hash(const ImDrawData& data, float top, std::uint64_t& hash) {
         for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
     };
     mix(&top, sizeof top);
-    const ImVec2 origin = data.DisplayPos, scale = data.FramebufferScale;
-    for (int n = 0; n < data.CmdListsCount; ++n) {
-        const ImDrawList* list = data.CmdLists[n];
-        for (const ImDrawCmd& cmd : list->CmdBuffer) {
-            const float cx0 = (cmd.ClipRect.x - origin.x) * scale.x, cy0 = (cmd.ClipRect.y - origin.y) * scale.y;
-            const float cx1 = (cmd.ClipRect.z - origin.x) * scale.x, cy1 = (cmd.ClipRect.w - origin.y) * scale.y;
-            if (cx1 <= cx0 || cy1 <= cy0 || cy0 >= top) continue;  // nothing of it above
-            if (cmd.UserCallback != nullptr) {
-                if (cmd.UserCallback == ImDrawCallback_ResetRenderState) continue;
-                return false;
+    const ImDrawCmd* mixed = nullptr;  // the command whose texture and clip are in the hash already
+    const bool whole = for_each_drawn(
+        data,
+        [&](const ImDrawCmd&, float x0, float y0, float x1, float y1) { return x1 <= x0 || y1 <= y0 || y0 >= top; },
+        [&](const DrawnTriangle& t) {
+            // Clipped below the line, it draws nothing above it; else one pixel
+            // of margin: an anti-aliased edge reaches past the triangle's bounds.
+            if (t.clip_y0 >= top || t.y0 - 1.0f >= top || t.y1 <= t.y0 || t.x1 <= t.x0) return true;
+            if (mixed != t.command) {
+                const ImTextureID texture = t.command->TextureId;
+                mix(&texture, sizeof texture);
+                mix(&t.command->ClipRect, sizeof t.command->ClipRect);
+                mixed = t.command;
             }
-            const ImDrawVert* vertices = list->VtxBuffer.Data + cmd.VtxOffset;
-            const ImDrawIdx* indices = list->IdxBuffer.Data + cmd.IdxOffset;
-            bool command_mixed = false;
-            for (unsigned i = 0; i + 2 < cmd.ElemCount; i += 3) {
-                const ImDrawVert& a = vertices[indices[i]];
-                const ImDrawVert& b = vertices[indices[i + 1]];
-                const ImDrawVert& c = vertices[indices[i + 2]];
-                const float y0 = std::max((std::min({a.pos.y, b.pos.y, c.pos.y}) - origin.y) * scale.y, cy0);
-                const float y1 = std::min((std::max({a.pos.y, b.pos.y, c.pos.y}) - origin.y) * scale.y, cy1);
-                const float x0 = std::max((std::min({a.pos.x, b.pos.x, c.pos.x}) - origin.x) * scale.x, cx0);
-                const float x1 = std::min((std::max({a.pos.x, b.pos.x, c.pos.x}) - origin.x) * scale.x, cx1);
-                // One pixel of margin: an anti-aliased edge reaches past the triangle's bounds.
-                if (y0 - 1.0f >= top || y1 <= y0 || x1 <= x0) continue;
-                if (!command_mixed) {
-                    const ImTextureID texture = cmd.TextureId;
-                    mix(&texture, sizeof texture);
-                    mix(&cmd.ClipRect, sizeof cmd.ClipRect);
-                    command_mixed = true;
-                }
-                for (const ImDrawVert* v : {&a, &b, &c}) {
-                    mix(&v->pos, sizeof v->pos);
-                    mix(&v->uv, sizeof v->uv);
-                    mix(&v->col, sizeof v->col);
-                }
+            for (const ImDrawVert* v : t.vertices) {
+                mix(&v->pos, sizeof v->pos);
+                mix(&v->uv, sizeof v->uv);
+                mix(&v->col, sizeof v->col);
             }
-        }
-    }
+            return true;
+        });
+    if (!whole) return false;  // a cloth draws there
     hash = h;
     return true;
 }
