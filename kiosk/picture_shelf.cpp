@@ -106,7 +106,8 @@ void PictureShelf::request(const std::string& id) {
     const MediaFile* file = media_->find(id);
     if (!file || screen_w_ <= 0 || screen_h_ <= 0) return;
     if (synchronous_) {
-        install(id, fitted_.decode_file(file->path, file->sha256, screen_w_, screen_h_));
+        // A dump shows each picture once and exits: nothing to keep it for.
+        install(id, picture::decode_file(file->path, file->sha256, screen_w_, screen_h_));
         return;
     }
     queued_.insert(id);

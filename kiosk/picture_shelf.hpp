@@ -105,7 +105,7 @@ private:
     std::set<std::string> queued_;  // asked for, not uploaded yet
     std::set<std::string> failed_;
     std::set<std::string> decoded_;  // decoded at least once since the media changed (synchronous mode)
-    picture::FittedCache fitted_;     // the worker's (and a dump's) decodes go through it
+    picture::FittedCache fitted_;     // the worker's decodes go through it (a dump decodes each picture once)
 
     std::mutex mutex_;
     std::condition_variable wake_;

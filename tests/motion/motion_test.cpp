@@ -77,6 +77,18 @@ struct Rgba {
     std::uint8_t r, g, b, a;
 };
 
+// The bound framebuffer's `width`×`height` pixels, top row first, like the screen.
+std::vector<Rgba> read_bound(int width, int height) {
+    std::vector<Rgba> gl_rows(static_cast<std::size_t>(width * height));
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, gl_rows.data());
+    std::vector<Rgba> image(gl_rows.size());
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x)
+            image[static_cast<std::size_t>(y * width + x)] = gl_rows[static_cast<std::size_t>((height - 1 - y) * width + x)];
+    return image;
+}
+
 // An RGBA8 framebuffer to draw into and read back (a hidden window's own
 // framebuffer has no defined pixels to read).
 class Offscreen {
@@ -102,15 +114,9 @@ public:
     }
     // Top row first, like the screen.
     std::vector<Rgba> read() const {
-        std::vector<Rgba> gl_rows(static_cast<std::size_t>(width_ * height_));
         glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
-        glPixelStorei(GL_PACK_ALIGNMENT, 1);
-        glReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, gl_rows.data());
+        std::vector<Rgba> image = read_bound(width_, height_);
         glBindFramebuffer(GL_FRAMEBUFFER, 0);
-        std::vector<Rgba> image(gl_rows.size());
-        for (int y = 0; y < height_; ++y)
-            for (int x = 0; x < width_; ++x)
-                image[static_cast<std::size_t>(y * width_ + x)] = gl_rows[static_cast<std::size_t>((height_ - 1 - y) * width_ + x)];
         return image;
     }
 
@@ -906,16 +912,9 @@ public:
     bool ok() const { return window_ != nullptr; }
     void make_current() const { glfwMakeContextCurrent(window_); }
     std::vector<Rgba> read_back() const {
-        std::vector<Rgba> gl_rows(static_cast<std::size_t>(kWidth * kHeight));
         glBindFramebuffer(GL_FRAMEBUFFER, 0);
         glReadBuffer(GL_BACK);
-        glPixelStorei(GL_PACK_ALIGNMENT, 1);
-        glReadPixels(0, 0, kWidth, kHeight, GL_RGBA, GL_UNSIGNED_BYTE, gl_rows.data());
-        std::vector<Rgba> image(gl_rows.size());
-        for (int y = 0; y < kHeight; ++y)
-            for (int x = 0; x < kWidth; ++x)
-                image[static_cast<std::size_t>(y * kWidth + x)] = gl_rows[static_cast<std::size_t>((kHeight - 1 - y) * kWidth + x)];
-        return image;
+        return read_bound(kWidth, kHeight);
     }
 
 private:
