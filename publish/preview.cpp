@@ -167,7 +167,11 @@ PreviewOutcome run_preview(const PreviewRequest& request, const FeedBuilder& bui
             return out;
         }
         std::string screen = request.size;
-        argv = {xvfb, "-a", "-s", "-screen 0 " + screen + "x24"};
+        // The X auth file in this preview's own temporary folder (-f): left to
+        // itself, xvfb-run makes a folder of its own and, when removing it
+        // fails, exits 5 in place of the kiosk's status, a good preview
+        // reported as failed.
+        argv = {xvfb, "-a", "-f", (fs::path(temp.path) / "Xauthority").string(), "-s", "-screen 0 " + screen + "x24"};
     }
     for (const std::string& a : {kiosk, std::string("--dump"), request.output_dir, std::string("--size"), request.size,
                                  std::string("--at"), request.at, std::string("--role"), request.role,

@@ -112,7 +112,7 @@ class Env:
 
 
 class Kiosk(KioskGroup):
-    """The kiosk, windowed, under its own Xvfb (xvfb-run) or on a given
+    """The kiosk, windowed, under its own Xvfb (tests/xvfb_run.py) or on a given
     DISPLAY, in a process group of its own."""
 
     def __init__(self, env, feed, config, clock_from, display=None, extra=(), path_first=None):

@@ -113,7 +113,7 @@ def rss_kib(pid):
 
 
 class Kiosk(st.KioskGroup):
-    """xvfb-run + the kiosk, in a process group of its own, under a memory bound."""
+    """tests/xvfb_run.py + the kiosk, in a process group of its own, under a memory bound."""
 
     def __init__(self, args, tmp, url):
         self.state_path = os.path.join(tmp, "state.json")

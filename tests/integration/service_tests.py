@@ -122,7 +122,7 @@ class NotifySocket:
 
 
 class Kiosk(st.KioskGroup):
-    """xvfb-run + the kiosk on the sample feed (a file:// feed: the sync
+    """tests/xvfb_run.py + the kiosk on the sample feed (a file:// feed: the sync
     thread polls it as it would a server), in a process group of its own."""
 
     def __init__(self, args, tmp, extra=(), env=None, cache_dir=None):

@@ -344,9 +344,10 @@ def read_json(path):
 
 
 class KioskGroup:
-    """A command (xvfb-run + the kiosk, or the kiosk on a given DISPLAY) in a
-    process group of its own, its output in `log_path`: xvfb-run passes no
-    SIGTERM on, so stop() ends the whole group, Xvfb and any child included.
+    """A command (tests/xvfb_run.py + the kiosk, or the kiosk on a given
+    DISPLAY) in a process group of its own, its output in `log_path`: stop()
+    ends the whole group, Xvfb and any child included, whatever state the
+    wrapper is in.
     Subclasses build the command line and add their own checks."""
 
     def __init__(self, cmd, log_path, env, stop_wait=10):
@@ -377,7 +378,7 @@ class KioskGroup:
 
     def check_alive(self):
         """The group's leader runs, and the kiosk (once found) is no zombie."""
-        check(self.proc.poll() is None, f"xvfb-run exited with {self.proc.returncode}:\n{self.log_text()}")
+        check(self.proc.poll() is None, f"the kiosk's Xvfb wrapper exited with {self.proc.returncode}:\n{self.log_text()}")
         if self.pid is not None:
             members = {pid: state for pid, _, state in pgid_members(self.pgid)}
             check(members.get(self.pid) not in (None, "Z", "X"),

@@ -37,6 +37,9 @@ import tempfile
 import time
 import zlib
 
+# Xvfb for each dump, without xvfb-run's own exit codes (tests/xvfb_run.py says why).
+XVFB_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xvfb_run.py")
+
 SIZE = (1280, 720)
 HOLDER_ROW = (0xFD, 0xEC, 0xEA)  # kiosk/theme.hpp holder_row
 
@@ -106,7 +109,7 @@ def run(cmd, env=None, timeout=240):
 
 def dump(kiosk, out, at, env=None):
     shutil.rmtree(out, ignore_errors=True)
-    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", kiosk, "--dump", out, "--dump-transition",
+    cmd = [XVFB_RUN, "-a", "-s", "-screen 0 1280x1024x24", kiosk, "--dump", out, "--dump-transition",
            "--size", f"{SIZE[0]}x{SIZE[1]}", "--at", at]
     return run(cmd, env)
 
@@ -212,10 +215,10 @@ def check_flags(out, fail, label):
 def screenshots(kiosk, at, extra, out, label):
     """Two copies of Xvfb's framebuffer file, 1.5 s apart, once the first frame is up."""
     fbdir = tempfile.mkdtemp(prefix="kiosk-fb-")
-    cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {SIZE[0]}x{SIZE[1]}x24 -fbdir {fbdir}", kiosk, "--windowed",
+    cmd = [XVFB_RUN, "-a", "-s", f"-screen 0 {SIZE[0]}x{SIZE[1]}x24 -fbdir {fbdir}", kiosk, "--windowed",
            "--size", f"{SIZE[0]}x{SIZE[1]}", "--at", at, "--page-seconds", "3600"] + extra
-    # Its own process group: xvfb-run does not pass a SIGTERM on to Xvfb and
-    # the kiosk, so the whole group is stopped at the end.
+    # Its own process group, so that the whole of it (the wrapper, Xvfb and
+    # the kiosk) is stopped at the end whatever state it is in.
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     fb = os.path.join(fbdir, "Xvfb_screen0")

@@ -35,6 +35,9 @@ import tempfile
 import time
 import zlib
 
+# Xvfb for each dump, without xvfb-run's own exit codes (tests/xvfb_run.py says why).
+XVFB_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xvfb_run.py")
+
 SIZE = (960, 540)
 
 
@@ -77,7 +80,7 @@ class Frame:
 def capture(kiosk, at, out, label, env_extra, seconds=11.0, pages="goals,habit", page_seconds="3"):
     """Distinct frames of the screen over `seconds` once the first frame is up, and the kiosk's log."""
     fbdir = tempfile.mkdtemp(prefix="kiosk-fade-")
-    cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {SIZE[0]}x{SIZE[1]}x24 -fbdir {fbdir}", kiosk, "--windowed",
+    cmd = [XVFB_RUN, "-a", "-s", f"-screen 0 {SIZE[0]}x{SIZE[1]}x24 -fbdir {fbdir}", kiosk, "--windowed",
            "--size", f"{SIZE[0]}x{SIZE[1]}", "--at", at, "--role", "lobby", "--pages", pages,
            "--page-seconds", page_seconds]
     env = dict(os.environ, **env_extra)

@@ -19,6 +19,9 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_dump import FLOOR, flag_holders  # noqa: E402
 
+# Xvfb for each dump, without xvfb-run's own exit codes (tests/xvfb_run.py says why).
+XVFB_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xvfb_run.py")
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -31,7 +34,7 @@ def main():
         feed = json.load(f)
     out = args.out or tempfile.mkdtemp(prefix="kiosk-assembly-")
     shutil.rmtree(out, ignore_errors=True)
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", args.kiosk, "--dump", out, "--feed", args.feed,
+    command = [XVFB_RUN, "-a", "-s", "-screen 0 1920x1080x24", args.kiosk, "--dump", out, "--feed", args.feed,
                "--size", args.size, "--at", args.at, "--role", "assembly"]
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)

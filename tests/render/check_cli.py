@@ -8,6 +8,9 @@ import subprocess
 import sys
 import tempfile
 
+# Xvfb for each dump, without xvfb-run's own exit codes (tests/xvfb_run.py says why).
+XVFB_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xvfb_run.py")
+
 kiosk = sys.argv[1]
 failures = []
 
@@ -96,7 +99,7 @@ expect(["--clock-from", "2026-11-18T18:29:55+08:00", "--at", "2026-11-18T10:00:0
 # (never the bundled sample passed off as the school's data) and exits 1.
 with tempfile.TemporaryDirectory() as d:
     out = os.path.join(d, "out")
-    args = ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", kiosk, "--dump", out, "--size", "1280x720",
+    args = [XVFB_RUN, "-a", "-s", "-screen 0 1280x720x24", kiosk, "--dump", out, "--size", "1280x720",
             "--feed", "http://127.0.0.1:9/feed.json", "--cache-dir", os.path.join(d, "cache")]
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     run = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
@@ -119,7 +122,7 @@ with tempfile.TemporaryDirectory() as d:
     for source, words in ((d, "is a directory, not a feed file"),
                           ("ftp://127.0.0.1/feed.json", "the scheme ftp:// is not accepted")):
         out = os.path.join(d, "out")
-        args = ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", kiosk, "--dump", out, "--size", "1280x720",
+        args = [XVFB_RUN, "-a", "-s", "-screen 0 1280x720x24", kiosk, "--dump", out, "--size", "1280x720",
                 "--feed", source, "--cache-dir", os.path.join(d, "cache")]
         env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
         run = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
@@ -153,7 +156,7 @@ def refused_dump(files, extra, headline, technical):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         out = os.path.join(d, "out")
         url = f"http://127.0.0.1:{server.server_address[1]}/feed.json"
-        args = ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", kiosk, "--dump", out, "--size", "1280x720",
+        args = [XVFB_RUN, "-a", "-s", "-screen 0 1280x720x24", kiosk, "--dump", out, "--size", "1280x720",
                 "--feed", url, "--cache-dir", os.path.join(d, "cache")] + extra
         env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
         try:

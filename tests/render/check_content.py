@@ -44,6 +44,9 @@ SAMPLE = os.path.join(HERE, "..", "..", "assets", "sample-feed.json")
 sys.path.insert(0, HERE)
 from check_dump import FLOOR  # noqa: E402  (the type floor)
 
+# Xvfb for each dump, without xvfb-run's own exit codes (tests/xvfb_run.py says why).
+XVFB_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xvfb_run.py")
+
 TOLERANCE = 0.75  # px: float sums of advances against one measure of a line
 MARKER = re.compile(r"\d+/\d+")
 
@@ -151,7 +154,7 @@ def dump(kiosk, feed, out, name, size, at, args):
     feed_path = os.path.join(out, name + ".json")
     with open(feed_path, "w", encoding="utf-8") as f:
         json.dump(feed, f, ensure_ascii=False)
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", kiosk, "--dump", target, "--feed", feed_path,
+    command = [XVFB_RUN, "-a", "-s", "-screen 0 1920x1080x24", kiosk, "--dump", target, "--feed", feed_path,
                "--size", f"{size[0]}x{size[1]}", "--at", at] + args
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)

@@ -31,6 +31,9 @@ import sys
 import tempfile
 import zlib
 
+# Xvfb for each dump, without xvfb-run's own exit codes (tests/xvfb_run.py says why).
+XVFB_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xvfb_run.py")
+
 CLOSING = set("，。、；：？！）」』》”")
 # What does not count as a character of its own when looking for an orphan.
 LEANING = set("，。、；：？！）」』》”,.;:?!)%（「『《“([")
@@ -208,7 +211,7 @@ def main():
     out = args.out or tempfile.mkdtemp(prefix="kiosk-render-")
     if os.path.isdir(out):
         shutil.rmtree(out)
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", args.kiosk, "--dump", out,
+    command = [XVFB_RUN, "-a", "-s", "-screen 0 1920x1080x24", args.kiosk, "--dump", out,
                "--size", args.size, "--at", args.at]
     if not args.bundled:
         command += ["--feed", args.feed]

@@ -40,6 +40,9 @@ import subprocess
 import sys
 import tempfile
 
+# Xvfb for each dump, without xvfb-run's own exit codes (tests/xvfb_run.py says why).
+XVFB_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xvfb_run.py")
+
 CLOSING = set("，。、；：？！）」』》”,.;:?!)%")
 OPENING = set("（「『《“([")
 EVENT = "sports-day"
@@ -56,7 +59,7 @@ def dump(kiosk, feed_path, size, at, out, extra):
     if os.path.isdir(out):
         shutil.rmtree(out)
     width, height = size.split("x")
-    command = ["xvfb-run", "-a", "-s", f"-screen 0 {width}x{height}x24", kiosk, "--dump", out, "--size", size,
+    command = [XVFB_RUN, "-a", "-s", f"-screen 0 {width}x{height}x24", kiosk, "--dump", out, "--size", size,
                "--at", at] + (["--feed", feed_path] if feed_path else []) + extra
     env = dict(os.environ)
     env.pop("DISPLAY", None)  # always the private Xvfb, never the developer's screen

@@ -21,6 +21,9 @@ import shutil
 import subprocess
 import sys
 
+# Xvfb for each dump, without xvfb-run's own exit codes (tests/xvfb_run.py says why).
+XVFB_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xvfb_run.py")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 def factor_for(width, height):
@@ -54,7 +57,7 @@ def main():
     os.makedirs(args.out)
     width, height = args.size.split("x")
     factor = factor_for(int(width), int(height))
-    command = ["xvfb-run", "-a", "-s", f"-screen 0 {width}x{height}x24", args.kiosk, "--dump", args.out,
+    command = [XVFB_RUN, "-a", "-s", f"-screen 0 {width}x{height}x24", args.kiosk, "--dump", args.out,
                "--size", args.size, "--at", args.at, "--role", args.role] + role_args(args.role)
     env = dict(os.environ)
     env.pop("DISPLAY", None)  # always the private Xvfb, never the developer's screen

@@ -30,6 +30,9 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_dump import read_png, FLOOR  # noqa: E402  (the PNG decoder and type floor)
 
+# Xvfb for each dump, without xvfb-run's own exit codes (tests/xvfb_run.py says why).
+XVFB_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xvfb_run.py")
+
 T_ALARM = "2026-11-18T10:00:00+08:00"    # inside drill-alarm (09:30-11:00)
 T_AFTER = "2026-11-18T12:00:00+08:00"    # after it
 T_GRADE3 = "2026-11-18T14:30:00+08:00"   # inside grade3-shelter (grade:3 only)
@@ -46,7 +49,7 @@ def dump(kiosk, feed, out, name, at, args, size=SIZE):
     """Runs one dump; returns [(page, [texts], png path)] in rotation order."""
     target = os.path.join(out, name)
     shutil.rmtree(target, ignore_errors=True)
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", kiosk, "--dump", target, "--feed", feed,
+    command = [XVFB_RUN, "-a", "-s", "-screen 0 1920x1080x24", kiosk, "--dump", target, "--feed", feed,
                "--size", f"{size[0]}x{size[1]}", "--at", at] + args
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
