@@ -331,7 +331,16 @@ struct App::Impl {
             } else {
                 ctx.emplace(PageContext{*feed, snap.state, now, *m.day, options.role, options.class_id,
                                         m.grade, flag_time, options.calm || options.role == Role::classroom, &m});
-                if (pictures) pictures->set_media(snap.media, size.width, size.height);
+                const float footer_h = footer_height(canvas);
+                if (pictures) {
+                    // Pictures are decoded to fit the largest box a page draws one
+                    // in (without an urgent banner), rounded up so that a title a
+                    // pixel taller or shorter does not decode them all again.
+                    const Rect most = largest_picture_box(
+                        *ctx, canvas, Rect{below_header.x, below_header.y, below_header.w, below_header.h - footer_h});
+                    const auto up = [](float v) { return (static_cast<int>(std::ceil(v)) + 15) / 16 * 16; };
+                    pictures->set_media(snap.media, up(most.w), up(most.h));
+                }
                 ctx->pictures = pictures.get();
                 // Urgent notices: a banner between the header and every page.
                 if (!state.urgent.empty()) {
@@ -343,7 +352,6 @@ struct App::Impl {
                     // the page's name resets below.
                     if (!covered) draw_urgent_banner(*ctx, header_canvas, banner, state.urgent);
                 }
-                const float footer_h = footer_height(canvas);
                 const Rect area{below_header.x, below_header.y, below_header.w, below_header.h - footer_h};
                 const Rect footer{below_header.x, area.bottom(), below_header.w, footer_h};
                 // Only the page moves in a transition: the header's clock and the footer stay put.

@@ -70,6 +70,10 @@ std::unique_ptr<Page> make_term_page();
 // 校园风采, "gallery": one photo of /gallery at a time with its caption; one
 // screen per photo that can be shown (0 without a gallery or pictures).
 std::unique_ptr<Page> make_gallery_page();
+// The largest rectangle a picture is drawn in on a page of `area`: the
+// gallery's photo with no caption (a notice's photo beside its text is
+// smaller). PictureShelf decodes every picture to fit it.
+Rect largest_picture_box(const PageContext& ctx, Canvas& canvas, const Rect& area);
 
 // The pages of the roles, the announcements and the assembly;
 // kiosk/pages/README.md says what each expects and where the app puts it.

@@ -60,9 +60,9 @@ void PictureShelf::work() {
 // ---------------------------------------------------------------------------
 // [SECTION] main thread
 
-void PictureShelf::set_media(std::shared_ptr<const MediaFiles> media, int screen_w, int screen_h) {
+void PictureShelf::set_media(std::shared_ptr<const MediaFiles> media, int box_w, int box_h) {
     if (!media) media = std::make_shared<const MediaFiles>();
-    const bool same_size = screen_w == screen_w_ && screen_h == screen_h_;
+    const bool same_size = box_w == box_w_ && box_h == box_h_;
     if (media == media_ && same_size) return;
     if (!same_size || !(*media == *media_)) {
         // Pictures whose file changed, or all of them for a new size, start over.
@@ -87,11 +87,11 @@ void PictureShelf::set_media(std::shared_ptr<const MediaFiles> media, int screen
         }
         std::set<std::string> sha256s;
         for (const auto& [id, file] : media->by_id) sha256s.insert(file.sha256);
-        fitted_.retain_only(sha256s, screen_w, screen_h);
+        fitted_.retain_only(sha256s, box_w, box_h);
     }
     media_ = std::move(media);
-    screen_w_ = screen_w;
-    screen_h_ = screen_h;
+    box_w_ = box_w;
+    box_h_ = box_h;
 }
 
 bool PictureShelf::available(const std::string& id) {
@@ -104,16 +104,16 @@ void PictureShelf::request(const std::string& id) {
     if (textures_.count(id) || queued_.count(id) || failed_.count(id)) return;
     // A dump asks available() before it draws: the texture made then is kept for the draw.
     const MediaFile* file = media_->find(id);
-    if (!file || screen_w_ <= 0 || screen_h_ <= 0) return;
+    if (!file || box_w_ <= 0 || box_h_ <= 0) return;
     if (synchronous_) {
         // A dump shows each picture once and exits: nothing to keep it for.
-        install(id, picture::decode_file(file->path, file->sha256, screen_w_, screen_h_));
+        install(id, picture::decode_file(file->path, file->sha256, box_w_, box_h_));
         return;
     }
     queued_.insert(id);
     {
         std::lock_guard lock(mutex_);
-        jobs_.push_back(Job{id, *file, screen_w_, screen_h_, generation_});
+        jobs_.push_back(Job{id, *file, box_w_, box_h_, generation_});
     }
     wake_.notify_one();
 }

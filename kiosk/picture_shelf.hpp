@@ -4,10 +4,14 @@
 // Decoding runs on the shelf's own worker thread (campus_picture: scaled to
 // the screen while it decodes, never a full-resolution copy), and the upload
 // runs between frames on the main thread (upload_ready), after which the CPU
-// pixels are freed. Each picture is decoded once to fit the screen, the
-// largest any page draws it; pages draw it smaller through the GPU's linear
-// filter. Textures exist only for the pictures of the page on screen and the
-// one after it (keep_only): at 1080p at most ~16 MB of pictures, at 4K ~66 MB.
+// pixels are freed. Each picture is decoded once to fit the box it is given,
+// the area under the header (the largest any page draws it: the gallery's
+// photo); pages draw it smaller through the GPU's linear filter, at most a
+// little (a photo of the gallery is drawn at ~90 % of its pixels, not at half
+// as when pictures were fitted to the whole screen: then a 4K screen decoded,
+// kept and uploaded four times the pixels it showed, and its 2:1 minification
+// shimmered). Textures exist only for the pictures of the page on screen and
+// the one after it (keep_only): at 1080p at most ~9 MB, at 4K ~37 MB.
 // A photo that was slow to decode is kept, fitted, as a small JPEG
 // (picture::FittedCache, at most 16 MB in all) while its file is unchanged,
 // so the rotation's next visit decodes that instead of the 12-megapixel file.
@@ -54,9 +58,9 @@ public:
     PictureShelf(const PictureShelf&) = delete;
     PictureShelf& operator=(const PictureShelf&) = delete;
 
-    // The snapshot's pictures and the screen's size (what pictures are
-    // decoded to fit). A change of either forgets what no longer applies.
-    void set_media(std::shared_ptr<const MediaFiles> media, int screen_w, int screen_h);
+    // The snapshot's pictures and the box they are decoded to fit (the area
+    // under the header). A change of either forgets what no longer applies.
+    void set_media(std::shared_ptr<const MediaFiles> media, int box_w, int box_h);
 
     // Whether a page may plan on `id`: it is on disk and has not failed. In
     // synchronous mode (a dump) it is decoded here once, so a page count
@@ -98,7 +102,7 @@ private:
     bool synchronous_;
     std::function<void()> on_ready_;
     std::shared_ptr<const MediaFiles> media_ = std::make_shared<const MediaFiles>();
-    int screen_w_ = 0, screen_h_ = 0;
+    int box_w_ = 0, box_h_ = 0;  // what pictures are decoded to fit
     std::uint64_t generation_ = 0;  // bumped when media or size change: older results are dropped
 
     std::map<std::string, PictureTexture> textures_;

@@ -80,18 +80,22 @@ Result<Image> FittedCache::decode_file(const std::string& path, const std::strin
 void FittedCache::keep(const Key& key, const FileIdentity& file, const Image& image) {
     {
         std::lock_guard lock(mutex_);
+        if (refused_.count(key)) return;
         if (counters_.bytes >= settings_.budget_bytes) {
             ++counters_.over_budget;
+            refused_.insert(key);
             return;
         }
     }
     if (!opaque(image)) return;
     Result<std::string> jpeg = encode_jpeg(image, settings_.quality);
+    std::lock_guard lock(mutex_);
+    ++counters_.encodes;
     if (!jpeg.ok()) return;
     auto bytes = std::make_shared<const std::string>(std::move(*jpeg.value));
-    std::lock_guard lock(mutex_);
     if (counters_.bytes + bytes->size() > settings_.budget_bytes) {
         ++counters_.over_budget;
+        refused_.insert(key);
         return;
     }
     if (const auto it = entries_.find(key); it != entries_.end()) counters_.bytes -= it->second.jpeg->size();
@@ -101,6 +105,7 @@ void FittedCache::keep(const Key& key, const FileIdentity& file, const Image& im
 
 void FittedCache::retain_only(const std::set<std::string>& sha256s, int box_w, int box_h) {
     std::lock_guard lock(mutex_);
+    refused_.clear();  // room may have been freed, or the box is another
     for (auto it = entries_.begin(); it != entries_.end();) {
         const auto& [sha256, w, h] = it->first;
         if (w == box_w && h == box_h && sha256s.count(sha256)) {

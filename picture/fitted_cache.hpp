@@ -14,7 +14,10 @@
 // fully opaque (a JPEG has no alpha) and fit in what is left of the budget;
 // once the budget is spent, later pictures are decoded from their files as
 // before (no eviction: a rotation visits its photos in a cycle, and a cache
-// that evicts the oldest would miss on every one of them).
+// that evicts the oldest would miss on every one of them). A picture that did
+// not fit is remembered as such, so it is not encoded again on every round
+// only to be refused (at 4K that was ≈ 50 ms a photo a turn) until the feed
+// or the screen size changes.
 //
 // Trust: a kept copy was decoded from a file whose bytes matched the feed's
 // sha256. It is used only while that file is still the one that was verified:
@@ -53,6 +56,7 @@ public:
         std::uint64_t file_decodes = 0;  // decoded from the file (first time, not kept, or the file changed)
         std::uint64_t stale = 0;         // kept copies dropped because their file changed
         std::uint64_t over_budget = 0;   // pictures worth keeping that did not fit
+        std::uint64_t encodes = 0;       // fitted pictures encoded to be kept (kept or not)
         std::size_t entries = 0;
         std::size_t bytes = 0;
     };
@@ -92,6 +96,7 @@ private:
     Settings settings_;
     mutable std::mutex mutex_;
     std::map<Key, Entry> entries_;
+    std::set<Key> refused_;  // did not fit the budget: not encoded again
     Counters counters_;
 };
 

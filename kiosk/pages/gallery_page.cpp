@@ -5,7 +5,8 @@
 // wrong or undecodable is left out with its caption (PictureShelf says which),
 // and the page shows the rest. Layout, top to bottom: the title bar (the
 // gallery's title, "3/12"), the photo fitted into what is left (its aspect
-// kept: never stretched, never cropped), the caption and the date under it.
+// kept: never stretched, never cropped), the caption and the date right under
+// it, the two centred as one block.
 // The caption is laid out first and takes the room it needs, at body size or
 // down to the caption floor, so it is never clipped; the photo gets the rest.
 //
@@ -44,16 +45,18 @@ public:
         const int count = static_cast<int>(items.size());
         index = std::clamp(index, 0, count - 1);
         const GalleryItem& item = *items[static_cast<std::size_t>(index)];
-        const std::string& title = ctx.feed.gallery->title.empty() ? std::string(kDefaultTitle) : ctx.feed.gallery->title;
+        const std::string title = gallery_title(ctx);
 
-        const Rect content = pages::content_area(canvas, area);
-        Rect rest = pages::title_bar(canvas, content, title, {}, index, count, false);
+        const Rect rest = pages::title_bar(canvas, pages::content_area(canvas, area), title, {}, index, count, false);
         const float unit = canvas.metrics().unit();
 
         // The caption and date first: they take what they need.
         std::string words = item.caption;
         // The date on a line of its own under the caption (a line break, not a space: never split).
-        if (item.date) words += (words.empty() ? "" : "\n") + pages::date_text(*item.date);
+        if (item.date) {
+            if (!words.empty()) words += '\n';
+            words += pages::date_text(*item.date);
+        }
         float caption_h = 0;
         TextBlock caption;
         if (!words.empty()) {
@@ -63,6 +66,9 @@ public:
             caption_h = caption.height + 2 * unit;
         }
         const Rect photo_box{rest.x, rest.y + unit, rest.w, std::max(0.0f, rest.h - caption_h - unit)};
+        // The words right under the photo: photo and words centred as one block
+        // (a wide photo on a portrait screen would otherwise float far above them).
+        float words_y = photo_box.bottom() + unit;
 
         if (ctx.pictures) {
             const std::optional<PictureTexture> texture = ctx.pictures->texture(item.media);
@@ -80,10 +86,16 @@ public:
             entry.pixels_w = texture ? texture->width : 0;
             entry.pixels_h = texture ? texture->height : 0;
             canvas.picture(texture ? texture->id : nullptr, photo, entry);
+            words_y = photo.bottom() + unit;
         }
         if (!words.empty()) {
-            canvas.draw(caption, ImVec2(rest.x, photo_box.bottom() + unit), theme::ink, Align::center, rest.w);
+            canvas.draw(caption, ImVec2(rest.x, words_y), theme::ink, Align::center, rest.w);
         }
+    }
+
+    static std::string gallery_title(const PageContext& ctx) {
+        return ctx.feed.gallery && !ctx.feed.gallery->title.empty() ? ctx.feed.gallery->title
+                                                                    : std::string(kDefaultTitle);
     }
 
 private:
@@ -101,5 +113,14 @@ private:
 }  // namespace
 
 std::unique_ptr<Page> make_gallery_page() { return std::make_unique<GalleryPage>(); }
+
+Rect largest_picture_box(const PageContext& ctx, Canvas& canvas, const Rect& area) {
+    // As GalleryPage::draw lays out a photo without words under it; the page
+    // marker's room is the same for any count (pages::title_bar).
+    const Rect rest = pages::title_bar(canvas, pages::content_area(canvas, area), GalleryPage::gallery_title(ctx), {},
+                                       0, 2, true);
+    const float unit = canvas.metrics().unit();
+    return Rect{rest.x, rest.y + unit, rest.w, std::max(0.0f, rest.h - unit)};
+}
 
 }  // namespace campus::kiosk

@@ -398,10 +398,15 @@ TEST(FittedCache, TheBudgetBoundsWhatIsKeptAndTheFeedDecidesWhatStays) {
     FittedCache::Settings s = keep_everything();
     s.budget_bytes = one * 5 / 2;
     FittedCache cache(s);
+    std::uint64_t first_round_encodes = 0;
     for (int round = 0; round < 2; ++round) {
         for (int i = 0; i < 6; ++i) ASSERT_TRUE(cache.decode_file(files[i]->path.string(), shas[i], 800, 600).ok());
+        if (round == 0) first_round_encodes = cache.counters().encodes;
     }
     const auto c = cache.counters();
+    // A picture that did not fit is not encoded again on the next round.
+    EXPECT_GE(first_round_encodes, c.entries);
+    EXPECT_EQ(c.encodes, first_round_encodes);
     EXPECT_LE(c.bytes, s.budget_bytes);
     EXPECT_GE(c.entries, 2u);
     EXPECT_LE(c.entries, 3u);

@@ -34,6 +34,9 @@ import zlib
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_dump import read_png, FLOOR  # noqa: E402  (the PNG decoder and type floor)
 
+# Xvfb for each dump, without xvfb-run's own exit codes (tests/xvfb_run.py says why).
+XVFB_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xvfb_run.py")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures")
 AT = "2023-11-07T10:00:00+08:00"  # a Tuesday of the fixture's term, notice a1's urgent window
@@ -148,7 +151,7 @@ def main():
     site = os.path.join(out, "site")
     feed, sizes = make_feed(site)
     dump_dir = os.path.join(out, "dump")
-    command = ["xvfb-run", "-a", "-s", f"-screen 0 {max(width, 1920)}x{max(height, 1080)}x24", args.kiosk,
+    command = [XVFB_RUN, "-a", "-s", f"-screen 0 {max(width, 1920)}x{max(height, 1080)}x24", args.kiosk,
                "--dump", dump_dir, "--feed", feed, "--size", args.size, "--at", AT]
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
@@ -177,6 +180,7 @@ def main():
             fail(f"{stem}: expected one photo, got {photos}")
             continue
         photo = photos[0]
+        page_area = report.get("page_area")
         seen.append(photo["name"])
         x, y, w, h = photo["rect"]
         pw, ph = sizes[photo["name"]]
@@ -188,7 +192,15 @@ def main():
             fail(f"{stem}: {photo['name']} at {photo['rect']} leaves the {width}x{height} screen")
         if w < 0.2 * width and h < 0.2 * height:
             fail(f"{stem}: {photo['name']} drawn only {w:.0f}x{h:.0f}")
-        if photo["pixels"][0] > w + 1.5 * max(width, height):
+        # Decoded to fit the area under the header (the largest any page draws
+        # a picture), not the whole screen: at most that area (the page area,
+        # its footer and the shelf's rounding up), never four times the pixels drawn.
+        if page_area is not None:
+            aw, ah = page_area[2], page_area[3]
+            if photo["pixels"][0] > aw + 32 or photo["pixels"][1] > ah + 0.1 * height + 32:
+                fail(f"{stem}: decoded {photo['pixels']} for a {w:.0f}x{h:.0f} rectangle in a "
+                     f"{aw:.0f}x{ah:.0f} page area: larger than any page draws it")
+        elif photo["pixels"][0] > w + 1.5 * max(width, height):
             fail(f"{stem}: decoded {photo['pixels']} for a {w:.0f}x{h:.0f} rectangle")
         # Its colours where they belong: red left, blue right, green top-left corner.
         if not close(pixel_at(png, x + w * 0.3, y + h * 0.7), RED):
