@@ -14,7 +14,8 @@
       threads; nan for a log without it). Percentiles are nearest-rank. With
       no frame in the window the figures are `nan`.
       With --over-median X: `over_median N`, the frames slower than X × the
-      window's median.
+      window's median. With --over MS: `over N`, the frames slower than MS
+      (a bound worked out from another window, the screen's median frame).
 """
 import argparse
 import math
@@ -55,6 +56,7 @@ def main():
     s.add_argument("--from", dest="start", type=int, default=None)
     s.add_argument("--to", dest="end", type=int, default=None)
     s.add_argument("--over-median", dest="over_median", type=float, default=None)
+    s.add_argument("--over", dest="over_ms", type=float, default=None)
     a = p.parse_args()
 
     if a.cmd == "now":
@@ -83,6 +85,8 @@ def main():
     if a.over_median is not None:
         median = percentile(work, 50)
         print(f"over_median {sum(1 for w in work if w > a.over_median * median)}")
+    if a.over_ms is not None:
+        print(f"over {sum(1 for w in work if w > a.over_ms)}")
 
 
 if __name__ == "__main__":

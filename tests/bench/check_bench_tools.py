@@ -20,6 +20,9 @@ the lobby comparison do the same job.
               date the kiosk drew
   turns       proc_tree.py's TurnWatch reads the kiosk's --state-file and
               Chromium's console lines as bench/run meets them
+  frames      frames.py stats on a made-up probe log: the window, the
+              percentiles, and the frames over a bound (--over, the update
+              section's 2x the screen's median) and over 2x the window's median
 """
 import argparse
 import datetime as dt
@@ -35,6 +38,9 @@ sys.path.insert(0, str(ROOT / "bench" / "lib"))
 import board_html  # noqa: E402
 import feed_variants  # noqa: E402
 import proc_tree  # noqa: E402
+
+# Xvfb for each dump, without xvfb-run's own exit codes (tests/xvfb_run.py says why).
+XVFB_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "xvfb_run.py")
 
 REFERENCE = "2026-11-20T10:00:00+08:00"  # bench/run's BENCH_AT
 failures = []
@@ -95,7 +101,7 @@ def check_feed(args, out):
 def dump_lobby(args, feed, dump, as_of):
     """The real kiosk's lobby, every page dumped at 1920x1080 under its own Xvfb."""
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    return subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", args.kiosk, "--dump", str(dump),
+    return subprocess.run([XVFB_RUN, "-a", "-s", "-screen 0 1920x1080x24", args.kiosk, "--dump", str(dump),
                            "--feed", str(feed), "--role", "lobby", "--at", as_of, "--size", "1920x1080"],
                           capture_output=True, text=True, timeout=300, env=env)
 
@@ -227,6 +233,22 @@ def check_turns(out):
           f"TurnWatch on Chromium's log: {watch.turns} turns, {watch.pages}")
 
 
+def check_frames(out):
+    """A probe log of 10 frames (1..10 ms of work) ending 1 s apart, one of
+    them outside the window; bounds counted strictly above."""
+    log = out / "frames.log"
+    lines = ["t0 0"] + [f"frame {(i + 1) * 1_000_000_000} {i * 1_000_000} {i * 500_000}" for i in range(1, 11)]
+    log.write_text("\n".join(lines) + "\n")
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "lib" / "frames.py"), "stats", "--log", str(log),
+                          "--from", str(2_000_000_000), "--to", str(10_000_000_000), "--over", "6",
+                          "--over-median", "2"], capture_output=True, text=True)
+    got = dict(line.split(" ", 1) for line in run.stdout.splitlines())
+    # The frames ending at 2..10 s: 1..9 ms of work; the 10 ms one ends at 11 s.
+    want = {"count": "9", "p50_ms": "5.00", "max_ms": "9.00", "over": "3", "over_median": "0"}
+    check(run.returncode == 0 and all(got.get(k) == v for k, v in want.items()),
+          f"frames.py stats: {run.returncode} {got} {run.stderr}, expected {want}")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--kiosk", required=True)
@@ -238,6 +260,7 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     check_feed(args, out)
     check_turns(out)
+    check_frames(out)
     check_board(args, out)
     check_gallery_board(args, out)
     for f in failures:
