@@ -5,13 +5,14 @@
 // the screen while it decodes, never a full-resolution copy), and the upload
 // runs between frames on the main thread (upload_ready), after which the CPU
 // pixels are freed. Each picture is decoded once to fit the box it is given,
-// the area under the header (the largest any page draws it: the gallery's
-// photo); pages draw it smaller through the GPU's linear filter, at most a
-// little (a photo of the gallery is drawn at ~90 % of its pixels, not at half
-// as when pictures were fitted to the whole screen: then a 4K screen decoded,
-// kept and uploaded four times the pixels it showed, and its 2:1 minification
-// shimmered). Textures exist only for the pictures of the page on screen and
-// the one after it (keep_only): at 1080p at most ~9 MB, at 4K ~37 MB.
+// the largest a page draws a picture in (largest_picture_box: the gallery's
+// photo with no words under it); pages draw it smaller through the GPU's
+// linear filter, but only a little (a gallery photo with its caption at 85 %
+// of its width, where fitting the whole screen drew it at half: a 4K screen
+// then decoded, kept and uploaded four times the pixels it showed, and the
+// 2:1 minification shimmered). Textures exist only for the pictures of the
+// page on screen and the one after it (keep_only): a 4:3 photo is 2.8 MB at
+// 1080p and 11 MB at 4K.
 // A photo that was slow to decode is kept, fitted, as a small JPEG
 // (picture::FittedCache, at most 16 MB in all) while its file is unchanged,
 // so the rotation's next visit decodes that instead of the 12-megapixel file.
@@ -58,8 +59,8 @@ public:
     PictureShelf(const PictureShelf&) = delete;
     PictureShelf& operator=(const PictureShelf&) = delete;
 
-    // The snapshot's pictures and the box they are decoded to fit (the area
-    // under the header). A change of either forgets what no longer applies.
+    // The snapshot's pictures and the box they are decoded to fit
+    // (largest_picture_box). A change of either forgets what no longer applies.
     void set_media(std::shared_ptr<const MediaFiles> media, int box_w, int box_h);
 
     // Whether a page may plan on `id`: it is on disk and has not failed. In
