@@ -914,13 +914,30 @@ int App::run() {
         }
         // -- between frames: everything that may change what is on screen --
         const bool exposed = app.platform->take_redraw_request();
-        const bool fonts_swapped = app.fonts->apply_pending();
+        // A new feed, or the atlas made for it, waits while the page moves
+        // (runner::hold_update): its offscreen redraw would hold the motion's
+        // next frame back. Not while frames wait for that atlas: then nothing
+        // is drawn, so nothing would stop moving.
+        const auto woke_at = SteadyClock::now();
+        auto fresh = app.snapshot();
+        const bool moving = app.model != nullptr && app.model->state.on && app.model->state.emergency == nullptr &&
+                            app.motion->animating(app.motion_time(woke_at));
+        const bool update_waiting =
+            fresh->feed != snap->feed || (app.fonts->ready() && woke_at >= loop.font_wait_until);
+        const bool hold = runner::hold_update(loop, update_waiting, moving, woke_at);
+        if (!hold) {
+            loop.update_held_since.reset();
+        } else if (!loop.update_held_since) {
+            loop.update_held_since = woke_at;
+            spdlog::debug("update held while the page moves");
+        }
+        const bool fonts_swapped = !hold && app.fonts->apply_pending();
         if (fonts_swapped) {
             loop.font_wait_until = {};
-            if (app.motion) app.motion->forget_band_above();
+            app.motion->forget_band_above();
         }
         const ScreenSize now_size = app.platform->framebuffer_size();
-        snap = app.snapshot();
+        if (!hold) snap = std::move(fresh);
         if (now_size.width != size.width || now_size.height != size.height || snap->feed != planned_feed) {
             size = now_size;
             planned_feed = snap->feed;

@@ -916,6 +916,11 @@ bool FontSet::pending() const {
     return queued_.has_value() || busy_ || finished_ != nullptr || !failure_.empty();
 }
 
+bool FontSet::ready() const {
+    std::lock_guard lock(mutex_);
+    return finished_ != nullptr || !failure_.empty();
+}
+
 void FontSet::wait_idle() const {
     std::unique_lock lock(mutex_);
     cv_.wait(lock, [this] { return stopping_ || (!queued_ && !busy_); });

@@ -173,6 +173,8 @@ public:
     // True while a requested rebuild is queued or running, or finished but not
     // yet applied. Any thread.
     bool pending() const;
+    // A rebuilt atlas (or a failed rebuild) is there for apply_pending() to take.
+    bool ready() const;
     // Main thread, between frames: swaps in the atlas the worker finished, if
     // any (io.Fonts, io.FontDefault, the GL texture when attached), and frees
     // the old one. True when swapped: the caller redraws, and must not reuse

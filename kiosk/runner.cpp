@@ -13,6 +13,11 @@ bool turn_held(const LoopState& state, const Observed& seen) {
     return waiting_for_fonts(state, seen) || seen.fonts_swapped || !state.bands_left.empty();
 }
 
+bool hold_update(const LoopState& state, bool update_waiting, bool moving, SteadyClock::time_point now) {
+    if (!update_waiting || !moving) return false;
+    return !state.update_held_since || now - *state.update_held_since < kUpdateHold;
+}
+
 TurnDue due_turn(const LoopState& state, const Observed& seen) {
     TurnDue due;
     if (seen.steady_now < state.next_page_at || turn_held(state, seen)) return due;
@@ -91,6 +96,7 @@ double next_wake(const LoopState& state, const Observed& seen) {
         timeout = std::min(timeout, seen.motion_next_due - seen.motion_now);
     // Resting, dark or waiting for fonts: systemd hears from the loop all the same.
     if (state.watchdog_at) timeout = std::min(timeout, Seconds(*state.watchdog_at - seen.steady_now).count());
+    if (state.update_held_since) timeout = std::min(timeout, kHeldUpdateRecheck);
     return std::max(timeout, 0.001);
 }
 

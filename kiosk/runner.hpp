@@ -42,6 +42,9 @@ struct LoopState {
     // whether the first one is up.
     std::vector<ScreenBand> bands_left;
     bool bands_begun = false;
+    // Since when a new feed or atlas has waited for the screen to stand still
+    // (hold_update); nullopt: none waits.
+    std::optional<SteadyClock::time_point> update_held_since;
 };
 
 // What the loop saw this turn.
@@ -78,6 +81,21 @@ bool waiting_for_fonts(const LoopState& state, const Observed& seen);
 // and the new feed's page would be drawn in the transition, whose frames
 // then carry the update whole instead of in bands.
 bool turn_held(const LoopState& state, const Observed& seen);
+
+// A new feed (or an atlas rasterised for it) is taken in while nothing on
+// the page moves: the turn that takes it in draws the page again offscreen
+// (at 1080p under llvmpipe 20-80 ms, an atlas upload with it), and run while
+// a crossfade, the flags' wave or a background burst goes on it would hold
+// their next frame back as long; at rest it holds back nothing. Motion comes
+// in bursts of a few seconds after a page turn, so the wait is short, and it
+// is bounded: after kUpdateHold the update goes in whatever moves (an
+// emergency in it is late by that at most, against a poll every minute).
+inline constexpr std::chrono::seconds kUpdateHold{4};
+
+// Whether this turn keeps the feed and atlas it has (an update is waiting
+// and `moving`: the page visible and something on it animating), given since
+// when it has waited.
+bool hold_update(const LoopState& state, bool update_waiting, bool moving, SteadyClock::time_point now);
 
 // The page turn's timer ran out (and the turn is not held): what moves. The
 // loop restarts the timer whenever `expired`, whatever moved.
@@ -153,7 +171,10 @@ bool watchdog_due(const LoopState& state, SteadyClock::time_point now);
 // (an emergency's start wakes a dark screen), the next motion frame (visible
 // page, not waiting, not minimised), the watchdog's ping (dark or not). A dark
 // screen without a watchdog sleeps up to a day. ≥ 1 ms; 1 ms while bands of a
-// redrawn page are left to present (not minimised), waiting for fonts or not.
+// redrawn page are left to present (not minimised), waiting for fonts or not;
+// at most kHeldUpdateRecheck while an update is held (the motion's last frame
+// may be its last wake-up).
+inline constexpr double kHeldUpdateRecheck = 0.05;
 double next_wake(const LoopState& state, const Observed& seen);
 
 }  // namespace campus::kiosk::runner

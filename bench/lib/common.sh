@@ -40,7 +40,12 @@ bench_cleanup() {
   local pid
   for pid in "${BENCH_SESSIONS[@]}"; do stop_session "$pid"; done
   BENCH_SESSIONS=()
-  [ -n "$BENCH_TMP" ] && rm -rf "$BENCH_TMP"
+  # BENCH_KEEP_TMP=1 keeps the kiosks' logs and frame logs to read afterwards.
+  if [ -n "$BENCH_TMP" ] && [ "${BENCH_KEEP_TMP:-0}" = 1 ]; then
+    note "kept $BENCH_TMP"
+  elif [ -n "$BENCH_TMP" ]; then
+    rm -rf "$BENCH_TMP"
+  fi
 }
 
 # start_session LOG CMD...: runs CMD in a new session (its pid leads it), output to LOG.

@@ -24,16 +24,28 @@
  * as one frame, ending with its last copy; it is written when the loop next
  * goes to sleep (the turn's last copy is known only then).
  *
+ * A crossfade blended on the CPU goes up through MIT-SHM
+ * (kiosk/platform_xshm.cpp: XShmPutImage from Debian's libXext, also a shared
+ * library); a turn that put an image counts as one frame the same way.
+ *
+ * Every loop turn is also written as a `turn` line when the loop goes back to
+ * sleep, whether it presented or not: a turn that only draws offscreen (a
+ * page into the page cache) presents nothing, yet it holds up whatever moves
+ * on screen for as long as it runs.
+ *
  * Output, to the file named by KIOSK_PROBE_LOG (one write() per line, so a
  * reader sees whole lines):
  *     t0 <ns>                       KIOSK_PROBE_T0, the launcher's clock just before exec
  *     frame <end_ns> <work_ns> <cpu_ns> <how>
  *                                   one per frame presented (a swap, or a turn's
- *                                   region copies); work_ns = -1 for the first
- *                                   frame (it has no wake-up before it); cpu_ns:
- *                                   the process's CPU time over the same span
- *                                   (every thread: llvmpipe rasterises on its
- *                                   own); how: swap or copy
+ *                                   region copies or shared-memory puts); work_ns
+ *                                   = -1 for the first frame (it has no wake-up
+ *                                   before it); cpu_ns: the process's CPU time
+ *                                   over the same span (every thread: llvmpipe
+ *                                   rasterises on its own); how: swap, copy or shm
+ *     turn <end_ns> <work_ns> <cpu_ns> <presented>
+ *                                   one per loop turn, wake-up to going back to
+ *                                   sleep; presented: 1 when it presented a frame
  * Without KIOSK_PROBE_LOG the shim only forwards.
  *
  * Built by bench/run and bench/soak at run time (cc -shared -fPIC), not by CMake:
@@ -52,7 +64,9 @@ typedef struct GLFWwindow GLFWwindow;
 
 static int log_fd = -1;
 static long long last_wake_ns = -1, last_wake_cpu_ns = -1;
-static long long copied_end_ns = -1, copied_cpu_ns = -1;  /* this turn's last region copy */
+static long long copied_end_ns = -1, copied_cpu_ns = -1;  /* this turn's last region copy or put */
+static const char* copied_how = "copy";
+static int turn_presented = 0;
 
 static long long now_ns(void) {
     struct timespec ts;
@@ -106,11 +120,22 @@ static void write_frame(long long end, long long end_cpu, const char* how) {
     write_line(line);
 }
 
-/* The loop goes to sleep: a turn that copied regions presented one frame. */
+/* The loop goes to sleep: a turn that copied regions presented one frame;
+   every turn is written as one. */
 static void before_sleep(void) {
-    if (copied_end_ns < 0) return;
-    write_frame(copied_end_ns, copied_cpu_ns, "copy");
-    copied_end_ns = copied_cpu_ns = -1;
+    if (copied_end_ns >= 0) {
+        write_frame(copied_end_ns, copied_cpu_ns, copied_how);
+        copied_end_ns = copied_cpu_ns = -1;
+        turn_presented = 1;
+    }
+    if (last_wake_ns >= 0) {
+        char line[128];
+        long long end = now_ns(), end_cpu = cpu_ns();
+        snprintf(line, sizeof line, "turn %lld %lld %lld %d\n", end, end - last_wake_ns, end_cpu - last_wake_cpu_ns,
+                 turn_presented);
+        write_line(line);
+    }
+    turn_presented = 0;
 }
 
 static void woke(void) {
@@ -147,6 +172,20 @@ void glfwSwapBuffers(GLFWwindow* window) {
     if (!fn) fn = (void (*)(GLFWwindow*))real("glfwSwapBuffers");
     fn(window);
     write_frame(now_ns(), cpu_ns(), "swap");
+    turn_presented = 1;
+}
+
+/* XShmPutImage(Display*, Drawable, GC, XImage*, src_x, src_y, dst_x, dst_y, width, height, send_event). */
+typedef int (*ShmPutImage)(void*, unsigned long, void*, void*, int, int, int, int, unsigned, unsigned, int);
+int XShmPutImage(void* display, unsigned long drawable, void* gc, void* image, int src_x, int src_y, int dst_x,
+                 int dst_y, unsigned width, unsigned height, int send_event) {
+    static ShmPutImage fn = NULL;
+    if (!fn) fn = (ShmPutImage)real("XShmPutImage");
+    int ok = fn(display, drawable, gc, image, src_x, src_y, dst_x, dst_y, width, height, send_event);
+    copied_end_ns = now_ns();
+    copied_cpu_ns = cpu_ns();
+    copied_how = "shm";
+    return ok;
 }
 
 /* glXCopySubBufferMESA(Display*, GLXDrawable, x, y, w, h), reached through glfwGetProcAddress. */
@@ -157,6 +196,7 @@ static void probe_copy_sub_buffer(void* display, unsigned long drawable, int x, 
     real_copy(display, drawable, x, y, w, h);
     copied_end_ns = now_ns();
     copied_cpu_ns = cpu_ns();
+    copied_how = "copy";
 }
 
 typedef void (*GLFWglproc)(void);

@@ -363,7 +363,9 @@ bool MotionLayer::redraw_direct(int width, int height, const std::function<void(
     direct_drawn_ = true;
     direct_width_ = width;
     direct_height_ = height;
-    note_redrawn(keep_above ? std::nullopt : only);  // a page redrawn is presented whole, as before
+    // A page redrawn whole goes up whole; below a band kept as it was on
+    // screen, only what was drawn (the band on screen is the same pixels).
+    note_redrawn(only);
     return true;
 }
 
@@ -458,8 +460,10 @@ MotionLayer::Damage MotionLayer::damage(double now, int width, int height) const
         // when the blend (re)starts, else the page area while the weight moves.
         if (screen_layer_dirty_)
             return d;
-        if (full_pending_ || region_pending_)
+        if (full_pending_)
             d.full = true;
+        else if (region_pending_)
+            d.rects.push_back(*region_pending_);  // a page drawn below its kept band: that and the blend
         else if (eased(clock_.transition_progress(now)) != faded_)
             d.rects.push_back(page_area_.value_or(screen));
         return d;
@@ -780,7 +784,7 @@ bool MotionLayer::read_incoming_area() {
     return true;
 }
 
-bool MotionLayer::compose_cpu_fade(double now, int width, int height, bool whole) {
+bool MotionLayer::compose_cpu_fade(double now, int height, const std::optional<ScreenRect>& around) {
     std::size_t stride = 0;
     std::uint8_t* on_screen = sink_->image(fade_box_[2], fade_box_[3], stride);
     if (on_screen == nullptr || incoming_area_.empty()) {
@@ -799,13 +803,19 @@ bool MotionLayer::compose_cpu_fade(double now, int width, int height, bool whole
     }
     faded_ = f;
     Damage instead;
-    if (whole) {
-        // The header and footer of the new page, from the back buffer: the four bands around the area.
+    if (around) {
+        // The header and footer of the new page, from the back buffer: the
+        // four bands around the area, inside what must go up (below a header
+        // kept as it was, the footer and sides only: at 1080p that is a third
+        // of the pixels the step copies to the X server).
+        const ScreenRect& r = *around;
         const float x0 = static_cast<float>(fade_box_[0]), x1 = static_cast<float>(fade_box_[0] + fade_box_[2]);
         const float y0 = static_cast<float>(top), y1 = static_cast<float>(top + fade_box_[3]);
-        const float w = static_cast<float>(width), h = static_cast<float>(height);
-        for (const ScreenRect& band : {ScreenRect{0, 0, w, y0}, ScreenRect{0, y1, w, h}, ScreenRect{0, y0, x0, y1},
-                                       ScreenRect{x1, y0, w, y1}})
+        const float my0 = std::max(y0, r.y0), my1 = std::min(y1, r.y1);
+        for (const ScreenRect& band : {ScreenRect{r.x0, r.y0, r.x1, std::min(y0, r.y1)},
+                                       ScreenRect{r.x0, std::max(y1, r.y0), r.x1, r.y1},
+                                       ScreenRect{r.x0, my0, std::min(x0, r.x1), my1},
+                                       ScreenRect{std::max(x1, r.x0), my0, r.x1, my1}})
             if (band.x1 > band.x0 && band.y1 > band.y0) instead.rects.push_back(band);
     }
     presented_instead_ = std::move(instead);
@@ -846,7 +856,12 @@ void MotionLayer::compose_screen(double now, int width, int height, const Damage
             return;
         }
         if (fading_ && cpu_fade_) {
-            if (!compose_cpu_fade(now, width, height, damage.full)) {
+            std::optional<ScreenRect> around;
+            if (damage.full)
+                around = ScreenRect{0, 0, static_cast<float>(width), static_cast<float>(height)};
+            else if (region_pending_)
+                around = region_pending_;
+            if (!compose_cpu_fade(now, height, around)) {
                 fading_ = false;  // the sink failed: the back buffer (the new page) goes on screen whole
                 full_pending_ = true;
                 presented_instead_.reset();

@@ -255,7 +255,10 @@ private:
     // (resized mid-blend): the change is then a cut.
     bool take_on_screen_area(int width, int height);
     bool read_incoming_area();  // the back buffer's page area: where the blend goes
-    bool compose_cpu_fade(double now, int width, int height, bool whole);
+    // `around`: what of the screen the back buffer must put up around the
+    // page area this step (the whole screen as the blend starts, or the
+    // region a redraw below a kept band changed); nullopt: only the blend.
+    bool compose_cpu_fade(double now, int height, const std::optional<ScreenRect>& around);
     void end_cpu_fade();  // memory back; the back buffer (the new page) is presented whole next
     // redraw_page when direct_: into the back buffer, over the paper.
     bool redraw_direct(int width, int height, const std::function<void()>& render_ui, std::optional<ScreenRect> only);

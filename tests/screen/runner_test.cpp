@@ -165,6 +165,50 @@ TEST(Runner, MotionBurstsWakeTheLoopAtTheirPaceThenItSleeps) {
     EXPECT_NEAR(next_wake(loop, s), 15.0, 1e-6);
 }
 
+TEST(Runner, ANewFeedWaitsWhileThePageMovesThenGoesInAtRest) {
+    motion::MotionSettings settings;
+    motion::MotionClock motion(settings);
+    FakeClock clock;
+    LoopState loop;
+    loop.next_page_at = clock.steady + 15s;
+    motion.page_arrived(0.0, true);  // a standings page: its crossfade, then its flags' wave
+    motion.frame_drawn(0.0, true);
+    // Nothing waiting: nothing held, whatever moves.
+    EXPECT_FALSE(hold_update(loop, false, motion.animating(0.0), clock.steady));
+    // A feed arrives mid-crossfade: held; the loop checks back soon even between motion frames.
+    ASSERT_TRUE(motion.animating(0.1));
+    EXPECT_TRUE(hold_update(loop, true, motion.animating(0.1), clock.steady));
+    loop.update_held_since = clock.steady;
+    Observed s = seen_at(clock);
+    s.motion_now = 0.1;
+    s.motion_animating = true;
+    s.motion_next_due = 0.1 + 1.0 / settings.flag_fps;
+    EXPECT_LE(next_wake(loop, s), kHeldUpdateRecheck + 1e-9);
+    // Through the wave it stays held: each motion frame is drawn with the feed it had.
+    const double wave_end = settings.transition_seconds + settings.flag_wave_periods * 1.6;
+    for (double t = 0.2; t < wave_end - 0.1; t += 0.25) {
+        motion.frame_drawn(t, true);
+        clock.advance(250ms);
+        ASSERT_TRUE(motion.animating(t)) << t;
+        EXPECT_TRUE(hold_update(loop, true, motion.animating(t), clock.steady)) << t;
+    }
+    // The rest pose drawn, nothing moves: it goes in at the next turn of the loop.
+    motion.frame_drawn(wave_end + 0.01, true);
+    EXPECT_FALSE(motion.animating(wave_end + 0.02));
+    EXPECT_FALSE(hold_update(loop, true, motion.animating(wave_end + 0.02), clock.steady));
+    // Never held longer than kUpdateHold, whatever keeps moving.
+    loop.update_held_since = clock.steady;
+    clock.advance(std::chrono::duration_cast<std::chrono::milliseconds>(kUpdateHold) - 1ms);
+    EXPECT_TRUE(hold_update(loop, true, true, clock.steady));
+    clock.advance(1ms);
+    EXPECT_FALSE(hold_update(loop, true, true, clock.steady));
+    // Without a held update the resting loop sleeps until the turn, as before.
+    loop.update_held_since.reset();
+    Observed rest = seen_at(clock);
+    rest.motion_animating = false;
+    EXPECT_GT(next_wake(loop, rest), 1.0);
+}
+
 TEST(Runner, OutsideItsHoursTheScreenSleepsUntilTheyBegin) {
     const auto snap = load(KIOSK_ASSETS_DIR "/sample-feed.json");
     Options options;
