@@ -71,6 +71,22 @@ public:
         return true;
     }
 
+    // The server writes the segment once (what the window shows there):
+    // it has then taken in the segment's pages, which it otherwise does on
+    // the first put, while a blend's step waits. Synchronous (a reply).
+    void prepare(int x, int y) override {
+        if (image_ == nullptr) return;
+        if (in_flight_) {
+            XSync(display_, False);
+            in_flight_ = false;
+        }
+        g_x_errors = 0;
+        XErrorHandler before = XSetErrorHandler(note_x_error);
+        XShmGetImage(display_, window_, image_, x, y, AllPlanes);  // a refusal (window off screen) only costs the warm-up
+        XSync(display_, False);
+        XSetErrorHandler(before);
+    }
+
     void release() override {
         if (image_ == nullptr) return;
         XSync(display_, False);

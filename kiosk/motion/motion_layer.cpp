@@ -407,7 +407,6 @@ void MotionLayer::page_turning(double now, int width, int height) {
     clock_.page_arrived(now, true);
     outgoing_ready_ = false;
     fading_ = false;
-    full_pending_ = true;
     if (direct_) {
         // Straight into the back buffer: calm cuts; a moving screen blends on
         // the CPU from the page area as it is on screen, taken now, before
@@ -416,14 +415,19 @@ void MotionLayer::page_turning(double now, int width, int height) {
                           clock_.settings().transition_style == TransitionStyle::crossfade && direct_drawn_ &&
                           direct_width_ == width && direct_height_ == height;
         if (fade && take_on_screen_area(width, height)) {
+            // What goes up around the blend is what the incoming page's
+            // redraw marks (redraw_direct): all of it, or below a header
+            // kept as it is on screen.
             fading_ = true;
             screen_layer_dirty_ = true;
             faded_ = 0;
             return;
         }
+        full_pending_ = true;
         end_cpu_fade();
         return;
     }
+    full_pending_ = true;
     if (!cache_ok_ || !clock_.transition_running(now) || !transition_->available() || current_.texture == 0 ||
         current_.width != width || current_.height != height) {
         end_cpu_fade();
@@ -739,6 +743,7 @@ bool MotionLayer::take_on_screen_area(int width, int height) {
     if (cpu_fade_) return true;  // a blend runs: the sink's image is what is on screen, and stays
     // The page area as it is on screen (the back buffer holds the frame
     // presented last), before the incoming page is drawn over it.
+    sink_->prepare(box[0], height - (box[1] + box[3]));  // this turn presents nothing: the blend's first step is on time
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     read_top_down(box, on_screen, stride);
     std::copy(box, box + 4, fade_box_);
