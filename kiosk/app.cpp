@@ -926,6 +926,9 @@ int App::run() {
             fresh->feed != snap->feed || (app.fonts->ready() && woke_at >= loop.font_wait_until);
         const bool hold = runner::hold_update(loop, update_waiting, moving, woke_at);
         if (!hold) {
+            if (loop.update_held_since)
+                spdlog::debug("update taken in {} after {:.0f} ms held", moving ? "while the page moves" : "at rest",
+                              std::chrono::duration<double, std::milli>(woke_at - *loop.update_held_since).count());
             loop.update_held_since.reset();
         } else if (!loop.update_held_since) {
             loop.update_held_since = woke_at;

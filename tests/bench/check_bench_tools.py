@@ -23,6 +23,9 @@ the lobby comparison do the same job.
   frames      frames.py stats on a made-up probe log: the window, the
               percentiles, and the frames over a bound (--over, the update
               section's 2x the screen's median) and over 2x the window's median
+  stalls      frames.py stalls and stats --turns on a made-up log of motion:
+              one step held back inside a wave is found; bursts seconds
+              apart, a page going up in bands and a wave's end are not stalls
 """
 import argparse
 import datetime as dt
@@ -249,6 +252,48 @@ def check_frames(out):
           f"frames.py stats: {run.returncode} {got} {run.stderr}, expected {want}")
 
 
+def check_turns_and_stalls(out):
+    """frames.py over a made-up log of motion: `stats --turns` reads the turn
+    lines (an offscreen turn that presented nothing among them); `stalls`
+    finds the one motion frame held back 80 ms inside a wave, and not the
+    gap between two bursts, a page going up in bands, or the end of a wave."""
+    ms = 1_000_000
+    lines, t = ["t0 0"], 1000 * ms
+
+    def frame(at, work=2 * ms):
+        lines.append(f"frame {at} {work} {work} copy")
+        lines.append(f"turn {at + ms // 10} {work + ms // 10} {work} 1")
+
+    for _ in range(10):  # a wave at 15 fps
+        t += 67 * ms
+        frame(t)
+    t += 67 * ms + 80 * ms  # one step 80 ms late: held back
+    frame(t)
+    for _ in range(10):
+        t += 67 * ms
+        frame(t)
+    t += 500 * ms  # at rest: an offscreen turn of 90 ms, then its bands 1.5 ms apart
+    lines.append(f"turn {t} {90 * ms} {90 * ms} 0")
+    for _ in range(4):
+        t += 3 * ms // 2
+        frame(t, ms // 2)
+    t += 5000 * ms  # the next burst, seconds later
+    for _ in range(10):
+        t += 50 * ms
+        frame(t)
+    log = out / "stalls.log"
+    log.write_text("\n".join(lines) + "\n")
+    frames_py = [sys.executable, str(ROOT / "bench" / "lib" / "frames.py")]
+    run = subprocess.run(frames_py + ["stalls", "--log", str(log), "--over", "20"], capture_output=True, text=True)
+    got = dict(line.split(" ", 1) for line in run.stdout.splitlines())
+    check(run.returncode == 0 and got.get("stalls") == "1" and 79.0 <= float(got.get("worst_stall_ms", "0")) <= 81.0,
+          f"frames.py stalls: {run.returncode} {got} {run.stderr}, expected 1 stall of 80 ms")
+    run = subprocess.run(frames_py + ["stats", "--turns", "--log", str(log)], capture_output=True, text=True)
+    got = dict(line.split(" ", 1) for line in run.stdout.splitlines())
+    check(run.returncode == 0 and got.get("count") == "36" and got.get("max_ms") == "90.00",
+          f"frames.py stats --turns: {run.returncode} {got} {run.stderr}, expected 36 turns, the longest 90 ms")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--kiosk", required=True)
@@ -261,6 +306,7 @@ def main():
     check_feed(args, out)
     check_turns(out)
     check_frames(out)
+    check_turns_and_stalls(out)
     check_board(args, out)
     check_gallery_board(args, out)
     for f in failures:
