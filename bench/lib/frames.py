@@ -16,6 +16,10 @@
       With --over-median X: `over_median N`, the frames slower than X × the
       window's median. With --over MS: `over N`, the frames slower than MS
       (a bound worked out from another window, the screen's median frame).
+      With --not-motion: only the frames outside runs of motion (a frame
+      25-110 ms from the one before or after it belongs to a crossfade or a
+      wave, which the rotation draws with or without an update): the frames
+      an update itself puts up (its page's bands, a page presented whole).
       With --turns: the same figures over the loop's turns (wake-up to going
       back to sleep, `turn` lines) instead of its frames: every turn, also one
       that drew only offscreen and presented nothing, since it holds up
@@ -66,6 +70,17 @@ SAME_FRAME_MS = 10.0            # bands of one redrawn page, one turn after anot
 LONGEST_STALL_MS = 1000.0       # motion bursts are seconds apart; a held-back frame is less than this late
 
 
+def in_motion(frames, i):
+    """Whether frame i is one of a run of motion frames (MOTION_GAP_MS from its neighbour)."""
+    lo, hi = MOTION_GAP_MS
+    gaps = []
+    if i > 0:
+        gaps.append((frames[i][0] - frames[i - 1][0]) / 1e6)
+    if i + 1 < len(frames):
+        gaps.append((frames[i + 1][0] - frames[i][0]) / 1e6)
+    return any(lo <= g <= hi for g in gaps)
+
+
 def stalls(frames, a):
     """Gaps inside motion runs longer than the run's pace (see the module's doc)."""
     ends = [e for e, _, _ in frames]
@@ -114,6 +129,7 @@ def main():
     s.add_argument("--over-median", dest="over_median", type=float, default=None)
     s.add_argument("--over", dest="over_ms", type=float, default=None)
     s.add_argument("--turns", action="store_true")
+    s.add_argument("--not-motion", dest="not_motion", action="store_true")
     st = sub.add_parser("stalls")
     st.add_argument("--log", required=True)
     st.add_argument("--from", dest="start", type=int, default=None)
@@ -137,6 +153,8 @@ def main():
         return
     if a.turns:
         frames = turns
+    elif a.not_motion:
+        frames = [f for i, f in enumerate(frames) if not in_motion(frames, i)]
     start = a.start if a.start is not None else (frames[0][0] if frames else 0)
     end = a.end if a.end is not None else (frames[-1][0] if frames else 0)
     inside = [(w, c) for e, w, c in frames if start <= e <= end and w >= 0]

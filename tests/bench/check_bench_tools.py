@@ -25,7 +25,8 @@ the lobby comparison do the same job.
               section's 2x the screen's median) and over 2x the window's median
   stalls      frames.py stalls and stats --turns on a made-up log of motion:
               one step held back inside a wave is found; bursts seconds
-              apart, a page going up in bands and a wave's end are not stalls
+              apart, a page going up in bands and a wave's end are not stalls;
+              stats --not-motion keeps only the bands
 """
 import argparse
 import datetime as dt
@@ -288,6 +289,10 @@ def check_turns_and_stalls(out):
     got = dict(line.split(" ", 1) for line in run.stdout.splitlines())
     check(run.returncode == 0 and got.get("stalls") == "1" and 79.0 <= float(got.get("worst_stall_ms", "0")) <= 81.0,
           f"frames.py stalls: {run.returncode} {got} {run.stderr}, expected 1 stall of 80 ms")
+    run = subprocess.run(frames_py + ["stats", "--not-motion", "--log", str(log)], capture_output=True, text=True)
+    got = dict(line.split(" ", 1) for line in run.stdout.splitlines())
+    check(run.returncode == 0 and got.get("count") == "4" and got.get("max_ms") == "0.50",
+          f"frames.py stats --not-motion: {run.returncode} {got} {run.stderr}, expected the 4 bands of 0.5 ms")
     run = subprocess.run(frames_py + ["stats", "--turns", "--log", str(log)], capture_output=True, text=True)
     got = dict(line.split(" ", 1) for line in run.stdout.splitlines())
     check(run.returncode == 0 and got.get("count") == "36" and got.get("max_ms") == "90.00",
