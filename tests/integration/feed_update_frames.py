@@ -46,14 +46,18 @@ FRAME = re.compile(r" trace frame (full|part) (\d+) rects (\d+) px")
 
 
 class Kiosk(st.KioskGroup):
-    def __init__(self, args, tmp, url):
+    """The lobby kiosk windowed at WIDTH×HEIGHT under its own Xvfb, following `url`
+    every POLL_SECONDS, its trace log kept whole (tests/integration/feed_update_*.py).
+    `pages`: its page arguments (here: no turn for an hour)."""
+
+    def __init__(self, args, tmp, url, pages=("--page-seconds", "3600")):
         self.status_path = os.path.join(tmp, "kiosk-status.json")
         cmd = [args.xvfb_run, "-a", "-s", f"-screen 0 {WIDTH}x{HEIGHT}x24", args.kiosk, "--feed", url,
-               "--poll", str(POLL_SECONDS), "--page-seconds", "3600", "--role", "lobby", "--at", AT,
+               "--poll", str(POLL_SECONDS), *pages, "--role", "lobby", "--at", AT,
                "--status-file", self.status_path, "--cache-dir", os.path.join(tmp, "kiosk-cache"),
                "--size", f"{WIDTH}x{HEIGHT}", "--windowed"]
         env = self.child_env(tmp)
-        env["SPDLOG_LEVEL"] = "trace"  # the page cache's frame lines
+        env["SPDLOG_LEVEL"] = "trace"  # the page cache's frame lines (and the update's hold)
         super().__init__(cmd, os.path.join(tmp, "kiosk.log"), env)
 
     def status(self):
@@ -133,22 +137,23 @@ def run(args, tmp):
         server.close()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(doc=__doc__, scenario=None, name="feed_update_frames"):
+    """Runs `scenario(args, tmp)` (this file's run) in a fresh temp dir, kept on failure."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--kiosk", required=True)
     parser.add_argument("--xvfb-run", default="xvfb-run")
     args = parser.parse_args()
     for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
         os.environ.pop(var, None)
-    tmp = tempfile.mkdtemp(prefix="kiosk-update-frames-")
+    tmp = tempfile.mkdtemp(prefix=f"kiosk-{name}-")
     try:
-        run(args, tmp)
+        (scenario or run)(args, tmp)
     except Failure as e:
-        print(f"FAIL feed_update_frames: {e}", file=sys.stderr, flush=True)
+        print(f"FAIL {name}: {e}", file=sys.stderr, flush=True)
         print(f"(kept {tmp} for inspection)", file=sys.stderr)
         return 1
     shutil.rmtree(tmp, ignore_errors=True)
-    print("PASS feed_update_frames", flush=True)
+    print(f"PASS {name}", flush=True)
     return 0
 
 

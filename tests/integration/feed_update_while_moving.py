@@ -22,22 +22,18 @@ only; everything started here runs in its own process group and is killed on
 the way out.
 """
 
-import argparse
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import feed_update_frames as fuf  # noqa: E402  (the windowed kiosk with its whole trace log, main)
 import render_loop_faults as rlf  # noqa: E402  (the loopback server that serves server.body)
-import sync_tests as st  # noqa: E402
-from sync_tests import Failure, check, log  # noqa: E402
+from sync_tests import check, log  # noqa: E402
 
-WIDTH, HEIGHT = 1280, 720
-POLL_SECONDS = 5  # --poll's minimum
+POLL_SECONDS = fuf.POLL_SECONDS
 HOLD_SECONDS = 4  # kiosk/runner.hpp kUpdateHold
 # A turn's motion lasts 3.7 s (0.5 s of crossfade, 3.2 s of waving): at 6 s a page the
 # page moves 60 % of the time and rests 2.3 s between bursts, long enough for a held
@@ -45,36 +41,11 @@ HOLD_SECONDS = 4  # kiosk/runner.hpp kUpdateHold
 # a second a turn across the bursts.
 PAGE_SECONDS = 6
 VERSIONS = range(2, 9)
-AT = "2026-11-20T10:00:00+08:00"  # a school day of the sample's term
-SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "sample-feed.json")
-# Characters of GB2312 level 1 the sample does not use (checked below), a few new ones per version.
-NEW_TEXT = "鹅鸽鹊鹰麓黍鼎鼠龚龟窿瞩瞻矗矮砾砚砰砸碉碌碘碱碾磅磕磷"
+SAMPLE = fuf.SAMPLE
+NEW_TEXT = fuf.NEW_TEXT  # characters the sample does not use; a few new ones per version
 HELD = re.compile(r" debug update held while the page moves")
 TAKEN = re.compile(r" debug update taken in (at rest|while the page moves) after (\d+) ms held")
 FRAME = re.compile(r" trace frame (full|part) ")
-
-
-class Kiosk(st.KioskGroup):
-    def __init__(self, args, tmp, url):
-        self.status_path = os.path.join(tmp, "kiosk-status.json")
-        cmd = [args.xvfb_run, "-a", "-s", f"-screen 0 {WIDTH}x{HEIGHT}x24", args.kiosk, "--feed", url,
-               "--poll", str(POLL_SECONDS), "--pages", "standings", "--page-seconds", str(PAGE_SECONDS),
-               "--role", "lobby", "--at", AT, "--status-file", self.status_path,
-               "--cache-dir", os.path.join(tmp, "kiosk-cache"), "--size", f"{WIDTH}x{HEIGHT}", "--windowed"]
-        env = self.child_env(tmp)
-        env["SPDLOG_LEVEL"] = "trace"  # the hold's lines and the page cache's frame lines
-        super().__init__(cmd, os.path.join(tmp, "kiosk.log"), env)
-
-    def status(self):
-        return st.read_json(self.status_path)
-
-    def wait_status(self, predicate, timeout, what):
-        return st.poll_status(self.status, predicate, timeout, what, self.check_alive, self.log_text, interval=0.1)
-
-    def full_log(self):
-        self.log_file.flush()
-        with open(self.log_path, "rb") as f:
-            return f.read().decode(errors="replace")
 
 
 def feed(version):
@@ -112,7 +83,8 @@ def run(args, tmp):
     server = rlf.Server(feed(1))
     kiosk = None
     try:
-        kiosk = Kiosk(args, tmp, server.url())
+        kiosk = fuf.Kiosk(args, tmp, server.url(),
+                          pages=("--pages", "standings", "--page-seconds", str(PAGE_SECONDS)))
         kiosk.find_pid()
         kiosk.wait_status(lambda s: s["feed_version"] == 1, 30, "version 1")
         for version in VERSIONS:
@@ -138,24 +110,5 @@ def run(args, tmp):
         server.close()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--kiosk", required=True)
-    parser.add_argument("--xvfb-run", default="xvfb-run")
-    args = parser.parse_args()
-    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-        os.environ.pop(var, None)
-    tmp = tempfile.mkdtemp(prefix="kiosk-update-moving-")
-    try:
-        run(args, tmp)
-    except Failure as e:
-        print(f"FAIL feed_update_while_moving: {e}", file=sys.stderr, flush=True)
-        print(f"(kept {tmp} for inspection)", file=sys.stderr)
-        return 1
-    shutil.rmtree(tmp, ignore_errors=True)
-    print("PASS feed_update_while_moving", flush=True)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(fuf.main(__doc__, run, "feed_update_while_moving"))
