@@ -916,14 +916,15 @@ int App::run() {
         const bool exposed = app.platform->take_redraw_request();
         // A new feed, or the atlas made for it, waits while the page moves
         // (runner::hold_update): its offscreen redraw would hold the motion's
-        // next frame back. Not while frames wait for that atlas: then nothing
-        // is drawn, so nothing would stop moving.
+        // next frame back. Not while frames wait for that atlas (then nothing
+        // is drawn, so nothing would stop moving), and not the first feed of
+        // a screen still waiting for one: content first.
         const auto woke_at = SteadyClock::now();
         auto fresh = app.snapshot();
         const bool moving = app.model != nullptr && app.model->state.on && app.model->state.emergency == nullptr &&
                             app.motion->animating(app.motion_time(woke_at));
-        const bool update_waiting =
-            fresh->feed != snap->feed || (app.fonts->ready() && woke_at >= loop.font_wait_until);
+        const bool update_waiting = (snap->feed != nullptr && fresh->feed != snap->feed) ||
+                                    (app.fonts->ready() && woke_at >= loop.font_wait_until);
         const bool hold = runner::hold_update(loop, update_waiting, moving, woke_at);
         if (!hold) {
             if (loop.update_held_since)
