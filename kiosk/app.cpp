@@ -925,16 +925,13 @@ int App::run() {
                             app.motion->animating(app.motion_time(woke_at));
         const bool update_waiting = (snap->feed != nullptr && fresh->feed != snap->feed) ||
                                     (app.fonts->ready() && woke_at >= loop.font_wait_until);
+        const auto held_since = loop.update_held_since;
         const bool hold = runner::hold_update(loop, update_waiting, moving, woke_at);
-        if (!hold) {
-            if (loop.update_held_since)
-                spdlog::debug("update taken in {} after {:.0f} ms held", moving ? "while the page moves" : "at rest",
-                              std::chrono::duration<double, std::milli>(woke_at - *loop.update_held_since).count());
-            loop.update_held_since.reset();
-        } else if (!loop.update_held_since) {
-            loop.update_held_since = woke_at;
+        if (hold && !held_since)
             spdlog::debug("update held while the page moves");
-        }
+        else if (!hold && held_since)
+            spdlog::debug("update taken in {} after {:.0f} ms held", moving ? "while the page moves" : "at rest",
+                          std::chrono::duration<double, std::milli>(woke_at - *held_since).count());
         const bool fonts_swapped = !hold && app.fonts->apply_pending();
         if (fonts_swapped) {
             loop.font_wait_until = {};

@@ -80,9 +80,8 @@ public:
             XSync(display_, False);
             in_flight_ = false;
         }
-        g_x_errors = 0;
-        XErrorHandler before = XSetErrorHandler(note_x_error);
-        XShmGetImage(display_, window_, image_, x, y, AllPlanes);  // a refusal (window off screen) only costs the warm-up
+        XErrorHandler before = XSetErrorHandler(note_x_error);  // a refusal (window off screen) only costs the warm-up
+        XShmGetImage(display_, window_, image_, x, y, AllPlanes);
         XSync(display_, False);
         XSetErrorHandler(before);
     }

@@ -13,9 +13,14 @@ bool turn_held(const LoopState& state, const Observed& seen) {
     return waiting_for_fonts(state, seen) || seen.fonts_swapped || !state.bands_left.empty();
 }
 
-bool hold_update(const LoopState& state, bool update_waiting, bool moving, SteadyClock::time_point now) {
-    if (!update_waiting || !moving) return false;
-    return !state.update_held_since || now - *state.update_held_since < kUpdateHold;
+bool hold_update(LoopState& state, bool update_waiting, bool moving, SteadyClock::time_point now) {
+    const bool hold = update_waiting && moving &&
+                      (!state.update_held_since || now - *state.update_held_since < kUpdateHold);
+    if (!hold)
+        state.update_held_since.reset();
+    else if (!state.update_held_since)
+        state.update_held_since = now;
+    return hold;
 }
 
 TurnDue due_turn(const LoopState& state, const Observed& seen) {

@@ -93,9 +93,10 @@ bool turn_held(const LoopState& state, const Observed& seen);
 inline constexpr std::chrono::seconds kUpdateHold{4};
 
 // Whether this turn keeps the feed and atlas it has (an update is waiting
-// and `moving`: the page visible and something on it animating), given since
-// when it has waited.
-bool hold_update(const LoopState& state, bool update_waiting, bool moving, SteadyClock::time_point now);
+// and `moving`: the page visible and something on it animating, for less
+// than kUpdateHold so far); notes since when in state.update_held_since
+// (cleared when nothing is held).
+bool hold_update(LoopState& state, bool update_waiting, bool moving, SteadyClock::time_point now);
 
 // The page turn's timer ran out (and the turn is not held): what moves. The
 // loop restarts the timer whenever `expired`, whatever moved.

@@ -178,7 +178,7 @@ TEST(Runner, ANewFeedWaitsWhileThePageMovesThenGoesInAtRest) {
     // A feed arrives mid-crossfade: held; the loop checks back soon even between motion frames.
     ASSERT_TRUE(motion.animating(0.1));
     EXPECT_TRUE(hold_update(loop, true, motion.animating(0.1), clock.steady));
-    loop.update_held_since = clock.steady;
+    EXPECT_EQ(loop.update_held_since, clock.steady);  // since when, for the bound
     Observed s = seen_at(clock);
     s.motion_now = 0.1;
     s.motion_animating = true;
@@ -196,14 +196,15 @@ TEST(Runner, ANewFeedWaitsWhileThePageMovesThenGoesInAtRest) {
     motion.frame_drawn(wave_end + 0.01, true);
     EXPECT_FALSE(motion.animating(wave_end + 0.02));
     EXPECT_FALSE(hold_update(loop, true, motion.animating(wave_end + 0.02), clock.steady));
+    EXPECT_FALSE(loop.update_held_since);
     // Never held longer than kUpdateHold, whatever keeps moving.
-    loop.update_held_since = clock.steady;
+    EXPECT_TRUE(hold_update(loop, true, true, clock.steady));
     clock.advance(std::chrono::duration_cast<std::chrono::milliseconds>(kUpdateHold) - 1ms);
     EXPECT_TRUE(hold_update(loop, true, true, clock.steady));
     clock.advance(1ms);
     EXPECT_FALSE(hold_update(loop, true, true, clock.steady));
     // Without a held update the resting loop sleeps until the turn, as before.
-    loop.update_held_since.reset();
+    EXPECT_FALSE(loop.update_held_since);
     Observed rest = seen_at(clock);
     rest.motion_animating = false;
     EXPECT_GT(next_wake(loop, rest), 1.0);
